@@ -1,0 +1,32 @@
+// Failures the core itself decides (upstream failures stay UseapiError). Each kind has a localized message.
+
+export type SeedErrorKind =
+  /** The account channel is waiting for a moderator (596); the request is kept and runs after the reset. */
+  | 'held'
+  /** The seed job ended failed / moderated / cancelled. */
+  | 'job_failed'
+  | 'job_moderated'
+  | 'job_cancelled'
+  /** Following the job took longer than the deadline. */
+  | 'deadline'
+  /** The member asked too often. */
+  | 'rate_limited'
+  /** The bot is shutting down; the request is stored and resumes on the next start. */
+  | 'shutting_down';
+
+export class SeedError extends Error {
+  override readonly name = 'SeedError';
+  constructor(
+    readonly kind: SeedErrorKind,
+    message: string,
+    readonly details: {
+      channel?: string | undefined;
+      retryInMs?: number | undefined;
+      moderationText?: string;
+    } = {},
+  ) {
+    super(message);
+  }
+}
+
+export const isSeedError = (e: unknown): e is SeedError => e instanceof SeedError;

@@ -1,0 +1,76 @@
+// The 596 guard: an account channel that useapi reported as pending moderation is held until a moderator resets it.
+// While held, nothing is sent upstream for that channel.
+import type { Coordinator, Store } from '../storage/port.js';
+import type { Hold } from './types.js';
+
+export const HOLDS_TOPIC = 'holds';
+
+export interface Holds {
+  get(channel: string): Promise<Hold | undefined>;
+  list(): Promise<Hold[]>;
+  /** Put a channel on hold. `isNew` is true for exactly one caller per incident, across processes. */
+  place(channel: string, moderationText: string | undefined): Promise<{ hold: Hold; isNew: boolean }>;
+  update(hold: Hold): Promise<void>;
+  clear(channel: string): Promise<Hold | undefined>;
+  /** Called in every process when a hold is placed or cleared. */
+  onChange(handler: (event: { channel: string; held: boolean }) => void): Promise<() => Promise<void>>;
+}
+
+export function createHolds(deps: {
+  store: Store<Hold>;
+  coordinator: Coordinator;
+  now?: () => number;
+}): Holds {
+  const now = deps.now ?? Date.now;
+  const key = (channel: string) => `hold:${channel}`;
+  return {
+    get: (channel) => deps.store.get(key(channel)),
+    async list() {
+      const out: Hold[] = [];
+      for await (const [, hold] of deps.store.entries()) out.push(hold);
+      return out;
+    },
+    async place(channel, moderationText) {
+      const lock = await waitForLock(deps.coordinator, `hold-lock:${channel}`);
+      try {
+        const existing = await deps.store.get(key(channel));
+        if (existing) return { hold: existing, isNew: false };
+        const hold: Hold = {
+          channel,
+          since: now(),
+          moderationText,
+          incidentId: `${channel}-${now().toString(36)}`,
+        };
+        await deps.store.set(key(channel), hold);
+        await deps.coordinator.publish(HOLDS_TOPIC, JSON.stringify({ channel, held: true }));
+        return { hold, isNew: true };
+      } finally {
+        await lock.release();
+      }
+    },
+    update: (hold) => deps.store.set(key(hold.channel), hold),
+    async clear(channel) {
+      const existing = await deps.store.get(key(channel));
+      await deps.store.delete(key(channel));
+      await deps.coordinator.publish(HOLDS_TOPIC, JSON.stringify({ channel, held: false }));
+      return existing;
+    },
+    onChange(handler) {
+      return deps.coordinator.subscribe(HOLDS_TOPIC, (message) => {
+        try {
+          handler(JSON.parse(message) as { channel: string; held: boolean });
+        } catch {
+          // a malformed message from another process is ignored
+        }
+      });
+    },
+  };
+}
+
+async function waitForLock(coordinator: Coordinator, key: string) {
+  for (let i = 0; ; i++) {
+    const lease = await coordinator.tryLock(key, 10_000);
+    if (lease) return lease;
+    await new Promise((r) => setTimeout(r, Math.min(20 * 2 ** i, 500)));
+  }
+}

@@ -1,0 +1,114 @@
+// The core's records. They are what storage keeps, so every field is plain JSON.
+
+export interface ImageMeta {
+  url: string;
+  filename: string;
+  width?: number | undefined;
+  height?: number | undefined;
+  size?: number | undefined;
+  contentType?: string | undefined;
+}
+
+/** A retrieved seed: what the reply shows. Stored without expiry (seeds never change). */
+export interface SeedRecord {
+  jobid: string;
+  seed: number;
+  prompt?: string | undefined;
+  /** The seed_async job that retrieved it, when there was one. */
+  seedJobId?: string | undefined;
+  server?: string | undefined;
+  channel?: string | undefined;
+  messageId?: string | undefined;
+  /** Account channel (from the jobid). */
+  accountChannel?: string | undefined;
+  images: ImageMeta[];
+  retrievedAt: number;
+  /** Where the seed came from: useapi, or the `--seed N` already written in the prompt. */
+  source: 'useapi' | 'prompt';
+}
+
+/** What the job index knows about one useapi job. Keyed by Discord message id and Midjourney job UUID. */
+export interface IndexEntry {
+  jobid: string;
+  verb?: string | undefined;
+  status?: string | undefined;
+  /** Discord guild of the Midjourney message; absent for DM setups. */
+  server?: string | undefined;
+  /** Discord channel of the Midjourney message (also the account channel). */
+  channel?: string | undefined;
+  messageId?: string | undefined;
+  prompt?: string | undefined;
+  parentJobId?: string | undefined;
+  /** Button that produced this job (U1..U4, V1..V4, ...). */
+  button?: string | undefined;
+  children: { button: string; jobid: string; messageId?: string | undefined }[];
+  /** Midjourney job UUIDs found in the job's attachments. */
+  uuids: string[];
+  /** When the bot last saw this job (ms). */
+  seen: number;
+  /** When useapi created the job (ms), if known. */
+  created?: number | undefined;
+}
+
+export type RequestState =
+  | 'accepted' // stored, not yet sent upstream
+  | 'queued' // waiting for a free slot on the account
+  | 'held' // account channel waiting for a moderator (596)
+  | 'running' // seed_async sent, following the job
+  | 'delivering' // result known, reply being written
+  | 'done'
+  | 'failed';
+
+export const OPEN_STATES: ReadonlySet<RequestState> = new Set([
+  'accepted',
+  'queued',
+  'held',
+  'running',
+  'delivering',
+]);
+
+/** A request a member made; stored before the first upstream call so that nothing accepted is lost. */
+export interface SeedRequest {
+  id: string; // the interaction id
+  correlationId: string;
+  jobid: string;
+  accountChannel?: string | undefined;
+  // Who asked and where, so any process can answer later.
+  applicationId: string;
+  interactionToken: string;
+  guildId?: string | undefined;
+  channelId?: string | undefined;
+  userId: string;
+  locale: string;
+  ephemeral: boolean;
+  /** Discord message the job came from, for the jump link when useapi doesn't say. */
+  messageId?: string | undefined;
+  state: RequestState;
+  seedJobId?: string | undefined;
+  createdAt: number;
+  updatedAt: number;
+  attempts: number;
+  /** Error kind of the last failure, for status pages. Never a raw upstream message. */
+  lastError?: string | undefined;
+  /** How the result reached the member: edit of the original reply, a channel message, a DM. */
+  deliveredVia?: 'edit' | 'channel' | 'dm' | 'none' | undefined;
+}
+
+/** An account channel on hold because useapi answered 596. */
+export interface Hold {
+  channel: string;
+  since: number;
+  moderationText?: string | undefined;
+  /** The alert message posted for this incident, if any. */
+  alertMessageId?: string | undefined;
+  alertChannelId?: string | undefined;
+  incidentId: string;
+}
+
+export interface ResetAudit {
+  channel: string;
+  by: string; // user id
+  at: number;
+  result: 'ok' | 'still_pending' | 'unauthorized' | 'not_found' | 'error';
+  incidentId?: string | undefined;
+}

@@ -1,0 +1,117 @@
+// The one place that decides where data lives: STORAGE_URL = sqlite://<path> (default), redis://…, memory://.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import type { Hold, IndexEntry, ResetAudit, SeedRecord, SeedRequest } from '../seed/types.js';
+import { createLocalCoordinator } from './local-coordinator.js';
+import type { Coordinator, Storage, Store } from './port.js';
+
+export type { Coordinator, Lease, Storage, Store } from './port.js';
+
+export interface StorageOptions {
+  onError?: (error: unknown) => void;
+}
+
+const TABLES = ['seeds', 'jobs', 'requests', 'holds', 'audit', 'meta'] as const;
+type Table = (typeof TABLES)[number];
+
+/** Wrap a Keyv instance as a Store; Keyv stays inside storage/. */
+export function keyvStore<V>(keyv: Keyv<V>): Store<V> {
+  return {
+    get: (key) => keyv.get(key) as Promise<V | undefined>,
+    getMany: async (keys) => (keys.length ? ((await keyv.get(keys)) as (V | undefined)[]) : []),
+    set: async (key, value, ttlMs) => {
+      await keyv.set(key, value, ttlMs);
+    },
+    delete: (key) => keyv.delete(key),
+    async *entries() {
+      if (!keyv.iterator) return;
+      for await (const [key, value] of keyv.iterator(undefined)) {
+        if (value !== undefined) yield [String(key), value as V];
+      }
+    },
+  };
+}
+
+export function sqlitePath(url: string): string {
+  return resolve(url.replace(/^sqlite:\/\//, ''));
+}
+
+export async function createStorage(url: string, options: StorageOptions = {}): Promise<Storage> {
+  const onError = options.onError ?? (() => {});
+  if (url.startsWith('redis://') || url.startsWith('rediss://')) {
+    const { createRedisStorage } = await import('./redis.js');
+    return createRedisStorage(url, options);
+  }
+  if (url.startsWith('memory://')) {
+    return assemble(
+      'memory',
+      'memory',
+      () => undefined,
+      createLocalCoordinator(),
+      async () => {},
+      onError,
+    );
+  }
+  const path = sqlitePath(url);
+  mkdirSync(dirname(path), { recursive: true });
+  const adapters: KeyvSqlite[] = [];
+  const make = (table: Table) => {
+    const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table, busyTimeout: 10_000 });
+    adapters.push(adapter);
+    return adapter;
+  };
+  const storage = assemble(
+    'sqlite',
+    path,
+    make,
+    createLocalCoordinator(),
+    async () => {
+      await Promise.allSettled(adapters.map((a) => a.disconnect()));
+    },
+    onError,
+  );
+  // WAL lets readers and the writer work side by side on one file.
+  await adapters[0]?.query('PRAGMA journal_mode=WAL');
+  await storage.ping();
+  return storage;
+}
+
+export function assemble(
+  backend: Storage['backend'],
+  location: string,
+  adapterFor: (table: Table) => KeyvStoreAdapter | undefined,
+  coordinator: Coordinator,
+  closeAdapters: () => Promise<void>,
+  onError: (error: unknown) => void,
+): Storage {
+  const keyvs: Keyv[] = [];
+  const make = <V>(table: Table): Store<V> => {
+    const store = adapterFor(table);
+    const keyv = new Keyv<V>(store ? { store, namespace: table } : { namespace: table });
+    keyv.on('error', onError);
+    keyvs.push(keyv as Keyv);
+    return keyvStore(keyv);
+  };
+  const meta = make<unknown>('meta');
+  return {
+    backend,
+    location,
+    seeds: make<SeedRecord>('seeds'),
+    jobs: make<IndexEntry>('jobs'),
+    requests: make<SeedRequest>('requests'),
+    holds: make<Hold>('holds'),
+    audit: make<ResetAudit[]>('audit'),
+    meta,
+    coordinator,
+    async ping() {
+      const stamp = Date.now();
+      await meta.set('ping', stamp, 60_000);
+      if ((await meta.get('ping')) === undefined) throw new Error('storage did not return what was written');
+    },
+    async close() {
+      await closeAdapters();
+    },
+  };
+}
