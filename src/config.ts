@@ -4,3 +4,209 @@ import { z } from 'zod';
 import { mask } from './redact.js';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
+const url = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === 'http:' || u.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, `must be an http(s) URL (${what})`)
+    .transform((v) => v.replace(/\/+$/, ''));
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+const idList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(snowflake));
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodType>(inner: T) => z.preprocess(blankToUndefined, inner);
+
+export const STORAGE_DEFAULT = 'sqlite://./data/seed-bot.sqlite';
+export const MIDJOURNEY_BOT_IDS = ['936929561302675456', '1022952195194359889'];
+
+const schema = z
+  .object({
+    DISCORD_TOKEN: optional(
+      z
+        .string({ error: 'is required: the bot token from the Discord Developer Portal (Bot → Reset Token)' })
+        .trim()
+        .min(50, 'does not look like a Discord bot token (too short); copy it again from the Developer Portal'),
+    ),
+    DISCORD_APPLICATION_ID: optional(
+      z.string({ error: 'is required: Developer Portal → General Information → Application ID' }).pipe(snowflake),
+    ),
+    DISCORD_GUILD_ID: optional(snowflake.optional()),
+    DISCORD_API_URL: optional(url('Discord REST base, e.g. https://discord.com/api').default('https://discord.com/api')),
+    DISCORD_SHARD_COUNT: optional(int(1, 4096).optional()),
+    DISCORD_SHARD_IDS: optional(
+      z
+        .string()
+        .regex(/^\d+(\s*,\s*\d+)*$/, 'must be a comma-separated list of shard numbers, e.g. 0,1')
+        .transform((v) => v.split(',').map((s) => Number(s.trim())))
+        .optional(),
+    ),
+    USEAPI_TOKEN: optional(
+      z
+        .string({ error: 'is required: your useapi.net API token (https://useapi.net/docs/start-here/setup-useapi)' })
+        .trim()
+        .min(10, 'does not look like a useapi.net API token (too short)'),
+    ),
+    USEAPI_API_URL: optional(url('useapi base, e.g. https://api.useapi.net/v2').default('https://api.useapi.net/v2')),
+    USEAPI_POLL_INTERVAL_MS: optional(int(200, 300_000).default(15_000)),
+    USEAPI_TIMEOUT_MS: optional(int(1_000, 120_000).default(30_000)),
+    USEAPI_JOB_DEADLINE_MS: optional(int(5_000, 3_600_000).default(600_000)),
+    USEAPI_MAX_JOBS: optional(int(1, 15).default(3)),
+    STORAGE_URL: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^(sqlite:\/\/.+|rediss?:\/\/.+|memory:\/\/.*)$/, 'must be sqlite://<path>, redis://host:port or memory://')
+        .default(STORAGE_DEFAULT),
+    ),
+    LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    LOG_FORMAT: optional(z.enum(['json', 'pretty', 'auto']).default('auto')),
+    HTTP_PORT: optional(int(0, 65535).default(3000)),
+    HTTP_HOST: optional(z.string().trim().default('0.0.0.0')),
+    PUBLIC_URL: optional(url('how useapi reaches this bot, e.g. https://bot.example.com').optional()),
+    CALLBACK_SECRET: optional(
+      z
+        .string()
+        .trim()
+        .min(32, 'must be at least 32 characters (try: openssl rand -hex 32)')
+        .regex(/^[A-Za-z0-9_-]+$/, 'may hold only letters, digits, - and _ (it is part of a URL)')
+        .optional(),
+    ),
+    SEED_ACCESS: optional(z.enum(['anyone', 'owner', 'moderators']).default('anyone')),
+    SEED_USER_LIMIT_PER_MINUTE: optional(int(0, 1000).default(5)),
+    MIDJOURNEY_BOT_IDS: idList.transform((v) => (v.length ? v : MIDJOURNEY_BOT_IDS)),
+    MOD_ALERT_CHANNEL_ID: optional(snowflake.optional()),
+    MOD_ROLE_IDS: idList,
+  })
+  .superRefine((v, ctx) => {
+    if (v.PUBLIC_URL && !v.CALLBACK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CALLBACK_SECRET'],
+        message: 'is required when PUBLIC_URL is set (at least 32 characters; try: openssl rand -hex 32)',
+      });
+    }
+    if (v.DISCORD_SHARD_IDS && !v.DISCORD_SHARD_COUNT) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_SHARD_COUNT'], message: 'is required when DISCORD_SHARD_IDS is set' });
+    }
+    const count = v.DISCORD_SHARD_COUNT;
+    if (v.DISCORD_SHARD_IDS && count && v.DISCORD_SHARD_IDS.some((id) => id >= count)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DISCORD_SHARD_IDS'],
+        message: `every shard id must be below DISCORD_SHARD_COUNT (${count})`,
+      });
+    }
+  });
+
+type Env = z.output<typeof schema>;
+
+export interface Config {
+  discord: {
+    token: string;
+    applicationId: string;
+    guildId: string | undefined;
+    apiUrl: string;
+    shardCount: number | undefined;
+    shardIds: number[] | undefined;
+  };
+  useapi: {
+    token: string;
+    apiUrl: string;
+    pollIntervalMs: number;
+    timeoutMs: number;
+    jobDeadlineMs: number;
+    maxJobs: number;
+  };
+  storageUrl: string;
+  log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+  http: { port: number; host: string; publicUrl: string | undefined; callbackSecret: string | undefined };
+  seed: {
+    access: Env['SEED_ACCESS'];
+    userLimitPerMinute: number;
+    midjourneyBotIds: string[];
+  };
+  moderation: { alertChannelId: string | undefined; roleIds: string[] };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(
+      `The bot cannot start: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}.\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSet these in .env (see .env.example) or in the environment, then start again.',
+    );
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    // Messages name the variable and the fix; they never echo the value (it may be a secret).
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const v = parsed.data;
+  return {
+    discord: {
+      token: v.DISCORD_TOKEN,
+      applicationId: v.DISCORD_APPLICATION_ID,
+      guildId: v.DISCORD_GUILD_ID,
+      apiUrl: v.DISCORD_API_URL,
+      shardCount: v.DISCORD_SHARD_COUNT,
+      shardIds: v.DISCORD_SHARD_IDS,
+    },
+    useapi: {
+      token: v.USEAPI_TOKEN,
+      apiUrl: v.USEAPI_API_URL,
+      pollIntervalMs: v.USEAPI_POLL_INTERVAL_MS,
+      timeoutMs: v.USEAPI_TIMEOUT_MS,
+      jobDeadlineMs: v.USEAPI_JOB_DEADLINE_MS,
+      maxJobs: v.USEAPI_MAX_JOBS,
+    },
+    storageUrl: v.STORAGE_URL,
+    log: { level: v.LOG_LEVEL, format: v.LOG_FORMAT },
+    http: { port: v.HTTP_PORT, host: v.HTTP_HOST, publicUrl: v.PUBLIC_URL, callbackSecret: v.CALLBACK_SECRET },
+    seed: {
+      access: v.SEED_ACCESS,
+      userLimitPerMinute: v.SEED_USER_LIMIT_PER_MINUTE,
+      midjourneyBotIds: v.MIDJOURNEY_BOT_IDS,
+    },
+    moderation: { alertChannelId: v.MOD_ALERT_CHANNEL_ID, roleIds: v.MOD_ROLE_IDS },
+  };
+}
+
+/** The config as it may be logged or shown: secrets masked. */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    discord: { ...config.discord, token: mask(config.discord.token) },
+    useapi: { ...config.useapi, token: mask(config.useapi.token) },
+    http: { ...config.http, callbackSecret: config.http.callbackSecret ? mask(config.http.callbackSecret) : undefined },
+    storageUrl: redactUrl(config.storageUrl),
+  };
+}
+
+/** Hide a password in a URL such as redis://user:pass@host. */
+export const redactUrl = (value: string): string => value.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');

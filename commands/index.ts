@@ -1,0 +1,12 @@
+// The explicit list of what the bot does. The router builds its maps from this list and refuses duplicates.
+import type { CommandSet } from '../src/discord/types.js';
+import { seedCommand } from './seed.js';
+
+export const commands: CommandSet = {
+  slash: [seedCommand],
+  message: [],
+  components: [],
+};
+
+/** What `npm run register` sends to Discord. */
+export const commandData = () => [...commands.slash.map((c) => c.data), ...commands.message.map((c) => c.data)];

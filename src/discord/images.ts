@@ -1,0 +1,125 @@
+// The four images are downloaded and attached to the reply, so they still show after Discord's CDN links expire
+// (~24 h). Expired stored links are refreshed first through POST /attachments/refresh-urls.
+import type { REST } from 'discord.js';
+import type { Logger } from 'pino';
+import type { ImageMeta } from '../seed/types.js';
+import { type AttachedImage, type ImagesOutcome, safeFilename } from './replies.js';
+
+export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
+/** Upload limit by server boost tier (Discord: tier 2 → 50 MiB, tier 3 → 100 MiB). */
+export const uploadLimitForTier = (tier: number | undefined): number =>
+  tier === 3 ? 100 * 1024 * 1024 : tier === 2 ? 50 * 1024 * 1024 : DEFAULT_UPLOAD_LIMIT;
+
+export interface ImageFetcher {
+  prepare(images: ImageMeta[], uploadLimitBytes: number): Promise<ImagesOutcome>;
+}
+
+export interface ImageFetcherDeps {
+  rest: REST;
+  log: Logger;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** Bytes of recently downloaded images kept in memory (many people ask for the same seed). */
+  cacheBytes?: number;
+  now?: () => number;
+}
+
+const expiresAt = (url: string): number | undefined => {
+  try {
+    const ex = new URL(url).searchParams.get('ex');
+    return ex ? Number.parseInt(ex, 16) * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const cacheKey = (url: string) => {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return url;
+  }
+};
+
+export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
+  const doFetch = deps.fetch ?? fetch;
+  const now = deps.now ?? Date.now;
+  const timeoutMs = deps.timeoutMs ?? 15_000;
+  const cacheLimit = deps.cacheBytes ?? 64 * 1024 * 1024;
+  const cache = new Map<string, { data: Buffer; contentType?: string | undefined }>();
+  let cached = 0;
+
+  const remember = (key: string, value: { data: Buffer; contentType?: string | undefined }) => {
+    if (value.data.length > cacheLimit) return;
+    cache.set(key, value);
+    cached += value.data.length;
+    for (const [k, v] of cache) {
+      if (cached <= cacheLimit) break;
+      cache.delete(k);
+      cached -= v.data.length;
+    }
+  };
+
+  async function refresh(urls: string[]): Promise<string[]> {
+    const stale = urls.filter((u) => (expiresAt(u) ?? Number.POSITIVE_INFINITY) <= now() + 60_000);
+    if (stale.length === 0) return urls;
+    try {
+      const answer = (await deps.rest.post('/attachments/refresh-urls', {
+        body: { attachment_urls: stale },
+      })) as { refreshed_urls?: { original: string; refreshed: string }[] };
+      const fresh = new Map((answer.refreshed_urls ?? []).map((r) => [r.original, r.refreshed]));
+      return urls.map((u) => fresh.get(u) ?? u);
+    } catch (error) {
+      deps.log.warn({ err: error }, 'could not refresh expired image links');
+      return urls;
+    }
+  }
+
+  async function download(url: string): Promise<{ data: Buffer; contentType?: string | undefined }> {
+    const key = cacheKey(url);
+    const hit = cache.get(key);
+    if (hit) {
+      // Refresh its place in the LRU.
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    const response = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new Error(`image download answered ${response.status}`);
+    const value = {
+      data: Buffer.from(await response.arrayBuffer()),
+      contentType: response.headers.get('content-type') ?? undefined,
+    };
+    remember(key, value);
+    return value;
+  }
+
+  return {
+    async prepare(images, uploadLimitBytes) {
+      if (images.length === 0) return { files: [] };
+      const urls = await refresh(images.map((i) => i.url));
+      const knownSize = images.reduce((n, i) => n + (i.size ?? 0), 0);
+      if (knownSize > uploadLimitBytes) return { files: [], linkedBecause: 'tooLarge', urls };
+      try {
+        const downloaded = await Promise.all(urls.map((u) => download(u)));
+        const total = downloaded.reduce((n, d) => n + d.data.length, 0);
+        if (total > uploadLimitBytes) return { files: [], linkedBecause: 'tooLarge', urls };
+        const files: AttachedImage[] = downloaded.map((d, i) => ({
+          name: safeFilename(images[i]?.filename ?? '', i),
+          data: d.data,
+          contentType: d.contentType ?? images[i]?.contentType,
+        }));
+        // Two images with one name would break attachment:// links.
+        const seen = new Set<string>();
+        for (const [i, f] of files.entries()) {
+          if (seen.has(f.name)) f.name = `${i + 1}_${f.name}`;
+          seen.add(f.name);
+        }
+        return { files, urls };
+      } catch (error) {
+        deps.log.warn({ err: error }, 'could not download the seed images; linking them instead');
+        return { files: [], linkedBecause: 'download', urls };
+      }
+    },
+  };
+}

@@ -1,0 +1,167 @@
+// Pure reply builders: from core results to Discord message bodies. No I/O, so they are tested as plain functions.
+import type { APIEmbed, APIActionRowComponent, APIComponentInMessageActionRow } from 'discord.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
+import type { SeedStatus } from '../seed/seed-service.js';
+import type { Progress } from '../seed/requests.js';
+import { isSeedError } from '../seed/errors.js';
+import type { SeedRecord } from '../seed/types.js';
+import { isUseapiError } from '../useapi/errors.js';
+import { isUserFacingError } from './errors.js';
+
+export interface ReplyBody {
+  content: string;
+  embeds: APIEmbed[];
+  components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
+}
+
+export interface AttachedImage {
+  /** The name the file is uploaded under (safe for attachment:// links). */
+  name: string;
+  data: Buffer;
+  contentType?: string | undefined;
+}
+
+export interface ImagesOutcome {
+  files: AttachedImage[];
+  /** Why the images are linked instead of attached, when they are. */
+  linkedBecause?: 'tooLarge' | 'download' | undefined;
+  /** Fresh links (after refresh-urls) to use when the images are linked. */
+  urls?: string[] | undefined;
+}
+
+const EMBED_COLOR = 0x5865f2;
+const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+export const jumpLink = (server: string | undefined, channel: string | undefined, message: string | undefined) =>
+  channel && message ? `https://discord.com/channels/${server ?? '@me'}/${channel}/${message}` : undefined;
+
+/** Attachment names Discord accepts in attachment:// links. */
+export const safeFilename = (name: string, index: number): string => {
+  const cleaned = name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/_+/g, '_').slice(-80);
+  return cleaned && /\.[a-z0-9]{2,5}$/i.test(cleaned) ? cleaned : `seed_image_${index + 1}.png`;
+};
+
+/** The answer: seed as `--seed N`, prompt, jump link, jobid, and the four images as one 2x2 gallery. */
+export function seedReply(
+  record: SeedRecord,
+  t: Translate,
+  images: ImagesOutcome,
+  options: { partial?: boolean; mentionUserId?: string } = {},
+): ReplyBody {
+  const link = jumpLink(record.server, record.channel, record.messageId);
+  const notes: string[] = [];
+  if (record.source === 'prompt') notes.push(t('reply.fromPrompt'));
+  if (options.partial) notes.push(t('reply.imagesPending'));
+  else if (images.linkedBecause) notes.push(t('reply.imagesLinked', { reason: t(`reason.${images.linkedBecause}`) }));
+  else if (record.images.length === 0) notes.push(t('reply.imagesUnavailable'));
+
+  const fields: NonNullable<APIEmbed['fields']> = [];
+  if (record.prompt) fields.push({ name: t('reply.promptField'), value: truncate(record.prompt, 1024) });
+  fields.push({ name: t('reply.jobField'), value: truncate(`\`${record.jobid}\``, 1024) });
+  if (link) fields.push({ name: t('reply.original'), value: `[${t('reply.jump')}](${link})` });
+
+  // Embeds sharing one url render as a gallery; the first one carries the text.
+  const galleryUrl = link ?? `https://discord.com/seed/${encodeURIComponent(record.jobid)}`;
+  const first: APIEmbed = {
+    title: truncate(t('reply.title', { seed: record.seed }), 256),
+    url: galleryUrl,
+    description: truncate([`\`--seed ${record.seed}\``, ...notes].join('\n'), 4096),
+    color: EMBED_COLOR,
+    fields,
+    footer: { text: truncate(t('reply.footer', { seed: record.seed }), 2048) },
+  };
+  const imageUrls = options.partial
+    ? []
+    : images.files.length
+      ? images.files.map((f) => `attachment://${f.name}`)
+      : (images.urls ?? record.images.map((i) => i.url));
+  const embeds: APIEmbed[] = imageUrls.slice(0, 4).map((url, i) => (i === 0 ? { ...first, image: { url } } : { url: galleryUrl, image: { url } }));
+  if (embeds.length === 0) embeds.push(first);
+  const content = options.mentionUserId ? t('reply.lateMention', { user: `<@${options.mentionUserId}>` }) : '';
+  return { content, embeds, components: [] };
+}
+
+export function progressReply(progress: Progress, t: Translate, now = Date.now()): ReplyBody {
+  const text = progressText(progress, t, now);
+  return { content: text, embeds: [] };
+}
+
+function progressText(progress: Progress | SeedStatus, t: Translate, now: number): string {
+  switch (progress.phase) {
+    case 'accepted':
+      return t('progress.accepted');
+    case 'queued':
+      return t('progress.queued', { position: progress.position });
+    case 'asking':
+      return t('progress.asking');
+    case 'waiting':
+      return t('progress.waiting', { elapsed: Math.max(0, Math.round((now - progress.startedAt) / 1000)) });
+    case 'busy':
+      return t('progress.busy', { seconds: Math.ceil(progress.retryInMs / 1000) });
+    case 'joined':
+      return t('progress.joined');
+  }
+}
+
+/** The message key and parameters for any error; unknown errors get a reference id, never their message. */
+export function errorMessage(error: unknown, ref: string): { key: MessageKey; params: Record<string, string | number> } {
+  if (isUserFacingError(error)) return { key: error.key, params: error.params };
+  if (isSeedError(error)) {
+    switch (error.kind) {
+      case 'held':
+        return { key: 'error.held', params: {} };
+      case 'job_failed':
+        return { key: 'error.jobFailed', params: {} };
+      case 'job_moderated':
+        return { key: 'error.moderated', params: {} };
+      case 'job_cancelled':
+        return { key: 'error.jobFailed', params: {} };
+      case 'deadline':
+        return { key: 'error.timeout', params: {} };
+      case 'rate_limited':
+        return { key: 'error.rateLimited', params: { seconds: Math.ceil((error.details.retryInMs ?? 60_000) / 1000) } };
+      case 'shutting_down':
+        return { key: 'error.shuttingDown', params: {} };
+    }
+  }
+  if (isUseapiError(error)) {
+    switch (error.kind) {
+      case 'parent_not_completed':
+        return { key: 'error.notFinished', params: {} };
+      case 'unsupported_job':
+        return error.verb?.includes('video')
+          ? { key: 'error.video', params: {} }
+          : { key: 'error.unsupported', params: { verb: error.verb ?? 'other' } };
+      case 'not_found':
+        return { key: 'error.notFound', params: {} };
+      case 'account_missing':
+        return { key: 'error.accountMissing', params: {} };
+      case 'unauthorized':
+        return { key: 'error.unauthorized', params: {} };
+      case 'no_subscription':
+        return { key: 'error.noSubscription', params: {} };
+      case 'busy':
+        return { key: 'error.busy', params: {} };
+      case 'pending_moderation':
+        return { key: 'error.held', params: {} };
+      case 'moderated':
+        return { key: 'error.moderated', params: {} };
+      case 'timeout':
+        return { key: 'error.timeout', params: {} };
+      case 'unavailable':
+      case 'untrackable':
+      case 'network':
+      case 'bad_response':
+        return { key: 'error.unavailable', params: {} };
+      default:
+        return { key: 'error.internal', params: { ref } };
+    }
+  }
+  return { key: 'error.internal', params: { ref } };
+}
+
+export function errorReply(error: unknown, t: Translate, ref: string, mentionUserId?: string): ReplyBody {
+  const { key, params } = errorMessage(error, ref);
+  const text = t(key, params);
+  return { content: mentionUserId ? `<@${mentionUserId}> ${text}` : text, embeds: [], components: [] };
+}

@@ -1,0 +1,108 @@
+// Routes interactions to commands from the explicit list, and holds the one error boundary: whatever a handler
+// throws becomes a short, localized reply (with a reference id for unexpected errors) and a log line; the bot never
+// crashes on one bad interaction.
+import { type Interaction, MessageFlags, type RepliableInteraction } from 'discord.js';
+import { translator } from '../i18n/index.js';
+import { isSeedError } from '../seed/errors.js';
+import { isUseapiError } from '../useapi/errors.js';
+import { isUserFacingError } from './errors.js';
+import { errorReply } from './replies.js';
+import type { BotContext, CommandSet, ComponentHandler, MessageCommand, SlashCommand } from './types.js';
+
+export interface Router {
+  handle(interaction: Interaction): Promise<void>;
+  /** Interactions being handled right now. */
+  inFlight(): number;
+  /** Stop taking new interactions (shutdown). */
+  close(): void;
+}
+
+function uniqueMap<T>(items: T[], nameOf: (item: T) => string, what: string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) {
+    const name = nameOf(item);
+    if (map.has(name)) throw new Error(`two ${what} are named "${name}"; command names must be unique`);
+    map.set(name, item);
+  }
+  return map;
+}
+
+export function createRouter(commands: CommandSet, ctx: BotContext): Router {
+  const slash = uniqueMap<SlashCommand>(commands.slash, (c) => c.data.name, 'slash commands');
+  const message = uniqueMap<MessageCommand>(commands.message, (c) => c.data.name, 'message commands');
+  const components = uniqueMap<ComponentHandler>(commands.components, (c) => c.prefix, 'component handlers');
+  let open = true;
+  let active = 0;
+
+  async function boundary(interaction: RepliableInteraction, error: unknown, command: string) {
+    const ref = ctx.newRef();
+    const expected = isUserFacingError(error) || isSeedError(error) || isUseapiError(error);
+    if (expected) ctx.log.info({ ref, command, kind: (error as { kind?: string }).kind ?? (error as Error).message }, 'interaction refused');
+    else ctx.log.error({ ref, command, err: error }, 'interaction failed');
+    ctx.metrics.interactions.inc({ command, outcome: expected ? 'refused' : 'error' });
+    const body = errorReply(error, translator(interaction.locale), ref);
+    try {
+      if (interaction.deferred || interaction.replied) await interaction.editReply({ ...body, components: [] });
+      else await interaction.reply({ content: body.content, flags: MessageFlags.Ephemeral });
+    } catch (replyError) {
+      // The interaction may have expired; there is nobody left to tell.
+      ctx.log.warn({ ref, err: replyError }, 'could not send the error reply');
+    }
+  }
+
+  async function dispatch(interaction: Interaction): Promise<void> {
+    if (interaction.isAutocomplete()) {
+      const command = slash.get(interaction.commandName);
+      try {
+        await command?.autocomplete?.(interaction, ctx);
+      } catch (error) {
+        ctx.log.warn({ err: error, command: interaction.commandName }, 'autocomplete failed');
+        if (!interaction.responded) await interaction.respond([]).catch(() => {});
+      }
+      return;
+    }
+    if (!interaction.isRepliable()) return;
+    let name = 'unknown';
+    try {
+      if (interaction.isChatInputCommand()) {
+        name = interaction.commandName;
+        const command = slash.get(name);
+        if (!command) throw new Error(`no handler for /${name}`);
+        await command.execute(interaction, ctx);
+      } else if (interaction.isMessageContextMenuCommand()) {
+        name = interaction.commandName;
+        const command = message.get(name);
+        if (!command) throw new Error(`no handler for "${name}"`);
+        await command.execute(interaction, ctx);
+      } else if (interaction.isButton() || interaction.isModalSubmit()) {
+        const [prefix = '', ...args] = interaction.customId.split(':');
+        name = `${interaction.isButton() ? 'button' : 'modal'}:${prefix}`;
+        const handler = components.get(prefix);
+        if (interaction.isButton() && handler?.button) await handler.button(interaction, ctx, args);
+        else if (interaction.isModalSubmit() && handler?.modal) await handler.modal(interaction, ctx, args);
+        else throw new Error(`no handler for ${name}`);
+      } else {
+        return;
+      }
+      ctx.metrics.interactions.inc({ command: name, outcome: 'ok' });
+    } catch (error) {
+      await boundary(interaction, error, name);
+    }
+  }
+
+  return {
+    async handle(interaction) {
+      if (!open) return;
+      active++;
+      try {
+        await dispatch(interaction);
+      } finally {
+        active--;
+      }
+    },
+    inFlight: () => active,
+    close() {
+      open = false;
+    },
+  };
+}

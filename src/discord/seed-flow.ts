@@ -1,0 +1,54 @@
+// The one core call shared by /seed, the "Get seed" context menu and the paste-jobid modal: check the member's
+// limit, acknowledge, store the request and hand it to the processor. The answer arrives through the notifier.
+import {
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  MessageFlags,
+  type MessageContextMenuCommandInteraction,
+  type ModalSubmitInteraction,
+} from 'discord.js';
+import { channelOfJobid } from '../seed/jobid.js';
+import { UserFacingError } from './errors.js';
+import type { BotContext } from './types.js';
+
+export type SeedInteraction =
+  | ChatInputCommandInteraction
+  | MessageContextMenuCommandInteraction
+  | ModalSubmitInteraction
+  | ButtonInteraction;
+
+export interface SeedTarget {
+  jobid: string;
+  ephemeral: boolean;
+  /** The Discord message the job belongs to, when the member pointed at one. */
+  messageId?: string | undefined;
+  /** `--seed N` already in the prompt: answered at once, images follow. */
+  knownSeed?: { seed: number; prompt?: string | undefined } | undefined;
+}
+
+export async function runSeed(interaction: SeedInteraction, ctx: BotContext, target: SeedTarget): Promise<void> {
+  const cached = target.knownSeed ? undefined : await ctx.seeds.cached(target.jobid);
+  if (cached) ctx.metrics.cacheHits.inc();
+  else {
+    const allowed = await ctx.limiter.take(interaction.user.id);
+    if (!allowed.ok) throw new UserFacingError('error.rateLimited', { seconds: Math.ceil(allowed.retryInMs / 1000) });
+  }
+  if (!interaction.deferred && !interaction.replied) {
+    await interaction.deferReply(target.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+  }
+  await ctx.requests.accept({
+    id: interaction.id,
+    correlationId: ctx.newRef(),
+    jobid: target.jobid,
+    accountChannel: channelOfJobid(target.jobid),
+    applicationId: interaction.applicationId,
+    interactionToken: interaction.token,
+    guildId: interaction.guildId ?? undefined,
+    channelId: interaction.channelId ?? undefined,
+    userId: interaction.user.id,
+    locale: interaction.locale,
+    ephemeral: target.ephemeral,
+    messageId: target.messageId,
+    knownSeed: target.knownSeed,
+  });
+}

@@ -1,0 +1,61 @@
+// The two precise command shapes and the services every handler receives.
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  Client,
+  MessageContextMenuCommandInteraction,
+  ModalSubmitInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Metrics } from '../metrics.js';
+import type { Holds } from '../seed/holds.js';
+import type { JobIndex } from '../seed/job-index.js';
+import type { RateLimiter } from '../seed/rate-limit.js';
+import type { RequestProcessor } from '../seed/requests.js';
+import type { SeedService } from '../seed/seed-service.js';
+import type { Storage } from '../storage/port.js';
+import type { UseapiClient } from '../useapi/port.js';
+
+export interface BotContext {
+  config: Config;
+  log: Logger;
+  client: Client;
+  storage: Storage;
+  useapi: UseapiClient;
+  seeds: SeedService;
+  requests: RequestProcessor;
+  index: JobIndex;
+  holds: Holds;
+  limiter: RateLimiter;
+  metrics: Metrics;
+  /** A short id for logs and "reference" lines in error replies. */
+  newRef(): string;
+}
+
+export interface SlashCommand {
+  data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
+}
+
+export interface MessageCommand {
+  data: RESTPostAPIContextMenuApplicationCommandsJSONBody;
+  execute(interaction: MessageContextMenuCommandInteraction, ctx: BotContext): Promise<void>;
+}
+
+/** Buttons and modals are routed by the first segment of their custom id (`<prefix>:<args…>`). */
+export interface ComponentHandler {
+  prefix: string;
+  button?(interaction: ButtonInteraction, ctx: BotContext, args: string[]): Promise<void>;
+  modal?(interaction: ModalSubmitInteraction, ctx: BotContext, args: string[]): Promise<void>;
+}
+
+export interface CommandSet {
+  slash: SlashCommand[];
+  message: MessageCommand[];
+  components: ComponentHandler[];
+}

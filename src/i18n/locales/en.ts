@@ -1,0 +1,113 @@
+// English: the reference locale. Every other locale file has exactly these keys and the same {placeholders}.
+export const en = {
+  // Command names and descriptions (Discord localization fields).
+  'cmd.seed.name': 'seed',
+  'cmd.seed.description': 'Get the seed and the four upscaled images of a Midjourney job',
+  'cmd.seed.job.name': 'job',
+  'cmd.seed.job.description': 'useapi jobid, Discord message link or message id',
+  'cmd.seed.private.name': 'private',
+  'cmd.seed.private.description': 'Only you see the answer',
+  'cmd.getSeed.name': 'Get seed',
+  'cmd.midjourney.name': 'midjourney',
+  'cmd.midjourney.description': 'Midjourney account moderation (moderators)',
+  'cmd.midjourney.status.name': 'status',
+  'cmd.midjourney.status.description': 'Show the Midjourney accounts, holds and waiting requests',
+  'cmd.midjourney.reset.name': 'reset',
+  'cmd.midjourney.reset.description': 'Reset an account after its moderation message was dealt with',
+  'cmd.midjourney.reset.channel.name': 'channel',
+  'cmd.midjourney.reset.channel.description': 'Account channel id',
+
+  // Waiting.
+  'progress.accepted': '⏳ Working on it…',
+  'progress.queued': '⏳ In the queue: position {position}. Midjourney runs a few jobs at a time.',
+  'progress.asking': '⏳ Asking Midjourney for the seed…',
+  'progress.waiting': '⏳ Midjourney is working on it ({elapsed} s)…',
+  'progress.busy': '⏳ Midjourney is busy; trying again in {seconds} s.',
+  'progress.joined': '⏳ Someone already asked for this job; waiting for the same answer…',
+
+  // The answer.
+  'reply.title': 'Seed {seed}',
+  'reply.seedField': 'Seed',
+  'reply.promptField': 'Prompt',
+  'reply.jobField': 'Job',
+  'reply.original': 'Original message',
+  'reply.jump': 'Jump to the original',
+  'reply.imagesLinked': 'The images could not be attached ({reason}); they are linked and Discord may stop showing them after about a day.',
+  'reply.imagesPending': 'Seed from the prompt; fetching the four images…',
+  'reply.imagesUnavailable': 'The four images are not available.',
+  'reply.fromPrompt': 'The seed was already written in the prompt.',
+  'reply.footer': 'Use it with --seed {seed}',
+  'reply.lateMention': '{user}, here is the seed you asked for:',
+  'reason.tooLarge': 'too large to upload here',
+  'reason.download': 'download failed',
+
+  // Member mistakes.
+  'error.invalidInput':
+    'That is not a jobid, a message link or a message id. Paste the useapi jobid (like `job:2024…-user:…-channel:…`), a link to the Midjourney message, or right-click the message → Apps → Get seed.',
+  'error.notMidjourney': "This isn't a Midjourney output. Right-click an image posted by the Midjourney bot.",
+  'error.noImage': 'This Midjourney message has no image yet. Wait until the job has finished, then try again.',
+  'error.video': 'Seeds exist only for imagine, button and blend jobs, not for video jobs.',
+  'error.otherGuild': 'That message link points into another server. Use a link to a message in this server.',
+  'error.unknownMessage':
+    'I could not find the useapi job behind this message ({why}). If you have the jobid, paste it below.',
+  'why.notIndexed': 'I have not seen this job',
+  'button.pasteJobid': 'Paste the jobid',
+  'modal.title': 'Paste the useapi jobid',
+  'modal.label': 'jobid of this message',
+  'error.jobidMismatch':
+    'That jobid belongs to another message. Check that you copied the jobid of this very image.',
+  'error.notOwner': 'Only the member who made this image can ask for its seed here.',
+  'error.moderatorsOnly': 'Only moderators can ask for seeds in this server.',
+  'error.rateLimited': 'You have asked for many seeds in a short time. Try again in {seconds} s.',
+
+  // Upstream outcomes.
+  'error.notFinished': 'That job is not finished yet. Wait until Midjourney has finished it, then ask again.',
+  'error.unsupported': 'Seeds exist only for imagine, button and blend jobs; this one is a {verb} job.',
+  'error.notFound': 'useapi does not know that job. Check the jobid; useapi keeps jobs for 31 days.',
+  'error.accountMissing': 'No Midjourney account is configured at useapi for the channel of this job.',
+  'error.unauthorized': 'The bot’s useapi token was refused. An administrator must check USEAPI_TOKEN.',
+  'error.noSubscription': 'The useapi subscription has ended. An administrator must renew it at useapi.net.',
+  'error.busy': 'Midjourney is busy right now and I could not get a turn. Please try again in a minute.',
+  'error.unavailable': 'useapi is not answering right now. Please try again in a few minutes.',
+  'error.timeout': 'Midjourney took too long to answer. Please try again later.',
+  'error.moderated': 'Midjourney refused this request (moderated).',
+  'error.jobFailed': 'Midjourney could not retrieve the seed for this job. Please try again later.',
+  'error.held':
+    '⏸️ The Midjourney account is waiting for a moderator. Moderators have been told; your request is kept and will run by itself after the reset.',
+  'error.shuttingDown': 'The bot is restarting; your request is kept and will be answered shortly.',
+  'error.internal': 'Something went wrong on my side (reference `{ref}`). Please try again.',
+
+  // Moderators.
+  'mod.refused': 'Only moderators (Manage Server, or a moderator role) can do this.',
+  'mod.alert.title': '⚠️ Midjourney account {channel} is held for moderation',
+  'mod.alert.body':
+    'useapi answered 596: Midjourney showed this account a moderation message or a CAPTCHA. Seed requests for it are kept and wait.\n\n**What to do**\n1. Log in to Discord with the Midjourney account.\n2. Acknowledge the moderation message, or solve the CAPTCHA.\n3. Press **Reset** below (or run `/midjourney reset`).',
+  'mod.alert.text': 'Moderation message',
+  'mod.alert.waiting': 'Requests waiting',
+  'mod.button.reset': 'Reset',
+  'mod.confirm':
+    'Have you logged in to Discord with the Midjourney account of channel {channel} and acknowledged the moderation message (or solved the CAPTCHA)? Resetting before that makes useapi hold the account again.',
+  'mod.button.confirm': 'Yes, reset now',
+  'mod.button.cancel': 'Cancel',
+  'mod.cancelled': 'Reset cancelled.',
+  'mod.reset.ok': '✅ Account {channel} reset by {user}. {count} waiting request(s) are running again.',
+  'mod.reset.stillPending':
+    'useapi accepted the reset, but the account still has a pending moderation message. Acknowledge it in Discord first, then reset again.',
+  'mod.reset.unauthorized': 'useapi refused the reset: the bot’s useapi token is not valid (401).',
+  'mod.reset.notFound': 'useapi has no Midjourney account for channel {channel} (404). Check the channel id.',
+  'mod.reset.error': 'The reset failed ({reason}). Try again in a minute.',
+  'mod.status.title': 'Midjourney accounts',
+  'mod.status.none': 'No Midjourney account is configured for this useapi token.',
+  'mod.status.held': '⏸️ held since {since}',
+  'mod.status.ok': '✅ running',
+  'mod.status.line':
+    '**Token** {token} · **maxJobs** {maxJobs} · **waiting** {waiting} · **executing** {executing}',
+  'mod.status.pending': '**Pending moderation message:** {text}',
+  'mod.status.lastError': '**Last error:** {error}',
+  'mod.status.resets': '**Last resets:** {list}',
+  'mod.status.noResets': 'none',
+  'mod.status.unavailable': 'useapi did not answer: {reason}',
+} as const;
+
+export type MessageKey = keyof typeof en;
+export type Messages = Record<MessageKey, string>;

@@ -1,0 +1,66 @@
+// Prometheus metrics (prom-client), one registry per bot instance so tests and several bots in one process
+// do not collide.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  interactions: Counter<'command' | 'outcome'>;
+  cacheHits: Counter<string>;
+  upstreamCalls: Counter<'endpoint' | 'status'>;
+  upstreamLatency: Histogram<'endpoint' | 'status'>;
+  queueDepth: Gauge<string>;
+  inFlight: Gauge<string>;
+  busy: Counter<string>;
+  pendingModeration: Counter<string>;
+  callbacks: Counter<'outcome'>;
+  requests: Counter<'outcome'>;
+}
+
+export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaults !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    interactions: new Counter({
+      name: 'seedbot_interactions_total',
+      help: 'Interactions handled, by command and outcome',
+      labelNames: ['command', 'outcome'],
+      registers,
+    }),
+    cacheHits: new Counter({ name: 'seedbot_cache_hits_total', help: 'Seeds answered from storage', registers }),
+    upstreamCalls: new Counter({
+      name: 'seedbot_useapi_calls_total',
+      help: 'Calls to useapi, by endpoint and HTTP status',
+      labelNames: ['endpoint', 'status'],
+      registers,
+    }),
+    upstreamLatency: new Histogram({
+      name: 'seedbot_useapi_latency_seconds',
+      help: 'Latency of useapi calls',
+      labelNames: ['endpoint', 'status'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    queueDepth: new Gauge({ name: 'seedbot_queue_depth', help: 'Seed jobs waiting for a slot on the account', registers }),
+    inFlight: new Gauge({ name: 'seedbot_requests_in_flight', help: 'Requests this process is working on', registers }),
+    busy: new Counter({ name: 'seedbot_useapi_429_total', help: 'useapi 429 answers (account busy)', registers }),
+    pendingModeration: new Counter({
+      name: 'seedbot_useapi_596_total',
+      help: 'useapi 596 answers (pending moderation)',
+      registers,
+    }),
+    callbacks: new Counter({
+      name: 'seedbot_callbacks_total',
+      help: 'useapi callbacks received, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    requests: new Counter({
+      name: 'seedbot_requests_total',
+      help: 'Seed requests finished, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+  };
+}
