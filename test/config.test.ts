@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactedConfig } from '../src/config.js';
+
+const DISCORD_TOKEN = `MTE${'x'.repeat(60)}abc`;
+const USEAPI_TOKEN = 'user:1234-SecretUseapiTokenValue';
+const valid = { DISCORD_TOKEN, DISCORD_APPLICATION_ID: '123456789012345678', USEAPI_TOKEN };
+
+const problems = (env: Record<string, string | undefined>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('lists every missing required variable in one error', () => {
+    const list = problems({});
+    expect(list).toHaveLength(3);
+    expect(list.join('\n')).toMatch(/DISCORD_TOKEN is required/);
+    expect(list.join('\n')).toMatch(/DISCORD_APPLICATION_ID is required/);
+    expect(list.join('\n')).toMatch(/USEAPI_TOKEN is required/);
+  });
+
+  it('applies the documented defaults', () => {
+    const config = loadConfig(valid);
+    expect(config.storageUrl).toBe('sqlite://./data/seed-bot.sqlite');
+    expect(config.useapi.apiUrl).toBe('https://api.useapi.net/v2');
+    expect(config.discord.apiUrl).toBe('https://discord.com/api');
+    expect(config.useapi.pollIntervalMs).toBe(15_000);
+    expect(config.useapi.maxJobs).toBe(3);
+    expect(config.http.port).toBe(3000);
+    expect(config.log.level).toBe('info');
+    expect(config.seed.access).toBe('anyone');
+    expect(config.seed.midjourneyBotIds).toEqual(['936929561302675456', '1022952195194359889']);
+  });
+
+  it('treats empty values as unset, as a copied .env.example has them', () => {
+    const config = loadConfig({ ...valid, DISCORD_GUILD_ID: '', STORAGE_URL: ' ', HTTP_PORT: '' });
+    expect(config.discord.guildId).toBeUndefined();
+    expect(config.http.port).toBe(3000);
+  });
+
+  it('reports invalid values with what to do, and never echoes a secret', () => {
+    const badToken = 'short-secret-token';
+    const list = problems({ ...valid, DISCORD_TOKEN: badToken, HTTP_PORT: 'abc', STORAGE_URL: 'mysql://x', SEED_ACCESS: 'all' });
+    expect(list.length).toBe(4);
+    expect(list.join('\n')).not.toContain(badToken);
+    expect(list.join('\n')).toMatch(/HTTP_PORT must be a whole number/);
+    expect(list.join('\n')).toMatch(/STORAGE_URL must be sqlite/);
+  });
+
+  it('requires CALLBACK_SECRET of 32+ characters when PUBLIC_URL is set', () => {
+    expect(problems({ ...valid, PUBLIC_URL: 'https://bot.example.com' }).join()).toMatch(/CALLBACK_SECRET is required/);
+    expect(problems({ ...valid, PUBLIC_URL: 'https://bot.example.com', CALLBACK_SECRET: 'short' }).join()).toMatch(
+      /at least 32/,
+    );
+    const ok = loadConfig({ ...valid, PUBLIC_URL: 'https://bot.example.com/', CALLBACK_SECRET: 'a'.repeat(40) });
+    expect(ok.http.publicUrl).toBe('https://bot.example.com');
+  });
+
+  it('parses id lists and shard settings', () => {
+    const config = loadConfig({
+      ...valid,
+      MOD_ROLE_IDS: '223456789012345678, 323456789012345678',
+      DISCORD_SHARD_COUNT: '4',
+      DISCORD_SHARD_IDS: '2,3',
+    });
+    expect(config.moderation.roleIds).toEqual(['223456789012345678', '323456789012345678']);
+    expect(config.discord.shardIds).toEqual([2, 3]);
+    expect(problems({ ...valid, DISCORD_SHARD_COUNT: '2', DISCORD_SHARD_IDS: '2' }).join()).toMatch(/below DISCORD_SHARD_COUNT/);
+  });
+
+  it('masks secrets in the redacted view', () => {
+    const view = JSON.stringify(
+      redactedConfig(loadConfig({ ...valid, STORAGE_URL: 'redis://user:hunter2@127.0.0.1:6379' })),
+    );
+    expect(view).not.toContain(DISCORD_TOKEN);
+    expect(view).not.toContain(USEAPI_TOKEN);
+    expect(view).not.toContain('hunter2');
+    expect(view).toContain('MTE…abc');
+  });
+});
