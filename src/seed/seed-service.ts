@@ -35,8 +35,11 @@ export interface RetrieveOptions {
 export interface SeedService {
   cached(jobid: string): Promise<SeedRecord | undefined>;
   retrieve(jobid: string, options: RetrieveOptions): Promise<SeedRecord>;
-  /** A hint (callback) that a job changed: wake whoever follows it, in any process. */
-  jobChanged(jobid: string): Promise<void>;
+  /**
+   * A hint (callback) that a seed job changed. When it is a job we started, whoever follows it (in any process)
+   * wakes and re-reads it with GET. Returns false for jobs we did not ask for.
+   */
+  seedJobChanged(seedJobId: string, parentJobId: string | undefined): Promise<boolean>;
   stats(): { waiting: number; running: number; inflight: number };
   close(): Promise<void>;
 }
@@ -401,8 +404,12 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       );
       return abortable(promise, options.signal);
     },
-    async jobChanged(jobid) {
-      await deps.storage.coordinator.publish(JOB_TOPIC, jobid);
+    async seedJobChanged(seedJobId, parentJobId) {
+      if (!parentJobId) return false;
+      const flight = (await deps.storage.meta.get(`flight:${parentJobId}`)) as { seedJobId?: string } | undefined;
+      if (flight?.seedJobId !== seedJobId) return false;
+      await deps.storage.coordinator.publish(JOB_TOPIC, seedJobId);
+      return true;
     },
     stats: () => ({ waiting: deps.queue.waiting, running: deps.queue.running, inflight: flights.size }),
     async close() {

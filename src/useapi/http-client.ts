@@ -122,14 +122,14 @@ const channelOfJobid = (jobid: string | undefined): string | undefined => {
 
 /** Which error kind a 400 message means. `verb` is set for unsupported jobs. */
 const classify400 = (message: string): { kind: UseapiErrorKind; verb?: string } => {
-  if (/jobid not provided/i.test(message) || /^\W*jobid\W*\s+is missing/i.test(message)) {
+  if (/jobid not provided/i.test(message) || /^\W*jobid\b.*\bis missing/i.test(message)) {
     return { kind: 'jobid_missing' };
   }
   if (/is too long/i.test(message)) return { kind: 'too_long' };
   if (/parent job must be completed/i.test(message)) return { kind: 'parent_not_completed' };
   const unsupported = /job of type\s+\W*([\w-]+)\W*\s+(?:is\s+)?not supported/i.exec(message);
   if (unsupported) return { kind: 'unsupported_job', verb: unsupported[1] ?? '' };
-  if (/^\W*(discord|channel)\W*\s+is missing/i.test(message)) return { kind: 'account_missing' };
+  if (/^\W*(discord|channel)\b.*\bis missing/i.test(message)) return { kind: 'account_missing' };
   return { kind: 'bad_request' };
 };
 
@@ -192,8 +192,11 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
   const fail = (kind: UseapiErrorKind, req: Request, summary: string, details: UseapiErrorDetails = {}) => {
     const upstream = details.upstream === undefined ? undefined : redact(details.upstream);
     const status = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
+    const subject = req.jobid ? ` ${req.jobid}` : req.channel ? ` channel ${req.channel}` : '';
     const message = redact(
-      `useapi ${req.endpoint} (${req.method}): ${status}, ${kind}: ${summary}${upstream ? ` (${upstream})` : ''}`,
+      `useapi ${req.endpoint} (${req.method}${subject}): ${status} ${kind}${summary ? `: ${summary}` : ''}${
+        upstream ? ` (upstream: ${upstream})` : ''
+      }`,
     );
     return new UseapiError(kind, message, {
       endpoint: req.endpoint,
@@ -239,7 +242,7 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
     // a second one; other 5xx and 429 are answered before any job starts.
     const retryable =
       status === 429 || (status >= 500 && status !== 596 && (status !== 504 || req.idempotent));
-    return { error: fail(kind, req, 'request failed', details), retryable };
+    return { error: fail(kind, req, '', details), retryable };
   };
 
   /** Turns a rejection of fetch or of reading the body into a failure. */

@@ -1,0 +1,220 @@
+// The composition root: builds every piece from the config, starts, stops. It reads like a recipe; only this file
+// knows every concrete implementation.
+import { randomBytes } from 'node:crypto';
+import { Client, Events, GatewayIntentBits, Status } from 'discord.js';
+import type { DestinationStream } from 'pino';
+import { commands } from '../commands/index.js';
+import { type Config, redactedConfig } from './config.js';
+import { createImageFetcher, uploadLimitForTier } from './discord/images.js';
+import { createDiscordNotifier } from './discord/notifier.js';
+import { createRouter } from './discord/router.js';
+import { type HttpServer, startHttpServer } from './http/server.js';
+import type { BotContext } from './discord/types.js';
+import { createLogger, type Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createRedactor } from './redact.js';
+import { createFairQueue } from './seed/fair-queue.js';
+import { createHolds } from './seed/holds.js';
+import { createJobIndex } from './seed/job-index.js';
+import { createRateLimiter } from './seed/rate-limit.js';
+import { createRequestProcessor } from './seed/requests.js';
+import { createSeedService } from './seed/seed-service.js';
+import { createStorage } from './storage/index.js';
+import type { Storage } from './storage/port.js';
+import { createUseapiClient } from './useapi/http-client.js';
+
+export interface BotOptions {
+  /** Where log lines go (default stdout). */
+  logDestination?: DestinationStream;
+}
+
+export interface Bot {
+  config: Config;
+  log: Logger;
+  client: Client;
+  storage: Storage;
+  metrics: Metrics;
+  ctx: BotContext;
+  /** The HTTP server (callbacks, health, metrics) once started. */
+  http(): HttpServer | undefined;
+  /** Log in and resolve once the gateway is READY and open requests are resumed. */
+  start(): Promise<void>;
+  /** Stop taking interactions, finish or persist in-flight work, close storage. */
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+const RESUME_EVERY_MS = 60_000;
+const newRef = () => randomBytes(4).toString('hex');
+
+export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
+  const redact = createRedactor([config.discord.token, config.useapi.token, config.http.callbackSecret]);
+  const log = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    redact,
+    destination: options.logDestination,
+  });
+  const metrics = createMetrics();
+  const storage = await createStorage(config.storageUrl, {
+    onError: (error) => log.error({ err: error }, 'storage error'),
+  });
+
+  const useapi = createUseapiClient({
+    baseUrl: config.useapi.apiUrl,
+    token: config.useapi.token,
+    timeoutMs: config.useapi.timeoutMs,
+    onCall: ({ endpoint, status, ms }) => {
+      const labels = { endpoint, status: String(status) };
+      metrics.upstreamCalls.inc(labels);
+      metrics.upstreamLatency.observe(labels, ms / 1000);
+    },
+  });
+  const index = createJobIndex({ jobs: storage.jobs, meta: storage.meta });
+  const holds = createHolds({ store: storage.holds, coordinator: storage.coordinator });
+  const queue = createFairQueue(config.useapi.maxJobs);
+  const replyUrl =
+    config.http.publicUrl && config.http.callbackSecret
+      ? `${config.http.publicUrl}/useapi/callback/${config.http.callbackSecret}`
+      : undefined;
+  const seeds = createSeedService({
+    useapi,
+    storage,
+    index,
+    holds,
+    queue,
+    log,
+    pollIntervalMs: config.useapi.pollIntervalMs,
+    deadlineMs: config.useapi.jobDeadlineMs,
+    maxJobs: config.useapi.maxJobs,
+    replyUrl,
+    onUpstreamSignal: (signal) => (signal === 'busy' ? metrics.busy.inc() : metrics.pendingModeration.inc()),
+  });
+
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: config.discord.apiUrl },
+    ...(config.discord.shardIds && config.discord.shardCount
+      ? { shards: config.discord.shardIds, shardCount: config.discord.shardCount }
+      : {}),
+  });
+  const images = createImageFetcher({ rest: client.rest, log });
+  const notifier = createDiscordNotifier({
+    rest: client.rest,
+    images,
+    log,
+    uploadLimit: (guildId) => uploadLimitForTier(guildId ? client.guilds.cache.get(guildId)?.premiumTier : undefined),
+    guildLocale: (guildId) => (guildId ? client.guilds.cache.get(guildId)?.preferredLocale : undefined),
+  });
+  const requests = createRequestProcessor({
+    storage,
+    seeds,
+    notifier,
+    log,
+    onOutcome: (outcome) => metrics.requests.inc({ outcome }),
+  });
+  const limiter = createRateLimiter({ store: storage.meta, perMinute: config.seed.userLimitPerMinute });
+
+  const ctx: BotContext = {
+    config,
+    log,
+    client,
+    storage,
+    useapi,
+    seeds,
+    requests,
+    index,
+    holds,
+    limiter,
+    metrics,
+    newRef,
+  };
+  const router = createRouter(commands, ctx);
+  client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
+  client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
+
+  const stopHolds = await holds.onChange(({ channel, held }) => {
+    if (held) return;
+    // A moderator reset the account: everything that waited for it runs again, in any process.
+    void requests.resumeOpen((r) => r.state === 'held' && r.accountChannel === channel);
+  });
+  let resumeTimer: NodeJS.Timeout | undefined;
+  let http: HttpServer | undefined;
+  const SEEDABLE = new Set(['imagine', 'button', 'blend']);
+
+  async function health() {
+    const discord = client.ws.status === Status.Ready ? 'ready' : (Status[client.ws.status] ?? 'unknown').toLowerCase();
+    const storageState = await Promise.race([
+      storage.ping().then(() => 'ok'),
+      new Promise<string>((r) => setTimeout(() => r('timeout'), 2_000).unref()),
+    ]).catch(() => 'error');
+    return {
+      ok: discord === 'ready' && storageState === 'ok',
+      discord,
+      gatewayPingMs: client.ws.ping,
+      storage: storageState,
+      storageBackend: storage.backend,
+      requestsInFlight: requests.active(),
+      ...seeds.stats(),
+      uptimeSeconds: Math.round(process.uptime()),
+    };
+  }
+  const gauges = setInterval(() => {
+    const s = seeds.stats();
+    metrics.queueDepth.set(s.waiting);
+    metrics.inFlight.set(requests.active());
+  }, 1_000);
+  gauges.unref();
+
+  return {
+    config,
+    log,
+    client,
+    storage,
+    metrics,
+    ctx,
+    http: () => http,
+    async start() {
+      log.info({ config: redactedConfig(config) }, 'starting');
+      http = await startHttpServer({
+        port: config.http.port,
+        host: config.http.host,
+        callbackSecret: config.http.callbackSecret,
+        registry: metrics.registry,
+        log,
+        health,
+        onCallbackOutcome: (outcome) => metrics.callbacks.inc({ outcome }),
+        async onCallback(job) {
+          // Every imagine/button/blend job the account makes feeds the index (right-click works on it later).
+          if (SEEDABLE.has(job.verb)) await index.recordJob(job);
+          else if (job.verb === 'seed_async') {
+            const ours = await seeds.seedJobChanged(job.jobid, job.parentJobId);
+            log.debug({ seedJobId: job.jobid, status: job.status, ours, replyRef: job.replyRef }, 'seed callback');
+          }
+        },
+      });
+      log.info({ url: http.url }, 'http server listening');
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.discord.token);
+      await ready;
+      log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
+      await requests.resumeOpen();
+      // Requests of a process that died are picked up by whoever is alive.
+      resumeTimer = setInterval(() => void requests.resumeOpen((r) => r.state !== 'held').catch(() => {}), RESUME_EVERY_MS);
+      resumeTimer.unref();
+    },
+    async stop(deadlineMs = 8_000) {
+      router.close();
+      if (resumeTimer) clearInterval(resumeTimer);
+      clearInterval(gauges);
+      const drained = await requests.drain(deadlineMs);
+      log.info(drained, 'stopped taking work');
+      await stopHolds();
+      await seeds.close();
+      await client.destroy();
+      await http?.close();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,165 @@
+// The bot's small HTTP server: useapi callbacks (replyUrl), /healthz and /metrics.
+// Callback bodies are hints: they wake the follower of a job we asked for, which re-reads the job with GET before
+// acting; nothing in a body makes the bot fetch a URL it names.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { jobSchema } from '../useapi/schemas.js';
+import type { Job } from '../useapi/port.js';
+
+export const MAX_CALLBACK_BYTES = 1024 * 1024;
+export const CALLBACK_PATH = '/useapi/callback/';
+
+export interface HealthReport {
+  ok: boolean;
+  [detail: string]: unknown;
+}
+
+export interface HttpServerDeps {
+  port: number;
+  host: string;
+  /** Without a secret the callback route does not exist (404). */
+  callbackSecret: string | undefined;
+  onCallback(job: Job): Promise<void>;
+  health(): Promise<HealthReport>;
+  registry: Registry;
+  log: Logger;
+  onCallbackOutcome?: (outcome: string) => void;
+  /** Callback requests per second allowed (token bucket), and the burst. */
+  rateLimit?: { perSecond: number; burst: number };
+}
+
+export interface HttpServer {
+  server: Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Reads a body up to `limit` bytes; undefined when it is larger. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      resolve(undefined);
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
+  const expected = deps.callbackSecret ? digest(deps.callbackSecret) : undefined;
+  const rate = deps.rateLimit ?? { perSecond: 50, burst: 200 };
+  let tokens = rate.burst;
+  let refilled = Date.now();
+  const takeToken = () => {
+    const now = Date.now();
+    tokens = Math.min(rate.burst, tokens + ((now - refilled) / 1000) * rate.perSecond);
+    refilled = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+  const outcome = (o: string) => deps.onCallbackOutcome?.(o);
+
+  async function callback(req: IncomingMessage, res: ServerResponse, secret: string) {
+    // Constant-time comparison of fixed-length digests: the secret's length leaks nothing either.
+    if (!expected || !timingSafeEqual(digest(secret), expected)) {
+      outcome('forbidden');
+      send(res, 404, { error: 'Not found' });
+      return;
+    }
+    if (!takeToken()) {
+      outcome('rate_limited');
+      res.setHeader('retry-after', '1');
+      send(res, 429, { error: 'Too many requests' });
+      return;
+    }
+    const body = await readBody(req, MAX_CALLBACK_BYTES);
+    if (!body) {
+      outcome('too_large');
+      send(res, 413, { error: 'Body too large' });
+      req.socket.destroySoon?.();
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      outcome('bad_json');
+      send(res, 400, { error: 'Body is not JSON' });
+      return;
+    }
+    const parsed = jobSchema.safeParse(json);
+    if (!parsed.success) {
+      outcome('bad_schema');
+      send(res, 400, { error: 'Body is not a useapi job' });
+      return;
+    }
+    outcome('accepted');
+    send(res, 200, { ok: true });
+    deps.onCallback(parsed.data).catch((error) => deps.log.warn({ err: error }, 'callback handling failed'));
+  }
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const route = async () => {
+      if (req.method === 'POST' && path.startsWith(CALLBACK_PATH)) {
+        return callback(req, res, decodeURIComponent(path.slice(CALLBACK_PATH.length)));
+      }
+      if (req.method === 'GET' && path === '/healthz') {
+        const report = await deps.health();
+        return send(res, report.ok ? 200 : 503, report);
+      }
+      if (req.method === 'GET' && path === '/metrics') {
+        return send(res, 200, await deps.registry.metrics(), deps.registry.contentType);
+      }
+      send(res, 404, { error: 'Not found' });
+    };
+    route().catch((error) => {
+      deps.log.error({ err: error, path: path.startsWith(CALLBACK_PATH) ? CALLBACK_PATH : path }, 'http handler failed');
+      if (!res.headersSent) send(res, 500, { error: 'Internal error' });
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(deps.port, deps.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = deps.host === '0.0.0.0' || deps.host === '::' ? '127.0.0.1' : deps.host;
+  return {
+    server,
+    port,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

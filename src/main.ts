@@ -1,0 +1,54 @@
+// `npm start`: read .env, validate the config, run the bot until SIGTERM/SIGINT.
+import dotenv from 'dotenv';
+import { createBot } from './bot.js';
+import { ConfigError, loadConfig } from './config.js';
+
+const STOP_DEADLINE_MS = 8_000;
+
+export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const bot = await createBot(config);
+  process.on('unhandledRejection', (reason) => bot.log.error({ err: reason }, 'unhandled rejection'));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    bot.log.info({ signal }, 'stopping');
+    // Exit within 10 s whatever happens.
+    setTimeout(() => process.exit(1), STOP_DEADLINE_MS + 1_500).unref();
+    bot
+      .stop(STOP_DEADLINE_MS)
+      .then(() => process.exit(0))
+      .catch((error) => {
+        bot.log.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    await bot.start();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    bot.log.fatal({ err: error }, code === 'TokenInvalid' ? 'Discord refused DISCORD_TOKEN' : 'could not start');
+    process.stderr.write(
+      code === 'TokenInvalid'
+        ? 'Discord refused DISCORD_TOKEN. Copy the bot token again from the Developer Portal (Bot → Reset Token).\n'
+        : 'The bot could not start; see the log above. `npm run doctor` checks the installation.\n',
+    );
+    await bot.stop(1_000).catch(() => {});
+    process.exit(1);
+  }
+}
+
+dotenv.config({ quiet: true });
+await main();
