@@ -9,4 +9,7 @@ export const commands: CommandSet = {
 };
 
 /** What `npm run register` sends to Discord. */
-export const commandData = () => [...commands.slash.map((c) => c.data), ...commands.message.map((c) => c.data)];
+export const commandData = () => [
+  ...commands.slash.map((c) => c.data),
+  ...commands.message.map((c) => c.data),
+];

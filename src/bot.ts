@@ -8,8 +8,8 @@ import { type Config, redactedConfig } from './config.js';
 import { createImageFetcher, uploadLimitForTier } from './discord/images.js';
 import { createDiscordNotifier } from './discord/notifier.js';
 import { createRouter } from './discord/router.js';
-import { type HttpServer, startHttpServer } from './http/server.js';
 import type { BotContext } from './discord/types.js';
+import { type HttpServer, startHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createRedactor } from './redact.js';
@@ -102,7 +102,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     rest: client.rest,
     images,
     log,
-    uploadLimit: (guildId) => uploadLimitForTier(guildId ? client.guilds.cache.get(guildId)?.premiumTier : undefined),
+    uploadLimit: (guildId) =>
+      uploadLimitForTier(guildId ? client.guilds.cache.get(guildId)?.premiumTier : undefined),
     guildLocale: (guildId) => (guildId ? client.guilds.cache.get(guildId)?.preferredLocale : undefined),
   });
   const requests = createRequestProcessor({
@@ -144,7 +145,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const SEEDABLE = new Set(['imagine', 'button', 'blend']);
 
   async function health() {
-    const discord = client.ws.status === Status.Ready ? 'ready' : (Status[client.ws.status] ?? 'unknown').toLowerCase();
+    const discord =
+      client.ws.status === Status.Ready ? 'ready' : (Status[client.ws.status] ?? 'unknown').toLowerCase();
     const storageState = await Promise.race([
       storage.ping().then(() => 'ok'),
       new Promise<string>((r) => setTimeout(() => r('timeout'), 2_000).unref()),
@@ -190,7 +192,10 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
           if (SEEDABLE.has(job.verb)) await index.recordJob(job);
           else if (job.verb === 'seed_async') {
             const ours = await seeds.seedJobChanged(job.jobid, job.parentJobId);
-            log.debug({ seedJobId: job.jobid, status: job.status, ours, replyRef: job.replyRef }, 'seed callback');
+            log.debug(
+              { seedJobId: job.jobid, status: job.status, ours, replyRef: job.replyRef },
+              'seed callback',
+            );
           }
         },
       });
@@ -201,7 +206,10 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
       await requests.resumeOpen();
       // Requests of a process that died are picked up by whoever is alive.
-      resumeTimer = setInterval(() => void requests.resumeOpen((r) => r.state !== 'held').catch(() => {}), RESUME_EVERY_MS);
+      resumeTimer = setInterval(
+        () => void requests.resumeOpen((r) => r.state !== 'held').catch(() => {}),
+        RESUME_EVERY_MS,
+      );
       resumeTimer.unref();
     },
     async stop(deadlineMs = 8_000) {

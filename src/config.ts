@@ -46,13 +46,20 @@ const schema = z
       z
         .string({ error: 'is required: the bot token from the Discord Developer Portal (Bot → Reset Token)' })
         .trim()
-        .min(50, 'does not look like a Discord bot token (too short); copy it again from the Developer Portal'),
+        .min(
+          50,
+          'does not look like a Discord bot token (too short); copy it again from the Developer Portal',
+        ),
     ),
     DISCORD_APPLICATION_ID: optional(
-      z.string({ error: 'is required: Developer Portal → General Information → Application ID' }).pipe(snowflake),
+      z
+        .string({ error: 'is required: Developer Portal → General Information → Application ID' })
+        .pipe(snowflake),
     ),
     DISCORD_GUILD_ID: optional(snowflake.optional()),
-    DISCORD_API_URL: optional(url('Discord REST base, e.g. https://discord.com/api').default('https://discord.com/api')),
+    DISCORD_API_URL: optional(
+      url('Discord REST base, e.g. https://discord.com/api').default('https://discord.com/api'),
+    ),
     DISCORD_SHARD_COUNT: optional(int(1, 4096).optional()),
     DISCORD_SHARD_IDS: optional(
       z
@@ -63,11 +70,15 @@ const schema = z
     ),
     USEAPI_TOKEN: optional(
       z
-        .string({ error: 'is required: your useapi.net API token (https://useapi.net/docs/start-here/setup-useapi)' })
+        .string({
+          error: 'is required: your useapi.net API token (https://useapi.net/docs/start-here/setup-useapi)',
+        })
         .trim()
         .min(10, 'does not look like a useapi.net API token (too short)'),
     ),
-    USEAPI_API_URL: optional(url('useapi base, e.g. https://api.useapi.net/v2').default('https://api.useapi.net/v2')),
+    USEAPI_API_URL: optional(
+      url('useapi base, e.g. https://api.useapi.net/v2').default('https://api.useapi.net/v2'),
+    ),
     USEAPI_POLL_INTERVAL_MS: optional(int(200, 300_000).default(15_000)),
     USEAPI_TIMEOUT_MS: optional(int(1_000, 120_000).default(30_000)),
     USEAPI_JOB_DEADLINE_MS: optional(int(5_000, 3_600_000).default(600_000)),
@@ -76,10 +87,15 @@ const schema = z
       z
         .string()
         .trim()
-        .regex(/^(sqlite:\/\/.+|rediss?:\/\/.+|memory:\/\/.*)$/, 'must be sqlite://<path>, redis://host:port or memory://')
+        .regex(
+          /^(sqlite:\/\/.+|rediss?:\/\/.+|memory:\/\/.*)$/,
+          'must be sqlite://<path>, redis://host:port or memory://',
+        )
         .default(STORAGE_DEFAULT),
     ),
-    LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    LOG_LEVEL: optional(
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
     LOG_FORMAT: optional(z.enum(['json', 'pretty', 'auto']).default('auto')),
     HTTP_PORT: optional(int(0, 65535).default(3000)),
     HTTP_HOST: optional(z.string().trim().default('0.0.0.0')),
@@ -107,7 +123,11 @@ const schema = z
       });
     }
     if (v.DISCORD_SHARD_IDS && !v.DISCORD_SHARD_COUNT) {
-      ctx.addIssue({ code: 'custom', path: ['DISCORD_SHARD_COUNT'], message: 'is required when DISCORD_SHARD_IDS is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DISCORD_SHARD_COUNT'],
+        message: 'is required when DISCORD_SHARD_IDS is set',
+      });
     }
     const count = v.DISCORD_SHARD_COUNT;
     if (v.DISCORD_SHARD_IDS && count && v.DISCORD_SHARD_IDS.some((id) => id >= count)) {
@@ -164,7 +184,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     // Messages name the variable and the fix; they never echo the value (it may be a secret).
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`,
+    );
     throw new ConfigError([...new Set(problems)]);
   }
   const v = parsed.data;
@@ -187,7 +209,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     storageUrl: v.STORAGE_URL,
     log: { level: v.LOG_LEVEL, format: v.LOG_FORMAT },
-    http: { port: v.HTTP_PORT, host: v.HTTP_HOST, publicUrl: v.PUBLIC_URL, callbackSecret: v.CALLBACK_SECRET },
+    http: {
+      port: v.HTTP_PORT,
+      host: v.HTTP_HOST,
+      publicUrl: v.PUBLIC_URL,
+      callbackSecret: v.CALLBACK_SECRET,
+    },
     seed: {
       access: v.SEED_ACCESS,
       userLimitPerMinute: v.SEED_USER_LIMIT_PER_MINUTE,
@@ -203,7 +230,10 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     ...config,
     discord: { ...config.discord, token: mask(config.discord.token) },
     useapi: { ...config.useapi, token: mask(config.useapi.token) },
-    http: { ...config.http, callbackSecret: config.http.callbackSecret ? mask(config.http.callbackSecret) : undefined },
+    http: {
+      ...config.http,
+      callbackSecret: config.http.callbackSecret ? mask(config.http.callbackSecret) : undefined,
+    },
     storageUrl: redactUrl(config.storageUrl),
   };
 }

@@ -39,7 +39,10 @@ export async function main(env: Record<string, string | undefined> = process.env
     await bot.start();
   } catch (error) {
     const code = (error as { code?: string }).code;
-    bot.log.fatal({ err: error }, code === 'TokenInvalid' ? 'Discord refused DISCORD_TOKEN' : 'could not start');
+    bot.log.fatal(
+      { err: error },
+      code === 'TokenInvalid' ? 'Discord refused DISCORD_TOKEN' : 'could not start',
+    );
     process.stderr.write(
       code === 'TokenInvalid'
         ? 'Discord refused DISCORD_TOKEN. Copy the bot token again from the Developer Portal (Bot → Reset Token).\n'

@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client), one registry per bot instance so tests and several bots in one process
 // do not collide.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
@@ -28,7 +28,11 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
       labelNames: ['command', 'outcome'],
       registers,
     }),
-    cacheHits: new Counter({ name: 'seedbot_cache_hits_total', help: 'Seeds answered from storage', registers }),
+    cacheHits: new Counter({
+      name: 'seedbot_cache_hits_total',
+      help: 'Seeds answered from storage',
+      registers,
+    }),
     upstreamCalls: new Counter({
       name: 'seedbot_useapi_calls_total',
       help: 'Calls to useapi, by endpoint and HTTP status',
@@ -42,9 +46,21 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
-    queueDepth: new Gauge({ name: 'seedbot_queue_depth', help: 'Seed jobs waiting for a slot on the account', registers }),
-    inFlight: new Gauge({ name: 'seedbot_requests_in_flight', help: 'Requests this process is working on', registers }),
-    busy: new Counter({ name: 'seedbot_useapi_429_total', help: 'useapi 429 answers (account busy)', registers }),
+    queueDepth: new Gauge({
+      name: 'seedbot_queue_depth',
+      help: 'Seed jobs waiting for a slot on the account',
+      registers,
+    }),
+    inFlight: new Gauge({
+      name: 'seedbot_requests_in_flight',
+      help: 'Requests this process is working on',
+      registers,
+    }),
+    busy: new Counter({
+      name: 'seedbot_useapi_429_total',
+      help: 'useapi 429 answers (account busy)',
+      registers,
+    }),
     pendingModeration: new Counter({
       name: 'seedbot_useapi_596_total',
       help: 'useapi 596 answers (pending moderation)',

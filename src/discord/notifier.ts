@@ -2,7 +2,7 @@
 // interaction token, channel, user), so a request accepted by one process or before a restart is answered the same way.
 // Within the token's 15 minutes it edits the original reply; after that, or when the edit fails, it posts in the
 // channel and mentions the member; when it can't post there, it sends a DM.
-import { DiscordAPIError, type REST, type RawFile, Routes } from 'discord.js';
+import { DiscordAPIError, type RawFile, type REST, Routes } from 'discord.js';
 import type { Logger } from 'pino';
 import { translator } from '../i18n/index.js';
 import type { DeliveredVia, Notifier, Progress } from '../seed/requests.js';
@@ -33,7 +33,8 @@ export interface DiscordNotifierDeps {
 const isExpired = (error: unknown) =>
   error instanceof DiscordAPIError && (EXPIRED_CODES.has(Number(error.code)) || error.status === 401);
 const cantPost = (error: unknown) =>
-  error instanceof DiscordAPIError && (CANT_POST_CODES.has(Number(error.code)) || error.status === 403 || error.status === 404);
+  error instanceof DiscordAPIError &&
+  (CANT_POST_CODES.has(Number(error.code)) || error.status === 403 || error.status === 404);
 
 export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
   /** Edit the original reply; false when the token is no longer usable. */
@@ -46,17 +47,20 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
   async function editOriginal(request: SeedRequest, body: ReplyBody, files: RawFile[] = []) {
     if (!tokenUsable(request)) return false;
     try {
-      await deps.rest.patch(Routes.webhookMessage(request.applicationId, request.interactionToken, '@original'), {
-        body: {
-          content: body.content,
-          embeds: body.embeds,
-          components: body.components ?? [],
-          attachments: files.map((f, id) => ({ id, filename: f.name })),
-          allowed_mentions: { parse: [] },
+      await deps.rest.patch(
+        Routes.webhookMessage(request.applicationId, request.interactionToken, '@original'),
+        {
+          body: {
+            content: body.content,
+            embeds: body.embeds,
+            components: body.components ?? [],
+            attachments: files.map((f, id) => ({ id, filename: f.name })),
+            allowed_mentions: { parse: [] },
+          },
+          files,
+          auth: false,
         },
-        files,
-        auth: false,
-      });
+      );
       return true;
     } catch (error) {
       if (isExpired(error)) return false;
@@ -79,10 +83,15 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
         return 'channel';
       } catch (error) {
         if (!cantPost(error)) throw error;
-        deps.log.info({ requestId: request.id, channelId: request.channelId }, 'cannot post in the channel; sending a DM');
+        deps.log.info(
+          { requestId: request.id, channelId: request.channelId },
+          'cannot post in the channel; sending a DM',
+        );
       }
     }
-    const dm = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: request.userId } })) as { id: string };
+    const dm = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: request.userId } })) as {
+      id: string;
+    };
     await deps.rest.post(Routes.channelMessages(dm.id), { body: payload, files });
     return 'dm';
   }
@@ -102,7 +111,8 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
         : await deps.images.prepare(record.images, uploadLimit(request.guildId));
       const files = toRaw(images.files);
       const t = translator(request.locale);
-      if (await editOriginal(request, seedReply(record, t, images, { partial: options.partial }), files)) return 'edit';
+      if (await editOriginal(request, seedReply(record, t, images, { partial: options.partial }), files))
+        return 'edit';
       if (options.partial) return 'none';
       const late = translator(deps.guildLocale?.(request.guildId) ?? request.locale);
       return postLate(request, seedReply(record, late, images, { mentionUserId: request.userId }), files);

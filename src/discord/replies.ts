@@ -1,9 +1,9 @@
 // Pure reply builders: from core results to Discord message bodies. No I/O, so they are tested as plain functions.
-import type { APIEmbed, APIActionRowComponent, APIComponentInMessageActionRow } from 'discord.js';
+import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
-import type { SeedStatus } from '../seed/seed-service.js';
-import type { Progress } from '../seed/requests.js';
 import { isSeedError } from '../seed/errors.js';
+import type { Progress } from '../seed/requests.js';
+import type { SeedStatus } from '../seed/seed-service.js';
 import type { SeedRecord } from '../seed/types.js';
 import { isUseapiError } from '../useapi/errors.js';
 import { isUserFacingError } from './errors.js';
@@ -32,12 +32,19 @@ export interface ImagesOutcome {
 const EMBED_COLOR = 0x5865f2;
 const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
-export const jumpLink = (server: string | undefined, channel: string | undefined, message: string | undefined) =>
+export const jumpLink = (
+  server: string | undefined,
+  channel: string | undefined,
+  message: string | undefined,
+) =>
   channel && message ? `https://discord.com/channels/${server ?? '@me'}/${channel}/${message}` : undefined;
 
 /** Attachment names Discord accepts in attachment:// links. */
 export const safeFilename = (name: string, index: number): string => {
-  const cleaned = name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/_+/g, '_').slice(-80);
+  const cleaned = name
+    .replace(/[^A-Za-z0-9_.-]/g, '_')
+    .replace(/_+/g, '_')
+    .slice(-80);
   return cleaned && /\.[a-z0-9]{2,5}$/i.test(cleaned) ? cleaned : `seed_image_${index + 1}.png`;
 };
 
@@ -52,7 +59,8 @@ export function seedReply(
   const notes: string[] = [];
   if (record.source === 'prompt') notes.push(t('reply.fromPrompt'));
   if (options.partial) notes.push(t('reply.imagesPending'));
-  else if (images.linkedBecause) notes.push(t('reply.imagesLinked', { reason: t(`reason.${images.linkedBecause}`) }));
+  else if (images.linkedBecause)
+    notes.push(t('reply.imagesLinked', { reason: t(`reason.${images.linkedBecause}`) }));
   else if (record.images.length === 0) notes.push(t('reply.imagesUnavailable'));
 
   const fields: NonNullable<APIEmbed['fields']> = [];
@@ -75,9 +83,13 @@ export function seedReply(
     : images.files.length
       ? images.files.map((f) => `attachment://${f.name}`)
       : (images.urls ?? record.images.map((i) => i.url));
-  const embeds: APIEmbed[] = imageUrls.slice(0, 4).map((url, i) => (i === 0 ? { ...first, image: { url } } : { url: galleryUrl, image: { url } }));
+  const embeds: APIEmbed[] = imageUrls
+    .slice(0, 4)
+    .map((url, i) => (i === 0 ? { ...first, image: { url } } : { url: galleryUrl, image: { url } }));
   if (embeds.length === 0) embeds.push(first);
-  const content = options.mentionUserId ? t('reply.lateMention', { user: `<@${options.mentionUserId}>` }) : '';
+  const content = options.mentionUserId
+    ? t('reply.lateMention', { user: `<@${options.mentionUserId}>` })
+    : '';
   return { content, embeds, components: [] };
 }
 
@@ -104,7 +116,10 @@ function progressText(progress: Progress | SeedStatus, t: Translate, now: number
 }
 
 /** The message key and parameters for any error; unknown errors get a reference id, never their message. */
-export function errorMessage(error: unknown, ref: string): { key: MessageKey; params: Record<string, string | number> } {
+export function errorMessage(
+  error: unknown,
+  ref: string,
+): { key: MessageKey; params: Record<string, string | number> } {
   if (isUserFacingError(error)) return { key: error.key, params: error.params };
   if (isSeedError(error)) {
     switch (error.kind) {
@@ -119,7 +134,10 @@ export function errorMessage(error: unknown, ref: string): { key: MessageKey; pa
       case 'deadline':
         return { key: 'error.timeout', params: {} };
       case 'rate_limited':
-        return { key: 'error.rateLimited', params: { seconds: Math.ceil((error.details.retryInMs ?? 60_000) / 1000) } };
+        return {
+          key: 'error.rateLimited',
+          params: { seconds: Math.ceil((error.details.retryInMs ?? 60_000) / 1000) },
+        };
       case 'shutting_down':
         return { key: 'error.shuttingDown', params: {} };
     }

@@ -37,12 +37,17 @@ export function createRouter(commands: CommandSet, ctx: BotContext): Router {
   async function boundary(interaction: RepliableInteraction, error: unknown, command: string) {
     const ref = ctx.newRef();
     const expected = isUserFacingError(error) || isSeedError(error) || isUseapiError(error);
-    if (expected) ctx.log.info({ ref, command, kind: (error as { kind?: string }).kind ?? (error as Error).message }, 'interaction refused');
+    if (expected)
+      ctx.log.info(
+        { ref, command, kind: (error as { kind?: string }).kind ?? (error as Error).message },
+        'interaction refused',
+      );
     else ctx.log.error({ ref, command, err: error }, 'interaction failed');
     ctx.metrics.interactions.inc({ command, outcome: expected ? 'refused' : 'error' });
     const body = errorReply(error, translator(interaction.locale), ref);
     try {
-      if (interaction.deferred || interaction.replied) await interaction.editReply({ ...body, components: [] });
+      if (interaction.deferred || interaction.replied)
+        await interaction.editReply({ ...body, components: [] });
       else await interaction.reply({ content: body.content, flags: MessageFlags.Ephemeral });
     } catch (replyError) {
       // The interaction may have expired; there is nobody left to tell.

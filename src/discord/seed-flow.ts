@@ -3,8 +3,8 @@
 import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
-  MessageFlags,
   type MessageContextMenuCommandInteraction,
+  MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
 import { channelOfJobid } from '../seed/jobid.js';
@@ -26,12 +26,17 @@ export interface SeedTarget {
   knownSeed?: { seed: number; prompt?: string | undefined } | undefined;
 }
 
-export async function runSeed(interaction: SeedInteraction, ctx: BotContext, target: SeedTarget): Promise<void> {
+export async function runSeed(
+  interaction: SeedInteraction,
+  ctx: BotContext,
+  target: SeedTarget,
+): Promise<void> {
   const cached = target.knownSeed ? undefined : await ctx.seeds.cached(target.jobid);
   if (cached) ctx.metrics.cacheHits.inc();
   else {
     const allowed = await ctx.limiter.take(interaction.user.id);
-    if (!allowed.ok) throw new UserFacingError('error.rateLimited', { seconds: Math.ceil(allowed.retryInMs / 1000) });
+    if (!allowed.ok)
+      throw new UserFacingError('error.rateLimited', { seconds: Math.ceil(allowed.retryInMs / 1000) });
   }
   if (!interaction.deferred && !interaction.replied) {
     await interaction.deferReply(target.ephemeral ? { flags: MessageFlags.Ephemeral } : {});

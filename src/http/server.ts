@@ -6,8 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { jobSchema } from '../useapi/schemas.js';
 import type { Job } from '../useapi/port.js';
+import { jobSchema } from '../useapi/schemas.js';
 
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
 export const CALLBACK_PATH = '/useapi/callback/';
@@ -138,7 +138,10 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
       send(res, 404, { error: 'Not found' });
     };
     route().catch((error) => {
-      deps.log.error({ err: error, path: path.startsWith(CALLBACK_PATH) ? CALLBACK_PATH : path }, 'http handler failed');
+      deps.log.error(
+        { err: error, path: path.startsWith(CALLBACK_PATH) ? CALLBACK_PATH : path },
+        'http handler failed',
+      );
       if (!res.headersSent) send(res, 500, { error: 'Internal error' });
       else res.end();
     });

@@ -30,7 +30,8 @@ export function translator(locale: string | undefined): Translate {
     );
 }
 
-export const placeholdersOf = (text: string): string[] => [...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').sort();
+export const placeholdersOf = (text: string): string[] =>
+  [...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').sort();
 
 /** Discord localization map for a command field: every locale but the default. */
 export function localizations(key: MessageKey): Record<string, string> {

@@ -7,7 +7,11 @@ export interface RateLimiter {
   take(user: string): Promise<{ ok: true } | { ok: false; retryInMs: number }>;
 }
 
-export function createRateLimiter(deps: { store: Store<unknown>; perMinute: number; now?: () => number }): RateLimiter {
+export function createRateLimiter(deps: {
+  store: Store<unknown>;
+  perMinute: number;
+  now?: () => number;
+}): RateLimiter {
   const now = deps.now ?? Date.now;
   const windowMs = 60_000;
   return {
@@ -15,7 +19,9 @@ export function createRateLimiter(deps: { store: Store<unknown>; perMinute: numb
       if (deps.perMinute <= 0) return { ok: true };
       const key = `rate:${user}`;
       const t = now();
-      const stamps = (((await deps.store.get(key)) as number[] | undefined) ?? []).filter((s) => t - s < windowMs);
+      const stamps = (((await deps.store.get(key)) as number[] | undefined) ?? []).filter(
+        (s) => t - s < windowMs,
+      );
       if (stamps.length >= deps.perMinute) {
         return { ok: false, retryInMs: windowMs - (t - (stamps[0] ?? t)) };
       }

@@ -406,7 +406,9 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     },
     async seedJobChanged(seedJobId, parentJobId) {
       if (!parentJobId) return false;
-      const flight = (await deps.storage.meta.get(`flight:${parentJobId}`)) as { seedJobId?: string } | undefined;
+      const flight = (await deps.storage.meta.get(`flight:${parentJobId}`)) as
+        | { seedJobId?: string }
+        | undefined;
       if (flight?.seedJobId !== seedJobId) return false;
       await deps.storage.coordinator.publish(JOB_TOPIC, seedJobId);
       return true;

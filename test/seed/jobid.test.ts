@@ -18,12 +18,16 @@ describe('parseJobid', () => {
     expect(parseJobid(`  \`${V2}\` `)?.jobid).toBe(V2);
     expect(parseJobid(`"${V3}"`)?.jobid).toBe(V3);
   });
-  it.each(['', 'hello', '1316232391072944131', 'job:123-user:1-channel:42', `${V2}x`, 'https://discord.com/channels/1/2/3'])(
-    'refuses %j',
-    (input) => {
-      expect(parseJobid(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'hello',
+    '1316232391072944131',
+    'job:123-user:1-channel:42',
+    `${V2}x`,
+    'https://discord.com/channels/1/2/3',
+  ])('refuses %j', (input) => {
+    expect(parseJobid(input)).toBeUndefined();
+  });
 });
 
 describe('jobid helpers', () => {

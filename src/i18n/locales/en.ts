@@ -32,7 +32,8 @@ export const en = {
   'reply.jobField': 'Job',
   'reply.original': 'Original message',
   'reply.jump': 'Jump to the original',
-  'reply.imagesLinked': 'The images could not be attached ({reason}); they are linked and Discord may stop showing them after about a day.',
+  'reply.imagesLinked':
+    'The images could not be attached ({reason}); they are linked and Discord may stop showing them after about a day.',
   'reply.imagesPending': 'Seed from the prompt; fetching the four images…',
   'reply.imagesUnavailable': 'The four images are not available.',
   'reply.fromPrompt': 'The seed was already written in the prompt.',
@@ -45,7 +46,8 @@ export const en = {
   'error.invalidInput':
     'That is not a jobid, a message link or a message id. Paste the useapi jobid (like `job:2024…-user:…-channel:…`), a link to the Midjourney message, or right-click the message → Apps → Get seed.',
   'error.notMidjourney': "This isn't a Midjourney output. Right-click an image posted by the Midjourney bot.",
-  'error.noImage': 'This Midjourney message has no image yet. Wait until the job has finished, then try again.',
+  'error.noImage':
+    'This Midjourney message has no image yet. Wait until the job has finished, then try again.',
   'error.video': 'Seeds exist only for imagine, button and blend jobs, not for video jobs.',
   'error.otherGuild': 'That message link points into another server. Use a link to a message in this server.',
   'error.unknownMessage':

@@ -1,0 +1,124 @@
+// German. Keys and {placeholders} exactly as in en.ts.
+import type { Messages } from './en.js';
+
+export const de = {
+  // Command names and descriptions (Discord localization fields).
+  'cmd.seed.name': 'seed',
+  'cmd.seed.description': 'Seed und die vier hochskalierten Bilder eines Midjourney-Jobs abrufen',
+  'cmd.seed.job.name': 'job',
+  'cmd.seed.job.description': 'useapi-jobid, Discord-Nachrichtenlink oder Nachrichten-ID',
+  'cmd.seed.private.name': 'privat',
+  'cmd.seed.private.description': 'Nur du siehst die Antwort',
+  'cmd.getSeed.name': 'Seed abrufen',
+  'cmd.midjourney.name': 'midjourney',
+  'cmd.midjourney.description': 'Moderation der Midjourney-Konten (Moderatoren)',
+  'cmd.midjourney.status.name': 'status',
+  'cmd.midjourney.status.description': 'Midjourney-Konten, Moderationssperren und wartende Anfragen anzeigen',
+  'cmd.midjourney.reset.name': 'reset',
+  'cmd.midjourney.reset.description':
+    'Ein Konto zurücksetzen, nachdem seine Moderationsnachricht erledigt ist',
+  'cmd.midjourney.reset.channel.name': 'kanal',
+  'cmd.midjourney.reset.channel.description': 'Kanal-ID des Kontos',
+
+  // Waiting.
+  'progress.accepted': '⏳ Ich bin dran…',
+  'progress.queued':
+    '⏳ In der Warteschlange: Position {position}. Midjourney bearbeitet nur wenige Jobs gleichzeitig.',
+  'progress.asking': '⏳ Ich frage Midjourney nach dem Seed…',
+  'progress.waiting': '⏳ Midjourney arbeitet daran ({elapsed} s)…',
+  'progress.busy': '⏳ Midjourney ist ausgelastet; neuer Versuch in {seconds} s.',
+  'progress.joined': '⏳ Jemand hat diesen Job schon angefragt; ich warte auf dieselbe Antwort…',
+
+  // The answer.
+  'reply.title': 'Seed {seed}',
+  'reply.seedField': 'Seed',
+  'reply.promptField': 'Prompt',
+  'reply.jobField': 'Job',
+  'reply.original': 'Originalnachricht',
+  'reply.jump': 'Zur Originalnachricht',
+  'reply.imagesLinked':
+    'Die Bilder konnten nicht angehängt werden ({reason}); sie sind verlinkt, und Discord zeigt sie eventuell nach etwa einem Tag nicht mehr an.',
+  'reply.imagesPending': 'Seed aus dem Prompt; die vier Bilder werden geladen…',
+  'reply.imagesUnavailable': 'Die vier Bilder sind nicht verfügbar.',
+  'reply.fromPrompt': 'Der Seed stand bereits im Prompt.',
+  'reply.footer': 'Verwende ihn mit --seed {seed}',
+  'reply.lateMention': '{user}, hier ist der Seed, nach dem du gefragt hast:',
+  'reason.tooLarge': 'zu groß zum Hochladen hier',
+  'reason.download': 'Download fehlgeschlagen',
+
+  // Member mistakes.
+  'error.invalidInput':
+    'Das ist weder eine jobid noch ein Nachrichtenlink oder eine Nachrichten-ID. Füge die useapi-jobid ein (etwa `job:2024…-user:…-channel:…`) oder einen Link zur Midjourney-Nachricht, oder klicke mit der rechten Maustaste auf die Nachricht → Apps → Seed abrufen.',
+  'error.notMidjourney':
+    'Das ist keine Midjourney-Ausgabe. Klicke mit der rechten Maustaste auf ein Bild, das der Midjourney-Bot gepostet hat.',
+  'error.noImage':
+    'Diese Midjourney-Nachricht hat noch kein Bild. Warte, bis der Job fertig ist, und versuche es dann erneut.',
+  'error.video': 'Seeds gibt es nur für imagine-, button- und blend-Jobs, nicht für Video-Jobs.',
+  'error.otherGuild':
+    'Dieser Nachrichtenlink führt auf einen anderen Server. Verwende einen Link zu einer Nachricht auf diesem Server.',
+  'error.unknownMessage':
+    'Ich konnte den useapi-Job hinter dieser Nachricht nicht finden ({why}). Wenn du die jobid hast, füge sie unten ein.',
+  'why.notIndexed': 'ich habe diesen Job nicht gesehen',
+  'button.pasteJobid': 'jobid einfügen',
+  'modal.title': 'useapi-jobid einfügen',
+  'modal.label': 'jobid dieser Nachricht',
+  'error.jobidMismatch':
+    'Diese jobid gehört zu einer anderen Nachricht. Prüfe, ob du die jobid genau dieses Bildes kopiert hast.',
+  'error.notOwner': 'Nur das Mitglied, das dieses Bild erstellt hat, kann hier nach seinem Seed fragen.',
+  'error.moderatorsOnly': 'Auf diesem Server können nur Moderatoren Seeds anfragen.',
+  'error.rateLimited': 'Du hast in kurzer Zeit viele Seeds angefragt. Versuche es in {seconds} s erneut.',
+
+  // Upstream outcomes.
+  'error.notFinished':
+    'Dieser Job ist noch nicht fertig. Warte, bis Midjourney ihn abgeschlossen hat, und frag dann erneut.',
+  'error.unsupported': 'Seeds gibt es nur für imagine-, button- und blend-Jobs; dies ist ein {verb}-Job.',
+  'error.notFound': 'useapi kennt diesen Job nicht. Prüfe die jobid; useapi bewahrt Jobs 31 Tage lang auf.',
+  'error.accountMissing': 'Für den Kanal dieses Jobs ist bei useapi kein Midjourney-Konto eingerichtet.',
+  'error.unauthorized':
+    'Der useapi-Token des Bots wurde abgelehnt. Ein Administrator muss USEAPI_TOKEN prüfen.',
+  'error.noSubscription':
+    'Das useapi-Abo ist abgelaufen. Ein Administrator muss es auf useapi.net verlängern.',
+  'error.busy':
+    'Midjourney ist gerade ausgelastet, und ich bin nicht drangekommen. Bitte versuche es in einer Minute erneut.',
+  'error.unavailable': 'useapi antwortet gerade nicht. Bitte versuche es in ein paar Minuten erneut.',
+  'error.timeout': 'Midjourney hat zu lange für die Antwort gebraucht. Bitte versuche es später erneut.',
+  'error.moderated': 'Midjourney hat diese Anfrage abgelehnt (moderiert).',
+  'error.jobFailed':
+    'Midjourney konnte den Seed für diesen Job nicht abrufen. Bitte versuche es später erneut.',
+  'error.held':
+    '⏸️ Das Midjourney-Konto wartet auf einen Moderator. Die Moderatoren wurden benachrichtigt; deine Anfrage bleibt erhalten und läuft nach dem Zurücksetzen von selbst weiter.',
+  'error.shuttingDown': 'Der Bot startet neu; deine Anfrage bleibt erhalten und wird in Kürze beantwortet.',
+  'error.internal': 'Bei mir ist etwas schiefgelaufen (Referenz `{ref}`). Bitte versuche es erneut.',
+
+  // Moderators.
+  'mod.refused': 'Nur Moderatoren (Server verwalten oder eine Moderatorenrolle) können das tun.',
+  'mod.alert.title': '⚠️ Midjourney-Konto {channel} ist wegen Moderation angehalten',
+  'mod.alert.body':
+    'useapi hat mit 596 geantwortet: Midjourney hat diesem Konto eine Moderationsnachricht oder ein CAPTCHA angezeigt. Seed-Anfragen dafür bleiben erhalten und warten.\n\n**Was zu tun ist**\n1. Melde dich mit dem Midjourney-Konto bei Discord an.\n2. Bestätige die Moderationsnachricht oder löse das CAPTCHA.\n3. Drücke unten auf **Zurücksetzen** (oder führe `/midjourney reset` aus).',
+  'mod.alert.text': 'Moderationsnachricht',
+  'mod.alert.waiting': 'Wartende Anfragen',
+  'mod.button.reset': 'Zurücksetzen',
+  'mod.confirm':
+    'Hast du dich mit dem Midjourney-Konto von Kanal {channel} bei Discord angemeldet und die Moderationsnachricht bestätigt (oder das CAPTCHA gelöst)? Wenn du vorher zurücksetzt, hält useapi das Konto erneut an.',
+  'mod.button.confirm': 'Ja, jetzt zurücksetzen',
+  'mod.button.cancel': 'Abbrechen',
+  'mod.cancelled': 'Zurücksetzen abgebrochen.',
+  'mod.reset.ok': '✅ Konto {channel} von {user} zurückgesetzt. {count} wartende Anfrage(n) laufen wieder.',
+  'mod.reset.stillPending':
+    'useapi hat das Zurücksetzen angenommen, aber das Konto hat noch eine offene Moderationsnachricht. Bestätige sie zuerst in Discord und setze es dann erneut zurück.',
+  'mod.reset.unauthorized':
+    'useapi hat das Zurücksetzen abgelehnt: Der useapi-Token des Bots ist ungültig (401).',
+  'mod.reset.notFound': 'useapi hat kein Midjourney-Konto für Kanal {channel} (404). Prüfe die Kanal-ID.',
+  'mod.reset.error': 'Das Zurücksetzen ist fehlgeschlagen ({reason}). Versuche es in einer Minute erneut.',
+  'mod.status.title': 'Midjourney-Konten',
+  'mod.status.none': 'Für diesen useapi-Token ist kein Midjourney-Konto eingerichtet.',
+  'mod.status.held': '⏸️ angehalten seit {since}',
+  'mod.status.ok': '✅ läuft',
+  'mod.status.line':
+    '**Token** {token} · **maxJobs** {maxJobs} · **wartend** {waiting} · **laufend** {executing}',
+  'mod.status.pending': '**Offene Moderationsnachricht:** {text}',
+  'mod.status.lastError': '**Letzter Fehler:** {error}',
+  'mod.status.resets': '**Letzte Zurücksetzungen:** {list}',
+  'mod.status.noResets': 'keine',
+  'mod.status.unavailable': 'useapi hat nicht geantwortet: {reason}',
+} satisfies Messages;

@@ -1,0 +1,112 @@
+// /seed end to end: the real discord.js client logged in to the fake Discord, the fake useapi, a real SQLite file.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeMessage } from '../fakes/fake-discord.js';
+import { type Harness, isSeedReply, MEMBER, startHarness } from '../helpers/harness.js';
+
+let h: Harness;
+
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h?.stop();
+});
+
+const seedOf = (m: FakeMessage | undefined) => {
+  const embed = m?.embeds[0] as { title?: string; description?: string } | undefined;
+  return /`--seed (\d+)`/.exec(embed?.description ?? '')?.[1];
+};
+const embedsOf = (m: FakeMessage | undefined) =>
+  (m?.embeds ?? []) as { url?: string; image?: { url: string } }[];
+
+describe('/seed job:<jobid>', () => {
+  it('acknowledges at once and edits in the seed with the four images attached as a 2x2 gallery', async () => {
+    const { jobid } = h.imagineJob({ seedValue: 1234567890, prompt: 'a red fox in snow' });
+    const interaction = h.slashSeed(jobid);
+    const ack = await interaction.waitForCallback();
+    expect(ack.type).toBe(5); // deferred
+    expect(ack.at - interaction.sentAt).toBeLessThan(3_000);
+
+    const final = await interaction.waitForEdit(isSeedReply, 15_000);
+    expect(seedOf(final)).toBe('1234567890');
+    const embeds = embedsOf(final);
+    expect(embeds).toHaveLength(4);
+    expect(new Set(embeds.map((e) => e.url)).size).toBe(1);
+    expect(embeds.every((e) => e.image?.url.startsWith('attachment://'))).toBe(true);
+    expect(final.attachments).toHaveLength(4);
+    const text = JSON.stringify(final.embeds);
+    expect(text).toContain('a red fox in snow');
+    expect(text).toContain(jobid);
+    expect(text).toMatch(/https:\/\/discord\.com\/channels\/\d+\/\d+\/\d+/);
+    expect(h.useapi.count('POST', '/v2/jobs/seed_async')).toBe(1);
+  });
+
+  it('answers from storage the second time without calling useapi', async () => {
+    const { jobid } = h.imagineJob({ seedValue: 42 });
+    await h.slashSeed(jobid).waitForEdit(isSeedReply, 15_000);
+    const before = h.useapi.requests.length;
+    const again = h.slashSeed(jobid);
+    const final = await again.waitForEdit(isSeedReply, 10_000);
+    expect(seedOf(final)).toBe('42');
+    expect(h.useapi.requests.length).toBe(before);
+  });
+
+  it('shares one seed_async between 20 members asking for the same job at once', async () => {
+    const { jobid } = h.imagineJob({ seedValue: 777 });
+    const interactions = Array.from({ length: 20 }, (_, i) =>
+      h.slashSeed(jobid, { ...MEMBER, id: `85555555555555${String(1000 + i)}` }),
+    );
+    const finals = await Promise.all(interactions.map((i) => i.waitForEdit(isSeedReply, 20_000)));
+    expect(finals.map(seedOf)).toEqual(Array(20).fill('777'));
+    expect(h.useapi.count('POST', '/v2/jobs/seed_async')).toBe(1);
+  });
+
+  it('refuses input that is not a jobid, ephemerally, without calling useapi', async () => {
+    const interaction = h.slashSeed('hello there');
+    const reply = await interaction.waitForCallback();
+    expect(reply.type).toBe(4);
+    const body = reply.body as { data?: { content?: string; flags?: number } };
+    expect(body.data?.content).toMatch(/not a jobid/);
+    expect((body.data?.flags ?? 0) & 64).toBe(64);
+    expect(h.useapi.count('POST', '/v2/jobs/seed_async')).toBe(0);
+  });
+
+  it('tells the member when useapi does not know the job', async () => {
+    const interaction = h.slashSeed(
+      'job:20241218021941022-user:1308-channel:1316232391072944131-bot:midjourney',
+    );
+    const final = await interaction.waitForEdit((m) => /does not know that job/.test(m.content), 10_000);
+    expect(final.content).toMatch(/31 days/);
+  });
+
+  it('explains that video jobs have no seed', async () => {
+    const job = h.useapi.addJob({
+      verb: 'video',
+      channel: '1316232391072944131',
+      server: '811111111111111111',
+    });
+    const final = await h.slashSeed(job.jobid).waitForEdit((m) => /video/.test(m.content), 10_000);
+    expect(final.content).toMatch(/imagine, button and blend/);
+  });
+
+  it('keeps the private answer ephemeral', async () => {
+    const { jobid } = h.imagineJob();
+    const interaction = h.slashSeed(jobid, MEMBER, { private: true });
+    const ack = await interaction.waitForCallback();
+    expect(((ack.body as { data?: { flags?: number } }).data?.flags ?? 0) & 64).toBe(64);
+    await interaction.waitForEdit(isSeedReply, 15_000);
+  });
+
+  it('never lets a token reach a log line or a reply', async () => {
+    const { jobid } = h.imagineJob();
+    const interaction = h.slashSeed(jobid);
+    await interaction.waitForEdit(isSeedReply, 15_000);
+    h.slashSeed('not a job');
+    await new Promise((r) => setTimeout(r, 200));
+    const everything = h.logText() + JSON.stringify(interaction.events);
+    expect(everything.length).toBeGreaterThan(1000);
+    expect(everything).not.toContain(h.discord.token);
+    expect(everything).not.toContain(h.useapi.token);
+    expect(h.logText()).not.toContain(interaction.token);
+  });
+});

@@ -1,0 +1,193 @@
+// End-to-end harness: the fake useapi and the fake Discord on loopback, and the real bot built by createBot (the same
+// code path as `npm start`, minus reading .env and signal handling) on a real SQLite file in a temporary folder.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { type Bot, createBot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
+import {
+  type FakeDiscord,
+  type FakeMessage,
+  type InteractionUser,
+  startFakeDiscord,
+} from '../fakes/fake-discord.js';
+import { type FakeUseapi, type FakeUseapiOptions, startFakeUseapi } from '../fakes/fake-useapi.js';
+
+export const GUILD = '811111111111111111';
+export const OTHER_GUILD = '822222222222222222';
+export const CHANNEL = '833333333333333333';
+export const ALERT_CHANNEL = '844444444444444444';
+/** The Midjourney account's channel at useapi (part of every jobid). */
+export const ACCOUNT_CHANNEL = '1316232391072944131';
+export const MIDJOURNEY_BOT = '936929561302675456';
+export const MEMBER: InteractionUser = { id: '855555555555555555', username: 'member', permissions: '0' };
+export const OTHER_MEMBER: InteractionUser = {
+  id: '866666666666666666',
+  username: 'other',
+  permissions: '0',
+};
+/** Manage Server (1 << 5). */
+export const MODERATOR: InteractionUser = {
+  id: '877777777777777777',
+  username: 'mod',
+  permissions: String(1 << 5),
+};
+
+export interface Harness {
+  useapi: FakeUseapi;
+  discord: FakeDiscord;
+  bot: Bot;
+  env: Record<string, string>;
+  dir: string;
+  logs: string[];
+  /** Every log line joined, for searching. */
+  logText(): string;
+  /** A completed imagine job on the account, with a Midjourney message in CHANNEL that shows it. */
+  imagineJob(options?: { prompt?: string; seedValue?: number; guild?: string }): {
+    jobid: string;
+    message: FakeMessage;
+  };
+  slashSeed(
+    job: string,
+    user?: InteractionUser,
+    extra?: { private?: boolean; locale?: string },
+  ): ReturnType<FakeDiscord['slash']>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  useapi?: FakeUseapiOptions;
+  /** Reuse fakes and folder (restart tests). */
+  reuse?: { useapi: FakeUseapi; discord: FakeDiscord; dir: string };
+  start?: boolean;
+}
+
+let sequence = 0;
+export const uniqueId = (prefix = '9'): string =>
+  `${prefix}${Date.now()}${(sequence++).toString().padStart(4, '0')}`.slice(0, 19);
+
+export function captureLogs(): { lines: string[]; stream: Writable } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  return { lines, stream };
+}
+
+export function baseEnv(useapi: FakeUseapi, discord: FakeDiscord, dir: string): Record<string, string> {
+  return {
+    DISCORD_TOKEN: discord.token,
+    DISCORD_APPLICATION_ID: discord.applicationId,
+    DISCORD_API_URL: discord.apiUrl,
+    USEAPI_TOKEN: useapi.token,
+    USEAPI_API_URL: useapi.url,
+    USEAPI_POLL_INTERVAL_MS: '200',
+    USEAPI_TIMEOUT_MS: '5000',
+    STORAGE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
+    HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+    LOG_FORMAT: 'json',
+    SEED_USER_LIMIT_PER_MINUTE: '0',
+    MOD_ALERT_CHANNEL_ID: ALERT_CHANNEL,
+  };
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const useapi = options.reuse?.useapi ?? (await startFakeUseapi(options.useapi));
+  const discord = options.reuse?.discord ?? (await startFakeDiscord());
+  const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'seed-bot-'));
+  if (!options.reuse) {
+    discord.addGuild({
+      id: GUILD,
+      name: 'Test server',
+      preferredLocale: 'en-US',
+      channels: [
+        { id: CHANNEL, name: 'midjourney' },
+        { id: ALERT_CHANNEL, name: 'mod-alerts' },
+      ],
+    });
+    discord.addGuild({ id: OTHER_GUILD, name: 'Other server', channels: [{ id: '899999999999999999' }] });
+    useapi.addAccount({
+      channel: ACCOUNT_CHANNEL,
+      discord: 'MTAxMjM0NTY3ODkwMTIzNDU2Nzg5MA.secret.token',
+      maxJobs: 3,
+    });
+  }
+  const env = { ...baseEnv(useapi, discord, dir), ...options.env };
+  const { lines, stream } = captureLogs();
+  const bot = await createBot(loadConfig(env), { logDestination: stream });
+  if (options.start !== false) await bot.start();
+
+  const harness: Harness = {
+    useapi,
+    discord,
+    bot,
+    env,
+    dir,
+    logs: lines,
+    logText: () => lines.join('\n'),
+    imagineJob(o = {}) {
+      const messageId = uniqueId('7');
+      const prompt = o.prompt ?? `a lighthouse at dusk ${messageId}`;
+      const job = useapi.addJob({
+        verb: 'imagine',
+        channel: ACCOUNT_CHANNEL,
+        server: o.guild ?? GUILD,
+        messageId,
+        prompt,
+        content: `**${prompt}** - <@${MEMBER.id}> (fast)`,
+        seedValue: o.seedValue,
+      });
+      const message = discord.makeMessage({
+        id: messageId,
+        channelId: CHANNEL,
+        guildId: o.guild ?? GUILD,
+        author: { id: MIDJOURNEY_BOT, username: 'Midjourney Bot', bot: true },
+        content: `**${prompt}** - <@${MEMBER.id}> (fast)`,
+        attachments: [
+          {
+            filename: `member_${prompt.replace(/\W+/g, '_')}_${crypto.randomUUID()}.png`,
+            content_type: 'image/png',
+          },
+        ],
+      });
+      return { jobid: job.jobid, message };
+    },
+    slashSeed(job, user = MEMBER, extra = {}) {
+      return discord.slash({
+        name: 'seed',
+        options: [
+          { name: 'job', type: 3, value: job },
+          ...(extra.private === undefined ? [] : [{ name: 'private', type: 5, value: extra.private }]),
+        ],
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user,
+        locale: extra.locale,
+      });
+    },
+    async stop() {
+      await bot.stop(2_000).catch(() => {});
+      if (!options.reuse) {
+        await discord.close();
+        await useapi.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  return harness;
+}
+
+/** The final seed reply: an edit whose first embed title names the seed. */
+export const isSeedReply = (m: FakeMessage | undefined): boolean =>
+  Boolean(
+    m &&
+      Array.isArray(m.embeds) &&
+      m.embeds.some((e) => /Seed \d+/.test(String((e as { title?: string }).title))),
+  );
