@@ -43,6 +43,7 @@ export function createHolds(deps: {
         };
         await deps.store.set(key(channel), hold);
         await deps.coordinator.publish(HOLDS_TOPIC, JSON.stringify({ channel, held: true }));
+        deps.onIncident?.(hold);
         return { hold, isNew: true };
       } finally {
         await lock.release();

@@ -32,8 +32,12 @@ describe('/seed job:<jobid>', () => {
     const embeds = embedsOf(final);
     expect(embeds).toHaveLength(4);
     expect(new Set(embeds.map((e) => e.url)).size).toBe(1);
-    expect(embeds.every((e) => e.image?.url.startsWith('attachment://'))).toBe(true);
+    // The images are the uploaded files (Discord turns attachment:// links into the upload's own URL), not the
+    // useapi CDN links that expire.
     expect(final.attachments).toHaveLength(4);
+    const uploaded = new Set(final.attachments.map((a) => a.url));
+    expect(embeds.every((e) => e.image && uploaded.has(e.image.url))).toBe(true);
+    expect(embeds.some((e) => e.image?.url.startsWith(h.useapi.origin))).toBe(false);
     const text = JSON.stringify(final.embeds);
     expect(text).toContain('a red fox in snow');
     expect(text).toContain(jobid);

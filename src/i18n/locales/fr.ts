@@ -1,0 +1,124 @@
+// French. Keys and {placeholders} exactly as in en.ts.
+import type { Messages } from './en.js';
+
+export const fr = {
+  // Command names and descriptions (Discord localization fields).
+  'cmd.seed.name': 'seed',
+  'cmd.seed.description': 'Obtenir la seed et les quatre images upscalées d’un job Midjourney',
+  'cmd.seed.job.name': 'job',
+  'cmd.seed.job.description': 'jobid useapi, lien ou identifiant d’un message Discord',
+  'cmd.seed.private.name': 'privé',
+  'cmd.seed.private.description': 'Toi seul verras la réponse',
+  'cmd.getSeed.name': 'Obtenir la seed',
+  'cmd.midjourney.name': 'midjourney',
+  'cmd.midjourney.description': 'Modération des comptes Midjourney (modérateurs)',
+  'cmd.midjourney.status.name': 'statut',
+  'cmd.midjourney.status.description':
+    'Afficher les comptes Midjourney, les blocages et les demandes en attente',
+  'cmd.midjourney.reset.name': 'reset',
+  'cmd.midjourney.reset.description': 'Réinitialiser un compte une fois son message de modération traité',
+  'cmd.midjourney.reset.channel.name': 'salon',
+  'cmd.midjourney.reset.channel.description': 'ID du salon du compte',
+
+  // Waiting.
+  'progress.accepted': '⏳ Je m’en occupe…',
+  'progress.queued':
+    '⏳ Dans la file d’attente : position {position}. Midjourney ne traite que quelques jobs à la fois.',
+  'progress.asking': '⏳ Je demande la seed à Midjourney…',
+  'progress.waiting': '⏳ Midjourney y travaille ({elapsed} s)…',
+  'progress.busy': '⏳ Midjourney est occupé ; nouvel essai dans {seconds} s.',
+  'progress.joined': '⏳ Quelqu’un a déjà demandé ce job ; j’attends la même réponse…',
+
+  // The answer.
+  'reply.title': 'Seed {seed}',
+  'reply.seedField': 'Seed',
+  'reply.promptField': 'Prompt',
+  'reply.jobField': 'Job',
+  'reply.original': 'Message d’origine',
+  'reply.jump': 'Aller au message d’origine',
+  'reply.imagesLinked':
+    'Les images n’ont pas pu être jointes ({reason}) ; elles sont en lien et Discord risque de ne plus les afficher au bout d’environ un jour.',
+  'reply.imagesPending': 'Seed tirée du prompt ; récupération des quatre images…',
+  'reply.imagesUnavailable': 'Les quatre images ne sont pas disponibles.',
+  'reply.fromPrompt': 'La seed figurait déjà dans le prompt.',
+  'reply.footer': 'Utilise-la avec --seed {seed}',
+  'reply.lateMention': '{user}, voici la seed que tu as demandée :',
+  'reason.tooLarge': 'trop volumineuses pour être envoyées ici',
+  'reason.download': 'échec du téléchargement',
+
+  // Member mistakes.
+  'error.invalidInput':
+    'Ce n’est ni un jobid, ni un lien de message, ni un identifiant de message. Colle le jobid useapi (comme `job:2024…-user:…-channel:…`) ou un lien vers le message Midjourney, ou fais un clic droit sur le message → Applications → Obtenir la seed.',
+  'error.notMidjourney':
+    'Ce n’est pas un résultat Midjourney. Fais un clic droit sur une image publiée par le bot Midjourney.',
+  'error.noImage':
+    'Ce message Midjourney n’a pas encore d’image. Attends que le job soit terminé, puis réessaie.',
+  'error.video': 'Les seeds n’existent que pour les jobs imagine, button et blend, pas pour les jobs vidéo.',
+  'error.otherGuild':
+    'Ce lien pointe vers un message d’un autre serveur. Utilise un lien vers un message de ce serveur.',
+  'error.unknownMessage':
+    'Je n’ai pas trouvé le job useapi derrière ce message ({why}). Si tu as le jobid, colle-le ci-dessous.',
+  'why.notIndexed': 'je n’ai pas vu passer ce job',
+  'button.pasteJobid': 'Coller le jobid',
+  'modal.title': 'Coller le jobid useapi',
+  'modal.label': 'jobid de ce message',
+  'error.jobidMismatch':
+    'Ce jobid appartient à un autre message. Vérifie que tu as bien copié le jobid de cette image précise.',
+  'error.notOwner': 'Seul le membre qui a créé cette image peut demander sa seed ici.',
+  'error.moderatorsOnly': 'Sur ce serveur, seuls les modérateurs peuvent demander des seeds.',
+  'error.rateLimited': 'Tu as demandé beaucoup de seeds en peu de temps. Réessaie dans {seconds} s.',
+
+  // Upstream outcomes.
+  'error.notFinished': 'Ce job n’est pas encore terminé. Attends que Midjourney l’ait fini, puis redemande.',
+  'error.unsupported':
+    'Les seeds n’existent que pour les jobs imagine, button et blend ; celui-ci est un job {verb}.',
+  'error.notFound':
+    'useapi ne connaît pas ce job. Vérifie le jobid ; useapi conserve les jobs pendant 31 jours.',
+  'error.accountMissing': 'Aucun compte Midjourney n’est configuré chez useapi pour le salon de ce job.',
+  'error.unauthorized': 'Le token useapi du bot a été refusé. Un administrateur doit vérifier USEAPI_TOKEN.',
+  'error.noSubscription':
+    'L’abonnement useapi a expiré. Un administrateur doit le renouveler sur useapi.net.',
+  'error.busy':
+    'Midjourney est occupé en ce moment et je n’ai pas obtenu de créneau. Réessaie dans une minute.',
+  'error.unavailable': 'useapi ne répond pas pour le moment. Réessaie dans quelques minutes.',
+  'error.timeout': 'Midjourney a mis trop de temps à répondre. Réessaie plus tard.',
+  'error.moderated': 'Midjourney a refusé cette demande (modération).',
+  'error.jobFailed': 'Midjourney n’a pas pu récupérer la seed de ce job. Réessaie plus tard.',
+  'error.held':
+    '⏸️ Le compte Midjourney attend un modérateur. Les modérateurs ont été prévenus ; ta demande est conservée et se lancera d’elle-même après la réinitialisation.',
+  'error.shuttingDown': 'Le bot redémarre ; ta demande est conservée et recevra une réponse sous peu.',
+  'error.internal': 'Un problème est survenu de mon côté (référence `{ref}`). Réessaie.',
+
+  // Moderators.
+  'mod.refused': 'Seuls les modérateurs (Gérer le serveur, ou un rôle de modérateur) peuvent faire ça.',
+  'mod.alert.title': '⚠️ Le compte Midjourney {channel} est bloqué pour modération',
+  'mod.alert.body':
+    'useapi a répondu 596 : Midjourney a affiché un message de modération ou un CAPTCHA à ce compte. Les demandes de seed pour ce compte sont conservées et attendent.\n\n**Que faire**\n1. Connecte-toi à Discord avec le compte Midjourney.\n2. Valide le message de modération, ou résous le CAPTCHA.\n3. Appuie sur **Réinitialiser** ci-dessous (ou lance `/midjourney reset`).',
+  'mod.alert.text': 'Message de modération',
+  'mod.alert.waiting': 'Demandes en attente',
+  'mod.button.reset': 'Réinitialiser',
+  'mod.confirm':
+    'T’es-tu connecté à Discord avec le compte Midjourney du salon {channel} et as-tu validé le message de modération (ou résolu le CAPTCHA) ? Si tu réinitialises avant, useapi bloquera de nouveau le compte.',
+  'mod.button.confirm': 'Oui, réinitialiser',
+  'mod.button.cancel': 'Annuler',
+  'mod.cancelled': 'Réinitialisation annulée.',
+  'mod.reset.ok': '✅ Compte {channel} réinitialisé par {user}. {count} demande(s) en attente reprennent.',
+  'mod.reset.stillPending':
+    'useapi a accepté la réinitialisation, mais le compte a encore un message de modération en attente. Valide-le d’abord dans Discord, puis réinitialise à nouveau.',
+  'mod.reset.unauthorized':
+    'useapi a refusé la réinitialisation : le token useapi du bot n’est pas valide (401).',
+  'mod.reset.notFound':
+    'useapi n’a aucun compte Midjourney pour le salon {channel} (404). Vérifie l’ID du salon.',
+  'mod.reset.error': 'La réinitialisation a échoué ({reason}). Réessaie dans une minute.',
+  'mod.status.title': 'Comptes Midjourney',
+  'mod.status.none': 'Aucun compte Midjourney n’est configuré pour ce token useapi.',
+  'mod.status.held': '⏸️ bloqué depuis {since}',
+  'mod.status.ok': '✅ actif',
+  'mod.status.line':
+    '**Token** {token} · **maxJobs** {maxJobs} · **en attente** {waiting} · **en cours** {executing}',
+  'mod.status.pending': '**Message de modération en attente :** {text}',
+  'mod.status.lastError': '**Dernière erreur :** {error}',
+  'mod.status.resets': '**Dernières réinitialisations :** {list}',
+  'mod.status.noResets': 'aucune',
+  'mod.status.unavailable': 'useapi n’a pas répondu : {reason}',
+} satisfies Messages;

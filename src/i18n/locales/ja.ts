@@ -1,0 +1,127 @@
+// Japanese. Keys and {placeholders} exactly as in en.ts.
+import type { Messages } from './en.js';
+
+export const ja = {
+  // Command names and descriptions (Discord localization fields).
+  'cmd.seed.name': 'seed',
+  'cmd.seed.description': 'Midjourney ジョブのシードと、アップスケールされた画像4枚を取得します',
+  'cmd.seed.job.name': 'job',
+  'cmd.seed.job.description': 'useapi の jobid、Discord のメッセージリンクまたはメッセージ ID',
+  'cmd.seed.private.name': '非公開',
+  'cmd.seed.private.description': '回答を自分だけに表示します',
+  'cmd.getSeed.name': 'シードを取得',
+  'cmd.midjourney.name': 'midjourney',
+  'cmd.midjourney.description': 'Midjourney アカウントのモデレーション（モデレーター用）',
+  'cmd.midjourney.status.name': 'ステータス',
+  'cmd.midjourney.status.description': 'Midjourney アカウント、保留状態、待機中のリクエストを表示します',
+  'cmd.midjourney.reset.name': 'reset',
+  'cmd.midjourney.reset.description': 'モデレーションメッセージに対応した後、アカウントをリセットします',
+  'cmd.midjourney.reset.channel.name': 'チャンネル',
+  'cmd.midjourney.reset.channel.description': 'アカウントのチャンネル ID',
+
+  // Waiting.
+  'progress.accepted': '⏳ 処理中です…',
+  'progress.queued': '⏳ 順番待ち: {position} 番目です。Midjourney は一度に少数のジョブしか実行しません。',
+  'progress.asking': '⏳ Midjourney にシードを問い合わせています…',
+  'progress.waiting': '⏳ Midjourney が処理中です（{elapsed} 秒）…',
+  'progress.busy': '⏳ Midjourney が混み合っています。{seconds} 秒後に再試行します。',
+  'progress.joined': '⏳ このジョブは他の人がすでにリクエストしています。同じ回答を待っています…',
+
+  // The answer.
+  'reply.title': 'シード {seed}',
+  'reply.seedField': 'シード',
+  'reply.promptField': 'プロンプト',
+  'reply.jobField': 'ジョブ',
+  'reply.original': '元のメッセージ',
+  'reply.jump': '元のメッセージへ移動',
+  'reply.imagesLinked':
+    '画像を添付できませんでした（{reason}）。代わりにリンクを載せていますが、1日ほどで Discord に表示されなくなる場合があります。',
+  'reply.imagesPending': 'プロンプトからシードを取得しました。画像4枚を取得しています…',
+  'reply.imagesUnavailable': '画像4枚は利用できません。',
+  'reply.fromPrompt': 'シードはすでにプロンプトに書かれていました。',
+  'reply.footer': '--seed {seed} で使えます',
+  'reply.lateMention': '{user} さん、リクエストされたシードです:',
+  'reason.tooLarge': 'サイズが大きすぎてここにアップロードできません',
+  'reason.download': 'ダウンロードに失敗しました',
+
+  // Member mistakes.
+  'error.invalidInput':
+    'jobid、メッセージリンク、メッセージ ID のいずれでもありません。useapi の jobid（例: `job:2024…-user:…-channel:…`）か Midjourney のメッセージへのリンクを貼り付けるか、メッセージを右クリック → アプリ → シードを取得 を使ってください。',
+  'error.notMidjourney':
+    'これは Midjourney の生成結果ではありません。Midjourney ボットが投稿した画像を右クリックしてください。',
+  'error.noImage':
+    'この Midjourney のメッセージにはまだ画像がありません。ジョブが完了してから、もう一度お試しください。',
+  'error.video': 'シードがあるのは imagine・button・blend ジョブだけで、動画ジョブにはありません。',
+  'error.otherGuild':
+    'このメッセージリンクは別のサーバーを指しています。このサーバー内のメッセージへのリンクを使ってください。',
+  'error.unknownMessage':
+    'このメッセージに対応する useapi のジョブが見つかりませんでした（{why}）。jobid をお持ちなら、下から貼り付けてください。',
+  'why.notIndexed': 'このジョブの記録がありません',
+  'button.pasteJobid': 'jobid を貼り付け',
+  'modal.title': 'useapi の jobid を貼り付け',
+  'modal.label': 'このメッセージの jobid',
+  'error.jobidMismatch':
+    'その jobid は別のメッセージのものです。この画像の jobid をコピーしたか確認してください。',
+  'error.notOwner': 'ここでこの画像のシードをリクエストできるのは、画像を作成したメンバーだけです。',
+  'error.moderatorsOnly': 'このサーバーでは、シードをリクエストできるのはモデレーターだけです。',
+  'error.rateLimited':
+    '短時間にたくさんのシードがリクエストされました。{seconds} 秒後にもう一度お試しください。',
+
+  // Upstream outcomes.
+  'error.notFinished':
+    'そのジョブはまだ完了していません。Midjourney の処理が終わってから、もう一度リクエストしてください。',
+  'error.unsupported':
+    'シードがあるのは imagine・button・blend ジョブだけです。このジョブは {verb} ジョブです。',
+  'error.notFound':
+    'useapi にそのジョブが見つかりません。jobid を確認してください。useapi はジョブを31日間保存します。',
+  'error.accountMissing':
+    'このジョブのチャンネルに対応する Midjourney アカウントが useapi に設定されていません。',
+  'error.unauthorized':
+    'ボットの useapi トークンが拒否されました。管理者が USEAPI_TOKEN を確認する必要があります。',
+  'error.noSubscription':
+    'useapi のサブスクリプションが終了しています。管理者が useapi.net で更新する必要があります。',
+  'error.busy':
+    'Midjourney が混み合っていて、順番を確保できませんでした。1分ほどしてからもう一度お試しください。',
+  'error.unavailable': 'useapi が現在応答していません。数分後にもう一度お試しください。',
+  'error.timeout': 'Midjourney の応答に時間がかかりすぎました。しばらくしてからもう一度お試しください。',
+  'error.moderated': 'Midjourney がこのリクエストを拒否しました（モデレーション）。',
+  'error.jobFailed':
+    'Midjourney はこのジョブのシードを取得できませんでした。しばらくしてからもう一度お試しください。',
+  'error.held':
+    '⏸️ Midjourney アカウントがモデレーターの対応待ちです。モデレーターには通知済みです。リクエストは保持され、リセット後に自動で実行されます。',
+  'error.shuttingDown': 'ボットを再起動しています。リクエストは保持され、まもなく回答します。',
+  'error.internal': 'こちら側で問題が発生しました（参照 `{ref}`）。もう一度お試しください。',
+
+  // Moderators.
+  'mod.refused': 'この操作はモデレーター（サーバー管理の権限、またはモデレーターロール）だけが実行できます。',
+  'mod.alert.title': '⚠️ Midjourney アカウント {channel} がモデレーションのため保留中です',
+  'mod.alert.body':
+    'useapi が 596 を返しました: Midjourney がこのアカウントにモデレーションメッセージまたは CAPTCHA を表示しました。このアカウントへのシードリクエストは保持され、待機しています。\n\n**対応手順**\n1. Midjourney アカウントで Discord にログインします。\n2. モデレーションメッセージを承認するか、CAPTCHA を解きます。\n3. 下の **リセット** を押します（または `/midjourney reset` を実行します）。',
+  'mod.alert.text': 'モデレーションメッセージ',
+  'mod.alert.waiting': '待機中のリクエスト',
+  'mod.button.reset': 'リセット',
+  'mod.confirm':
+    'チャンネル {channel} の Midjourney アカウントで Discord にログインし、モデレーションメッセージを承認（または CAPTCHA を解決）しましたか？ その前にリセットすると、useapi はアカウントを再び保留にします。',
+  'mod.button.confirm': 'はい、今すぐリセット',
+  'mod.button.cancel': 'キャンセル',
+  'mod.cancelled': 'リセットをキャンセルしました。',
+  'mod.reset.ok':
+    '✅ {user} がアカウント {channel} をリセットしました。待機中のリクエスト {count} 件を再開しました。',
+  'mod.reset.stillPending':
+    'useapi はリセットを受け付けましたが、アカウントにはまだ未対応のモデレーションメッセージがあります。先に Discord で承認してから、もう一度リセットしてください。',
+  'mod.reset.unauthorized': 'useapi がリセットを拒否しました: ボットの useapi トークンが無効です（401）。',
+  'mod.reset.notFound':
+    'useapi にチャンネル {channel} の Midjourney アカウントがありません（404）。チャンネル ID を確認してください。',
+  'mod.reset.error': 'リセットに失敗しました（{reason}）。1分ほどしてからもう一度お試しください。',
+  'mod.status.title': 'Midjourney アカウント',
+  'mod.status.none': 'この useapi トークンには Midjourney アカウントが設定されていません。',
+  'mod.status.held': '⏸️ {since} から保留中',
+  'mod.status.ok': '✅ 稼働中',
+  'mod.status.line':
+    '**トークン** {token} · **maxJobs** {maxJobs} · **待機中** {waiting} · **実行中** {executing}',
+  'mod.status.pending': '**未対応のモデレーションメッセージ:** {text}',
+  'mod.status.lastError': '**直近のエラー:** {error}',
+  'mod.status.resets': '**直近のリセット:** {list}',
+  'mod.status.noResets': 'なし',
+  'mod.status.unavailable': 'useapi から応答がありません: {reason}',
+} satisfies Messages;

@@ -1,0 +1,122 @@
+// Portuguese (Brazil; also used for other pt locales). Keys and {placeholders} exactly as in en.ts.
+import type { Messages } from './en.js';
+
+export const ptBR = {
+  // Command names and descriptions (Discord localization fields).
+  'cmd.seed.name': 'seed',
+  'cmd.seed.description': 'Obter a seed e as quatro imagens ampliadas de um trabalho do Midjourney',
+  'cmd.seed.job.name': 'job',
+  'cmd.seed.job.description': 'jobid do useapi, link ou ID de uma mensagem do Discord',
+  'cmd.seed.private.name': 'privado',
+  'cmd.seed.private.description': 'Só você vê a resposta',
+  'cmd.getSeed.name': 'Obter seed',
+  'cmd.midjourney.name': 'midjourney',
+  'cmd.midjourney.description': 'Moderação das contas do Midjourney (moderadores)',
+  'cmd.midjourney.status.name': 'status',
+  'cmd.midjourney.status.description': 'Mostrar as contas do Midjourney, os bloqueios e os pedidos em espera',
+  'cmd.midjourney.reset.name': 'reset',
+  'cmd.midjourney.reset.description': 'Redefinir uma conta depois que a mensagem de moderação foi resolvida',
+  'cmd.midjourney.reset.channel.name': 'canal',
+  'cmd.midjourney.reset.channel.description': 'ID do canal da conta',
+
+  // Waiting.
+  'progress.accepted': '⏳ Trabalhando nisso…',
+  'progress.queued': '⏳ Na fila: posição {position}. O Midjourney executa poucos trabalhos por vez.',
+  'progress.asking': '⏳ Pedindo a seed ao Midjourney…',
+  'progress.waiting': '⏳ O Midjourney está trabalhando nisso ({elapsed} s)…',
+  'progress.busy': '⏳ O Midjourney está ocupado; tentando de novo em {seconds} s.',
+  'progress.joined': '⏳ Alguém já pediu este trabalho; aguardando a mesma resposta…',
+
+  // The answer.
+  'reply.title': 'Seed {seed}',
+  'reply.seedField': 'Seed',
+  'reply.promptField': 'Prompt',
+  'reply.jobField': 'Trabalho',
+  'reply.original': 'Mensagem original',
+  'reply.jump': 'Ir para a mensagem original',
+  'reply.imagesLinked':
+    'Não foi possível anexar as imagens ({reason}); elas estão em link, e o Discord pode parar de exibi-las depois de cerca de um dia.',
+  'reply.imagesPending': 'Seed tirada do prompt; buscando as quatro imagens…',
+  'reply.imagesUnavailable': 'As quatro imagens não estão disponíveis.',
+  'reply.fromPrompt': 'A seed já estava escrita no prompt.',
+  'reply.footer': 'Use com --seed {seed}',
+  'reply.lateMention': '{user}, aqui está a seed que você pediu:',
+  'reason.tooLarge': 'grandes demais para enviar aqui',
+  'reason.download': 'falha no download',
+
+  // Member mistakes.
+  'error.invalidInput':
+    'Isso não é um jobid, um link de mensagem nem um ID de mensagem. Cole o jobid do useapi (como `job:2024…-user:…-channel:…`) ou um link para a mensagem do Midjourney, ou clique com o botão direito na mensagem → Apps → Obter seed.',
+  'error.notMidjourney':
+    'Isto não é um resultado do Midjourney. Clique com o botão direito em uma imagem postada pelo bot do Midjourney.',
+  'error.noImage':
+    'Esta mensagem do Midjourney ainda não tem imagem. Espere o trabalho terminar e tente de novo.',
+  'error.video': 'Só existem seeds para trabalhos imagine, button e blend, não para trabalhos de vídeo.',
+  'error.otherGuild':
+    'Esse link aponta para uma mensagem de outro servidor. Use um link para uma mensagem deste servidor.',
+  'error.unknownMessage':
+    'Não encontrei o trabalho do useapi por trás desta mensagem ({why}). Se você tiver o jobid, cole-o abaixo.',
+  'why.notIndexed': 'não vi este trabalho',
+  'button.pasteJobid': 'Colar o jobid',
+  'modal.title': 'Cole o jobid do useapi',
+  'modal.label': 'jobid desta mensagem',
+  'error.jobidMismatch':
+    'Esse jobid pertence a outra mensagem. Confira se você copiou o jobid desta mesma imagem.',
+  'error.notOwner': 'Só o membro que criou esta imagem pode pedir a seed dela aqui.',
+  'error.moderatorsOnly': 'Neste servidor, só moderadores podem pedir seeds.',
+  'error.rateLimited': 'Você pediu muitas seeds em pouco tempo. Tente de novo em {seconds} s.',
+
+  // Upstream outcomes.
+  'error.notFinished': 'Esse trabalho ainda não terminou. Espere o Midjourney concluí-lo e peça de novo.',
+  'error.unsupported': 'Só existem seeds para trabalhos imagine, button e blend; este é um trabalho {verb}.',
+  'error.notFound':
+    'O useapi não conhece esse trabalho. Confira o jobid; o useapi guarda os trabalhos por 31 dias.',
+  'error.accountMissing':
+    'Nenhuma conta do Midjourney está configurada no useapi para o canal deste trabalho.',
+  'error.unauthorized':
+    'O token do useapi do bot foi recusado. Um administrador precisa verificar o USEAPI_TOKEN.',
+  'error.noSubscription':
+    'A assinatura do useapi terminou. Um administrador precisa renová-la em useapi.net.',
+  'error.busy': 'O Midjourney está ocupado agora e não consegui a minha vez. Tente de novo em um minuto.',
+  'error.unavailable': 'O useapi não está respondendo agora. Tente de novo em alguns minutos.',
+  'error.timeout': 'O Midjourney demorou demais para responder. Tente de novo mais tarde.',
+  'error.moderated': 'O Midjourney recusou este pedido (moderado).',
+  'error.jobFailed': 'O Midjourney não conseguiu obter a seed deste trabalho. Tente de novo mais tarde.',
+  'error.held':
+    '⏸️ A conta do Midjourney está aguardando um moderador. Os moderadores foram avisados; seu pedido foi guardado e será executado sozinho depois da redefinição.',
+  'error.shuttingDown': 'O bot está reiniciando; seu pedido foi guardado e será respondido em breve.',
+  'error.internal': 'Algo deu errado do meu lado (referência `{ref}`). Tente de novo.',
+
+  // Moderators.
+  'mod.refused': 'Só moderadores (Gerenciar servidor ou um cargo de moderador) podem fazer isso.',
+  'mod.alert.title': '⚠️ A conta do Midjourney {channel} está retida para moderação',
+  'mod.alert.body':
+    'O useapi respondeu 596: o Midjourney mostrou a esta conta uma mensagem de moderação ou um CAPTCHA. Os pedidos de seed dela foram guardados e estão aguardando.\n\n**O que fazer**\n1. Entre no Discord com a conta do Midjourney.\n2. Confirme a mensagem de moderação ou resolva o CAPTCHA.\n3. Clique em **Redefinir** abaixo (ou execute `/midjourney reset`).',
+  'mod.alert.text': 'Mensagem de moderação',
+  'mod.alert.waiting': 'Pedidos em espera',
+  'mod.button.reset': 'Redefinir',
+  'mod.confirm':
+    'Você entrou no Discord com a conta do Midjourney do canal {channel} e confirmou a mensagem de moderação (ou resolveu o CAPTCHA)? Se redefinir antes disso, o useapi vai reter a conta de novo.',
+  'mod.button.confirm': 'Sim, redefinir agora',
+  'mod.button.cancel': 'Cancelar',
+  'mod.cancelled': 'Redefinição cancelada.',
+  'mod.reset.ok':
+    '✅ Conta {channel} redefinida por {user}. {count} pedido(s) em espera voltaram a ser executados.',
+  'mod.reset.stillPending':
+    'O useapi aceitou a redefinição, mas a conta ainda tem uma mensagem de moderação pendente. Confirme-a no Discord primeiro e redefina de novo.',
+  'mod.reset.unauthorized': 'O useapi recusou a redefinição: o token do useapi do bot não é válido (401).',
+  'mod.reset.notFound':
+    'O useapi não tem conta do Midjourney para o canal {channel} (404). Confira o ID do canal.',
+  'mod.reset.error': 'A redefinição falhou ({reason}). Tente de novo em um minuto.',
+  'mod.status.title': 'Contas do Midjourney',
+  'mod.status.none': 'Nenhuma conta do Midjourney está configurada para este token do useapi.',
+  'mod.status.held': '⏸️ retida desde {since}',
+  'mod.status.ok': '✅ funcionando',
+  'mod.status.line':
+    '**Token** {token} · **maxJobs** {maxJobs} · **em espera** {waiting} · **em execução** {executing}',
+  'mod.status.pending': '**Mensagem de moderação pendente:** {text}',
+  'mod.status.lastError': '**Último erro:** {error}',
+  'mod.status.resets': '**Últimas redefinições:** {list}',
+  'mod.status.noResets': 'nenhuma',
+  'mod.status.unavailable': 'O useapi não respondeu: {reason}',
+} satisfies Messages;
