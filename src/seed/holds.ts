@@ -16,11 +16,15 @@ export interface Holds {
   onChange(handler: (event: { channel: string; held: boolean }) => void): Promise<() => Promise<void>>;
 }
 
-export function createHolds(deps: {
+export interface HoldsDeps {
   store: Store<Hold>;
   coordinator: Coordinator;
   now?: () => number;
-}): Holds {
+  /** Called once per incident (the caller whose place() created the hold), e.g. to alert moderators. */
+  onIncident?: (hold: Hold) => void;
+}
+
+export function createHolds(deps: HoldsDeps): Holds {
   const now = deps.now ?? Date.now;
   const key = (channel: string) => `hold:${channel}`;
   return {
