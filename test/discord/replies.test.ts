@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import {
+  errorMessage,
+  errorReply,
+  jumpLink,
+  progressReply,
+  safeFilename,
+  seedReply,
+} from '../../src/discord/replies.js';
+import { translator } from '../../src/i18n/index.js';
+import { SeedError } from '../../src/seed/errors.js';
+import type { SeedRecord } from '../../src/seed/types.js';
+import { UseapiError, type UseapiErrorKind } from '../../src/useapi/errors.js';
+
+const t = translator('en-US');
+const record: SeedRecord = {
+  jobid: 'job:20241218021941022-user:1308-channel:1316232391072944131-bot:midjourney',
+  seed: 3141592653,
+  prompt: 'Steampunk cat --s 750',
+  server: '811111111111111111',
+  channel: '833333333333333333',
+  messageId: '877777777777777777',
+  images: [1, 2, 3, 4].map((n) => ({ url: `https://cdn.example/${n}.png?ex=1`, filename: `cat_${n}.png` })),
+  retrievedAt: 0,
+  source: 'useapi',
+};
+const files = [1, 2, 3, 4].map((n) => ({ name: `cat_${n}.png`, data: Buffer.from('x') }));
+
+describe('seedReply', () => {
+  it('shows the seed as a copyable --seed code span, the prompt, the jobid and a jump link', () => {
+    const body = seedReply(record, t, { files });
+    const first = body.embeds[0];
+    expect(first?.title).toBe('Seed 3141592653');
+    expect(first?.description).toContain('`--seed 3141592653`');
+    const fields = JSON.stringify(first?.fields);
+    expect(fields).toContain('Steampunk cat --s 750');
+    expect(fields).toContain(record.jobid);
+    expect(fields).toContain(
+      'https://discord.com/channels/811111111111111111/833333333333333333/877777777777777777',
+    );
+  });
+
+  it('makes a 2x2 gallery: four embeds sharing one url, each showing one attached image', () => {
+    const body = seedReply(record, t, { files });
+    expect(body.embeds).toHaveLength(4);
+    expect(new Set(body.embeds.map((e) => e.url)).size).toBe(1);
+    expect(body.embeds.map((e) => e.image?.url)).toEqual(files.map((f) => `attachment://${f.name}`));
+  });
+
+  it('links the images and says so when they could not be attached', () => {
+    const body = seedReply(record, t, {
+      files: [],
+      linkedBecause: 'tooLarge',
+      urls: ['u1', 'u2', 'u3', 'u4'],
+    });
+    expect(body.embeds.map((e) => e.image?.url)).toEqual(['u1', 'u2', 'u3', 'u4']);
+    expect(body.embeds[0]?.description).toMatch(/could not be attached \(too large/);
+  });
+
+  it('answers a seed from the prompt at once and says the images are coming', () => {
+    const body = seedReply({ ...record, source: 'prompt', images: [] }, t, { files: [] }, { partial: true });
+    expect(body.embeds).toHaveLength(1);
+    expect(body.embeds[0]?.description).toMatch(/fetching the four images/);
+  });
+
+  it('stays within Discord limits for a very long prompt', () => {
+    const body = seedReply({ ...record, prompt: 'x'.repeat(5000) }, t, { files });
+    const prompt = body.embeds[0]?.fields?.find((f) => f.name === 'Prompt');
+    expect(prompt?.value.length).toBeLessThanOrEqual(1024);
+  });
+
+  it('mentions the member when the answer comes late as a channel message', () => {
+    expect(seedReply(record, t, { files }, { mentionUserId: '123' }).content).toContain('<@123>');
+  });
+});
+
+describe('progressReply', () => {
+  it('shows the queue position and the elapsed time', () => {
+    expect(progressReply({ phase: 'queued', position: 3 }, t).content).toMatch(/position 3/);
+    expect(
+      progressReply({ phase: 'waiting', jobStatus: 'progress', startedAt: 1_000 }, t, 13_000).content,
+    ).toMatch(/12 s/);
+  });
+});
+
+describe('errorMessage', () => {
+  const cases: [UseapiErrorKind, RegExp][] = [
+    ['parent_not_completed', /not finished yet/],
+    ['not_found', /31 days/],
+    ['unauthorized', /USEAPI_TOKEN/],
+    ['no_subscription', /subscription has ended/],
+    ['busy', /busy/],
+    ['pending_moderation', /waiting for a moderator/],
+    ['unavailable', /not answering/],
+    ['bad_response', /not answering/],
+    ['timeout', /too long/],
+  ];
+  it.each(cases)('gives %s a message that says what to do', (kind, pattern) => {
+    const { key, params } = errorMessage(new UseapiError(kind, 'raw upstream text'), 'ref1');
+    expect(t(key, params)).toMatch(pattern);
+    expect(t(key, params)).not.toContain('raw upstream text');
+  });
+
+  it('explains video jobs from the unsupported verb', () => {
+    const { key } = errorMessage(new UseapiError('unsupported_job', 'x', { verb: 'video' }), 'r');
+    expect(key).toBe('error.video');
+  });
+
+  it('tells a held request it is kept', () => {
+    expect(errorReply(new SeedError('held', 'x'), t, 'r').content).toMatch(/kept and will run/);
+  });
+
+  it('never shows the message of an unexpected error, only a reference', () => {
+    const reply = errorReply(new Error('secret stack detail'), t, 'abc123');
+    expect(reply.content).toContain('abc123');
+    expect(reply.content).not.toContain('secret stack detail');
+  });
+
+  it('answers in the member’s locale', () => {
+    const de = translator('de');
+    expect(errorReply(new UseapiError('not_found', 'x'), de, 'r').content).not.toBe(
+      errorReply(new UseapiError('not_found', 'x'), t, 'r').content,
+    );
+  });
+});
+
+describe('helpers', () => {
+  it('builds jump links only when channel and message are known', () => {
+    expect(jumpLink('1', '2', '3')).toBe('https://discord.com/channels/1/2/3');
+    expect(jumpLink(undefined, '2', '3')).toBe('https://discord.com/channels/@me/2/3');
+    expect(jumpLink('1', undefined, '3')).toBeUndefined();
+  });
+  it('makes attachment names safe for attachment:// links', () => {
+    expect(safeFilename('my cat (1).png', 0)).toBe('my_cat_1_.png');
+    expect(safeFilename('', 2)).toBe('seed_image_3.png');
+  });
+});
