@@ -45,7 +45,13 @@ describe('loadConfig', () => {
 
   it('reports invalid values with what to do, and never echoes a secret', () => {
     const badToken = 'short-secret-token';
-    const list = problems({ ...valid, DISCORD_TOKEN: badToken, HTTP_PORT: 'abc', STORAGE_URL: 'mysql://x', SEED_ACCESS: 'all' });
+    const list = problems({
+      ...valid,
+      DISCORD_TOKEN: badToken,
+      HTTP_PORT: 'abc',
+      STORAGE_URL: 'mysql://x',
+      SEED_ACCESS: 'all',
+    });
     expect(list.length).toBe(4);
     expect(list.join('\n')).not.toContain(badToken);
     expect(list.join('\n')).toMatch(/HTTP_PORT must be a whole number/);
@@ -53,11 +59,17 @@ describe('loadConfig', () => {
   });
 
   it('requires CALLBACK_SECRET of 32+ characters when PUBLIC_URL is set', () => {
-    expect(problems({ ...valid, PUBLIC_URL: 'https://bot.example.com' }).join()).toMatch(/CALLBACK_SECRET is required/);
-    expect(problems({ ...valid, PUBLIC_URL: 'https://bot.example.com', CALLBACK_SECRET: 'short' }).join()).toMatch(
-      /at least 32/,
+    expect(problems({ ...valid, PUBLIC_URL: 'https://bot.example.com' }).join()).toMatch(
+      /CALLBACK_SECRET is required/,
     );
-    const ok = loadConfig({ ...valid, PUBLIC_URL: 'https://bot.example.com/', CALLBACK_SECRET: 'a'.repeat(40) });
+    expect(
+      problems({ ...valid, PUBLIC_URL: 'https://bot.example.com', CALLBACK_SECRET: 'short' }).join(),
+    ).toMatch(/at least 32/);
+    const ok = loadConfig({
+      ...valid,
+      PUBLIC_URL: 'https://bot.example.com/',
+      CALLBACK_SECRET: 'a'.repeat(40),
+    });
     expect(ok.http.publicUrl).toBe('https://bot.example.com');
   });
 
@@ -70,7 +82,9 @@ describe('loadConfig', () => {
     });
     expect(config.moderation.roleIds).toEqual(['223456789012345678', '323456789012345678']);
     expect(config.discord.shardIds).toEqual([2, 3]);
-    expect(problems({ ...valid, DISCORD_SHARD_COUNT: '2', DISCORD_SHARD_IDS: '2' }).join()).toMatch(/below DISCORD_SHARD_COUNT/);
+    expect(problems({ ...valid, DISCORD_SHARD_COUNT: '2', DISCORD_SHARD_IDS: '2' }).join()).toMatch(
+      /below DISCORD_SHARD_COUNT/,
+    );
   });
 
   it('masks secrets in the redacted view', () => {

@@ -13,7 +13,9 @@ describe('mask', () => {
 describe('createRedactor', () => {
   it('masks known secrets wherever they appear', () => {
     const redact = createRedactor(['SuperSecretToken123']);
-    expect(redact('token=SuperSecretToken123 and again SuperSecretToken123')).toBe('token=Sup…123 and again Sup…123');
+    expect(redact('token=SuperSecretToken123 and again SuperSecretToken123')).toBe(
+      'token=Sup…123 and again Sup…123',
+    );
   });
   it('masks interaction tokens and webhook paths', () => {
     const redact = createRedactor();
@@ -26,6 +28,8 @@ describe('createRedactor', () => {
   it('masks bearer tokens and the callback secret in URLs', () => {
     const redact = createRedactor();
     expect(redact('Authorization: Bearer abcdefghijkl')).toBe('Authorization: Bearer ***');
-    expect(redact('POST /useapi/callback/0123456789abcdef0123456789abcdef')).toBe('POST /useapi/callback/***');
+    expect(redact('POST /useapi/callback/0123456789abcdef0123456789abcdef')).toBe(
+      'POST /useapi/callback/***',
+    );
   });
 });

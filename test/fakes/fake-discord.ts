@@ -156,7 +156,7 @@ export interface FakeMessage {
   message_reference?: unknown;
 }
 
-interface InteractionTarget {
+export interface InteractionTarget {
   guildId: string;
   channelId: string;
   user: InteractionUser;
