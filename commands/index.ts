@@ -1,11 +1,14 @@
 // The explicit list of what the bot does. The router builds its maps from this list and refuses duplicates.
 import type { CommandSet } from '../src/discord/types.js';
+import { getSeedCommand } from './get-seed.js';
+import { midjourneyCommand, modCancelButton, modConfirmButton, modResetButton } from './midjourney.js';
+import { pasteJobidHandler } from './paste-jobid.js';
 import { seedCommand } from './seed.js';
 
 export const commands: CommandSet = {
-  slash: [seedCommand],
-  message: [],
-  components: [],
+  slash: [seedCommand, midjourneyCommand],
+  message: [getSeedCommand],
+  components: [modResetButton, modConfirmButton, modCancelButton, pasteJobidHandler],
 };
 
 /** What `npm run register` sends to Discord. */

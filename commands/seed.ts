@@ -1,10 +1,56 @@
 // /seed job:<jobid | message link | message id> [private]
-import { SlashCommandBuilder } from 'discord.js';
+import {
+  type ChatInputCommandInteraction,
+  DiscordAPIError,
+  type Message,
+  RESTJSONErrorCodes,
+  SlashCommandBuilder,
+} from 'discord.js';
 import { UserFacingError } from '../src/discord/errors.js';
+import { parseJobInput } from '../src/discord/job-input.js';
+import { cluesFromMessage } from '../src/discord/message-clues.js';
+import {
+  assertMayAsk,
+  assertSeedAccess,
+  isModeratorAsker,
+  seedFromEntry,
+  seedFromMessage,
+} from '../src/discord/message-seed.js';
+import { recentJobChoices } from '../src/discord/recent-jobs.js';
 import { runSeed } from '../src/discord/seed-flow.js';
-import type { SlashCommand } from '../src/discord/types.js';
+import type { BotContext, SlashCommand } from '../src/discord/types.js';
 import { localizations } from '../src/i18n/index.js';
-import { isVideoJobid, parseJobid } from '../src/seed/jobid.js';
+import { isVideoJobid } from '../src/seed/jobid.js';
+import { knownSeedOf } from '../src/seed/resolve.js';
+
+/** Discord answers these when the message or its channel is gone or out of the bot's sight. */
+const UNREADABLE = new Set<number>([
+  RESTJSONErrorCodes.UnknownMessage,
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.MissingPermissions,
+]);
+
+async function fetchMessage(
+  interaction: ChatInputCommandInteraction,
+  ctx: BotContext,
+  channelId: string,
+  messageId: string,
+  notFound: 'error.messageNotFound' | 'error.messageNotHere',
+): Promise<Message> {
+  try {
+    const channel = await ctx.client.channels.fetch(channelId);
+    // A link whose channel lies in another guild than the one it names.
+    if (channel && 'guildId' in channel && channel.guildId !== interaction.guildId)
+      throw new UserFacingError('error.otherGuild');
+    if (!channel?.isTextBased()) throw new UserFacingError(notFound);
+    return await channel.messages.fetch(messageId);
+  } catch (error) {
+    if (error instanceof DiscordAPIError && UNREADABLE.has(Number(error.code)))
+      throw new UserFacingError(notFound);
+    throw error;
+  }
+}
 
 export const seedCommand = {
   data: new SlashCommandBuilder()
@@ -19,7 +65,8 @@ export const seedCommand = {
         .setDescription('useapi jobid, Discord message link or message id')
         .setDescriptionLocalizations(localizations('cmd.seed.job.description'))
         .setRequired(true)
-        .setMaxLength(200),
+        .setMaxLength(200)
+        .setAutocomplete(true),
     )
     .addBooleanOption((o) =>
       o
@@ -30,11 +77,62 @@ export const seedCommand = {
     )
     .toJSON(),
   async execute(interaction, ctx) {
-    const input = interaction.options.getString('job', true).trim();
+    const input = parseJobInput(interaction.options.getString('job', true));
     const ephemeral = interaction.options.getBoolean('private') ?? false;
-    const parsed = parseJobid(input);
-    if (!parsed) throw new UserFacingError('error.invalidInput');
-    if (isVideoJobid(parsed.jobid)) throw new UserFacingError('error.video');
-    await runSeed(interaction, ctx, { jobid: parsed.jobid, ephemeral });
+    if (!input) throw new UserFacingError('error.invalidInput');
+    assertMayAsk(interaction, ctx);
+
+    if (input.kind === 'jobid') {
+      if (isVideoJobid(input.jobid)) throw new UserFacingError('error.video');
+      // SEED_ACCESS=owner: the owner comes from the index (the Midjourney message of a job the bot has seen); a
+      // jobid the bot has never seen is refused rather than looked up upstream.
+      const entry = await ctx.index.byJobid(input.jobid);
+      assertSeedAccess(interaction, ctx, { known: true, ownerId: entry?.ownerId });
+      const knownSeed = knownSeedOf(entry?.prompt);
+      await runSeed(interaction, ctx, {
+        jobid: input.jobid,
+        ephemeral,
+        messageId: entry?.messageId,
+        knownSeed: knownSeed && { ...knownSeed, channelId: entry?.channel },
+      });
+      return;
+    }
+
+    if (input.kind === 'link' && input.guildId !== (interaction.guildId ?? undefined))
+      throw new UserFacingError('error.otherGuild');
+    // A message the index knows needs no fetch (and no Message Content intent).
+    const entry = await ctx.index.byMessage(input.messageId, interaction.guildId ?? undefined);
+    if (entry) {
+      await seedFromEntry(interaction, ctx, entry, { ephemeral });
+      return;
+    }
+    const message =
+      input.kind === 'link'
+        ? await fetchMessage(interaction, ctx, input.channelId, input.messageId, 'error.messageNotFound')
+        : await fetchMessage(
+            interaction,
+            ctx,
+            interaction.channelId,
+            input.messageId,
+            'error.messageNotHere',
+          );
+    await seedFromMessage(interaction, ctx, cluesFromMessage(message, interaction.guildId), { ephemeral });
+  },
+  async autocomplete(interaction, ctx) {
+    const guildId = interaction.guildId;
+    const access = ctx.config.seed.access;
+    // Suggestions only for those who may ask; in `owner` mode, only one's own images.
+    if (!guildId || (access === 'moderators' && !isModeratorAsker(interaction, ctx))) {
+      await interaction.respond([]);
+      return;
+    }
+    const recent = await ctx.index.recent(guildId);
+    await interaction.respond(
+      recentJobChoices(recent, interaction.options.getFocused(), {
+        now: Date.now(),
+        locale: interaction.locale,
+        onlyOwner: access === 'owner' ? interaction.user.id : undefined,
+      }),
+    );
   },
 } satisfies SlashCommand;

@@ -5,6 +5,7 @@ import { Client, Events, GatewayIntentBits, Status } from 'discord.js';
 import type { DestinationStream } from 'pino';
 import { commands } from '../commands/index.js';
 import { type Config, redactedConfig } from './config.js';
+import { createAlerts } from './discord/alerts.js';
 import { createImageFetcher, uploadLimitForTier } from './discord/images.js';
 import { createDiscordNotifier } from './discord/notifier.js';
 import { createRouter } from './discord/router.js';
@@ -16,9 +17,11 @@ import { createRedactor } from './redact.js';
 import { createFairQueue } from './seed/fair-queue.js';
 import { createHolds } from './seed/holds.js';
 import { createJobIndex } from './seed/job-index.js';
+import { createModeration } from './seed/moderation.js';
 import { createRateLimiter } from './seed/rate-limit.js';
 import { createRequestProcessor } from './seed/requests.js';
 import { createSeedService } from './seed/seed-service.js';
+import type { Hold } from './seed/types.js';
 import { createStorage } from './storage/index.js';
 import type { Storage } from './storage/port.js';
 import { createUseapiClient } from './useapi/http-client.js';
@@ -43,7 +46,6 @@ export interface Bot {
   stop(deadlineMs?: number): Promise<void>;
 }
 
-const RESUME_EVERY_MS = 60_000;
 const newRef = () => randomBytes(4).toString('hex');
 
 export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
@@ -57,6 +59,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const metrics = createMetrics();
   const storage = await createStorage(config.storageUrl, {
     onError: (error) => log.error({ err: error }, 'storage error'),
+    leaseMs: config.storageLeaseMs,
   });
 
   const useapi = createUseapiClient({
@@ -67,10 +70,18 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       const labels = { endpoint, status: String(status) };
       metrics.upstreamCalls.inc(labels);
       metrics.upstreamLatency.observe(labels, ms / 1000);
+      // Every 429 answer, the client's own retries included.
+      if (status === 429) metrics.busy.inc();
     },
   });
   const index = createJobIndex({ jobs: storage.jobs, meta: storage.meta });
-  const holds = createHolds({ store: storage.holds, coordinator: storage.coordinator });
+  // Holds exist before the Discord client that alerts moderators: the alert is bound once the client exists.
+  let alertIncident: (hold: Hold) => void = () => {};
+  const holds = createHolds({
+    store: storage.holds,
+    coordinator: storage.coordinator,
+    onIncident: (hold) => alertIncident(hold),
+  });
   const queue = createFairQueue(config.useapi.maxJobs);
   const replyUrl =
     config.http.publicUrl && config.http.callbackSecret
@@ -87,7 +98,12 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     deadlineMs: config.useapi.jobDeadlineMs,
     maxJobs: config.useapi.maxJobs,
     replyUrl,
-    onUpstreamSignal: (signal) => (signal === 'busy' ? metrics.busy.inc() : metrics.pendingModeration.inc()),
+    busyWaitMs: config.useapi.busyWaitMs,
+    lockTtlMs: config.storageLeaseMs,
+    // 429s are counted per answer in onCall above; 596 here, whether it came as an answer or as a failed job.
+    onUpstreamSignal: (signal) => {
+      if (signal === 'pending_moderation') metrics.pendingModeration.inc();
+    },
   });
 
   const client = new Client({
@@ -112,7 +128,29 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     notifier,
     log,
     onOutcome: (outcome) => metrics.requests.inc({ outcome }),
+    lockTtlMs: config.storageLeaseMs,
   });
+  const alertChannelId = config.moderation.alertChannelId;
+  const alerts = createAlerts({
+    rest: client.rest,
+    channelId: alertChannelId,
+    holds,
+    log,
+    locale: () => {
+      const channel = alertChannelId ? client.channels.cache.get(alertChannelId) : undefined;
+      return channel && 'guild' in channel ? channel.guild.preferredLocale : undefined;
+    },
+    pendingModMessage: (channel) => moderation.pendingModMessage(channel),
+  });
+  const moderation = createModeration({
+    useapi,
+    holds,
+    storage,
+    requests,
+    log,
+    onReset: (outcome) => void alerts.resetDone(outcome),
+  });
+  alertIncident = (hold) => void alerts.incident(hold);
   const limiter = createRateLimiter({ store: storage.meta, perMinute: config.seed.userLimitPerMinute });
 
   const ctx: BotContext = {
@@ -127,6 +165,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     holds,
     limiter,
     metrics,
+    moderation,
     newRef,
   };
   const router = createRouter(commands, ctx);
@@ -142,7 +181,9 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   });
   let resumeTimer: NodeJS.Timeout | undefined;
   let http: HttpServer | undefined;
+  let stopping = false;
   const SEEDABLE = new Set(['imagine', 'button', 'blend']);
+  const FINAL = new Set(['completed', 'moderated', 'failed', 'cancelled']);
 
   async function health() {
     const discord =
@@ -152,7 +193,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       new Promise<string>((r) => setTimeout(() => r('timeout'), 2_000).unref()),
     ]).catch(() => 'error');
     return {
-      ok: discord === 'ready' && storageState === 'ok',
+      ok: !stopping && discord === 'ready' && storageState === 'ok',
+      ...(stopping ? { stopping: true } : {}),
       discord,
       gatewayPingMs: client.ws.ping,
       storage: storageState,
@@ -188,15 +230,19 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
         health,
         onCallbackOutcome: (outcome) => metrics.callbacks.inc({ outcome }),
         async onCallback(job) {
-          // Every imagine/button/blend job the account makes feeds the index (right-click works on it later).
-          if (SEEDABLE.has(job.verb)) await index.recordJob(job);
-          else if (job.verb === 'seed_async') {
-            const ours = await seeds.seedJobChanged(job.jobid, job.parentJobId);
+          // A body is a hint. It wakes the follower of a seed job we started (which re-reads it with GET), or a
+          // wait after a 429 that named the job; nothing named in it is fetched.
+          if (SEEDABLE.has(job.verb)) {
+            // Every imagine/button/blend job the account makes feeds the index (right-click works on it later).
+            await index.recordJob(job);
+          } else if (job.verb === 'seed_async') {
+            const ours = await seeds.seedJobChanged(job.jobid, job.parentJobId, job.status);
             log.debug(
               { seedJobId: job.jobid, status: job.status, ours, replyRef: job.replyRef },
               'seed callback',
             );
           }
+          if (FINAL.has(job.status)) await seeds.jobEnded(job.jobid);
         },
       });
       log.info({ url: http.url }, 'http server listening');
@@ -205,21 +251,24 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await ready;
       log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
       await requests.resumeOpen();
-      // Requests of a process that died are picked up by whoever is alive.
+      // Requests of a process that died are picked up by whoever is alive, once its claims (leases) lapse.
       resumeTimer = setInterval(
         () => void requests.resumeOpen((r) => r.state !== 'held').catch(() => {}),
-        RESUME_EVERY_MS,
+        config.storageLeaseMs,
       );
       resumeTimer.unref();
     },
     async stop(deadlineMs = 8_000) {
+      // New interactions get a short "restarting" answer; waiting requests stay stored for the next start.
+      stopping = true;
+      const started = Date.now();
       router.close();
       if (resumeTimer) clearInterval(resumeTimer);
       clearInterval(gauges);
       const drained = await requests.drain(deadlineMs);
       log.info(drained, 'stopped taking work');
       await stopHolds();
-      await seeds.close();
+      await seeds.close(Math.max(500, deadlineMs - (Date.now() - started)));
       await client.destroy();
       await http?.close();
       await storage.close();

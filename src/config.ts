@@ -83,6 +83,7 @@ const schema = z
     USEAPI_TIMEOUT_MS: optional(int(1_000, 120_000).default(30_000)),
     USEAPI_JOB_DEADLINE_MS: optional(int(5_000, 3_600_000).default(600_000)),
     USEAPI_MAX_JOBS: optional(int(1, 15).default(3)),
+    USEAPI_BUSY_WAIT_MS: optional(int(100, 120_000).default(10_000)),
     STORAGE_URL: optional(
       z
         .string()
@@ -93,6 +94,7 @@ const schema = z
         )
         .default(STORAGE_DEFAULT),
     ),
+    STORAGE_LEASE_MS: optional(int(1_000, 600_000).default(60_000)),
     LOG_LEVEL: optional(
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),
@@ -157,8 +159,12 @@ export interface Config {
     timeoutMs: number;
     jobDeadlineMs: number;
     maxJobs: number;
+    /** After a 429: wait this long (growing to 3x) unless one of the executing jobs ends first. */
+    busyWaitMs: number;
   };
   storageUrl: string;
+  /** How long a process's claim on shared work lasts without renewal; also how often orphaned work is looked for. */
+  storageLeaseMs: number;
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
   http: { port: number; host: string; publicUrl: string | undefined; callbackSecret: string | undefined };
   seed: {
@@ -206,8 +212,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       timeoutMs: v.USEAPI_TIMEOUT_MS,
       jobDeadlineMs: v.USEAPI_JOB_DEADLINE_MS,
       maxJobs: v.USEAPI_MAX_JOBS,
+      busyWaitMs: v.USEAPI_BUSY_WAIT_MS,
     },
     storageUrl: v.STORAGE_URL,
+    storageLeaseMs: v.STORAGE_LEASE_MS,
     log: { level: v.LOG_LEVEL, format: v.LOG_FORMAT },
     http: {
       port: v.HTTP_PORT,

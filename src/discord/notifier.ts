@@ -42,7 +42,10 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
 } {
   const now = deps.now ?? Date.now;
   const uploadLimit = deps.uploadLimit ?? (() => DEFAULT_UPLOAD_LIMIT);
-  const tokenUsable = (r: SeedRequest) => now() - r.createdAt < INTERACTION_TOKEN_TTL_MS - TOKEN_MARGIN_MS;
+  // Requests whose token Discord refused: not tried again (each refusal counts toward Discord's invalid-request ban).
+  const refused = new Set<string>();
+  const tokenUsable = (r: SeedRequest) =>
+    !refused.has(r.id) && now() - r.createdAt < INTERACTION_TOKEN_TTL_MS - TOKEN_MARGIN_MS;
 
   async function editOriginal(request: SeedRequest, body: ReplyBody, files: RawFile[] = []) {
     if (!tokenUsable(request)) return false;
@@ -63,8 +66,10 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
       );
       return true;
     } catch (error) {
-      if (isExpired(error)) return false;
-      throw error;
+      if (!isExpired(error)) throw error;
+      if (refused.size >= 10_000) refused.clear();
+      refused.add(request.id);
+      return false;
     }
   }
 

@@ -13,7 +13,7 @@ export interface Router {
   handle(interaction: Interaction): Promise<void>;
   /** Interactions being handled right now. */
   inFlight(): number;
-  /** Stop taking new interactions (shutdown). */
+  /** Stop taking new interactions (shutdown): they get a short "restarting" answer. */
   close(): void;
 }
 
@@ -34,8 +34,8 @@ export function createRouter(commands: CommandSet, ctx: BotContext): Router {
   let open = true;
   let active = 0;
 
-  async function boundary(interaction: RepliableInteraction, error: unknown, command: string) {
-    const ref = ctx.newRef();
+  async function boundary(interaction: RepliableInteraction, error: unknown, command: string, ctx: BotContext) {
+    const ref = ctx.cid ?? ctx.newRef();
     const expected = isUserFacingError(error) || isSeedError(error) || isUseapiError(error);
     if (expected)
       ctx.log.info(
@@ -55,7 +55,7 @@ export function createRouter(commands: CommandSet, ctx: BotContext): Router {
     }
   }
 
-  async function dispatch(interaction: Interaction): Promise<void> {
+  async function dispatch(interaction: Interaction, ctx: BotContext): Promise<void> {
     if (interaction.isAutocomplete()) {
       const command = slash.get(interaction.commandName);
       try {
@@ -91,16 +91,42 @@ export function createRouter(commands: CommandSet, ctx: BotContext): Router {
       }
       ctx.metrics.interactions.inc({ command: name, outcome: 'ok' });
     } catch (error) {
-      await boundary(interaction, error, name);
+      await boundary(interaction, error, name, ctx);
+    }
+  }
+
+  /** Shutting down: a short private answer instead of silence (and nothing stored or sent upstream). */
+  async function refuseWhileClosed(interaction: Interaction) {
+    try {
+      if (interaction.isAutocomplete()) await interaction.respond([]);
+      else if (interaction.isRepliable())
+        await interaction.reply({
+          content: translator(interaction.locale)('error.restarting'),
+          flags: MessageFlags.Ephemeral,
+        });
+    } catch (error) {
+      ctx.log.debug({ err: error }, 'could not answer an interaction while stopping');
     }
   }
 
   return {
     async handle(interaction) {
-      if (!open) return;
+      if (!open) return refuseWhileClosed(interaction);
       active++;
+      // One correlation id per interaction: every log line of its handling, and of the request it starts, carries it.
+      const cid = ctx.newRef();
+      const scoped: BotContext = { ...ctx, cid, log: ctx.log.child({ cid }) };
+      scoped.log.debug(
+        {
+          interaction: interaction.id,
+          command: 'commandName' in interaction ? interaction.commandName : interaction.customId.split(':')[0],
+          user: interaction.user.id,
+          guild: interaction.guildId,
+        },
+        'interaction received',
+      );
       try {
-        await dispatch(interaction);
+        await dispatch(interaction, scoped);
       } finally {
         active--;
       }

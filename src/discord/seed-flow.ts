@@ -22,8 +22,8 @@ export interface SeedTarget {
   ephemeral: boolean;
   /** The Discord message the job belongs to, when the member pointed at one. */
   messageId?: string | undefined;
-  /** `--seed N` already in the prompt: answered at once, images follow. */
-  knownSeed?: { seed: number; prompt?: string | undefined } | undefined;
+  /** `--seed N` already in the prompt: answered at once, images follow. `channelId`: the message's channel. */
+  knownSeed?: { seed: number; prompt?: string | undefined; channelId?: string | undefined } | undefined;
 }
 
 export async function runSeed(
@@ -31,7 +31,8 @@ export async function runSeed(
   ctx: BotContext,
   target: SeedTarget,
 ): Promise<void> {
-  const cached = target.knownSeed ? undefined : await ctx.seeds.cached(target.jobid);
+  // A stored seed beats the one in the prompt: it comes with the images, in one reply.
+  const cached = await ctx.seeds.cached(target.jobid);
   if (cached) ctx.metrics.cacheHits.inc();
   else {
     const allowed = await ctx.limiter.take(interaction.user.id);
@@ -43,7 +44,7 @@ export async function runSeed(
   }
   await ctx.requests.accept({
     id: interaction.id,
-    correlationId: ctx.newRef(),
+    correlationId: ctx.cid ?? ctx.newRef(),
     jobid: target.jobid,
     accountChannel: channelOfJobid(target.jobid),
     applicationId: interaction.applicationId,
@@ -54,6 +55,6 @@ export async function runSeed(
     locale: interaction.locale,
     ephemeral: target.ephemeral,
     messageId: target.messageId,
-    knownSeed: target.knownSeed,
+    knownSeed: cached ? undefined : target.knownSeed,
   });
 }

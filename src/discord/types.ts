@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { Holds } from '../seed/holds.js';
 import type { JobIndex } from '../seed/job-index.js';
+import type { Moderation } from '../seed/moderation.js';
 import type { RateLimiter } from '../seed/rate-limit.js';
 import type { RequestProcessor } from '../seed/requests.js';
 import type { SeedService } from '../seed/seed-service.js';
@@ -32,8 +33,15 @@ export interface BotContext {
   holds: Holds;
   limiter: RateLimiter;
   metrics: Metrics;
+  /** Account status and reset for moderators (the 596 workflow). */
+  moderation: Moderation;
   /** A short id for logs and "reference" lines in error replies. */
   newRef(): string;
+  /**
+   * The correlation id of the interaction being handled, set by the router (with `log` bound to it): it follows the
+   * request through storage, useapi (`replyRef`) and callbacks to the reply, and is the reference an error shows.
+   */
+  cid?: string | undefined;
 }
 
 export interface SlashCommand {

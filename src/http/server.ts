@@ -46,26 +46,39 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
   res.end(text);
 }
 
-/** Reads a body up to `limit` bytes; undefined when it is larger. */
+/** Reads a body up to `limit` bytes; undefined as soon as it is known to be larger (nothing more is kept). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) {
       resolve(undefined);
-      req.resume();
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      chunks.length = 0;
+      resolve(undefined);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The secret part of a callback path; undefined when it is not valid percent-encoding. */
+function secretOf(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path.slice(CALLBACK_PATH.length));
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
@@ -83,9 +96,9 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
   };
   const outcome = (o: string) => deps.onCallbackOutcome?.(o);
 
-  async function callback(req: IncomingMessage, res: ServerResponse, secret: string) {
+  async function callback(req: IncomingMessage, res: ServerResponse, secret: string | undefined) {
     // Constant-time comparison of fixed-length digests: the secret's length leaks nothing either.
-    if (!expected || !timingSafeEqual(digest(secret), expected)) {
+    if (!expected || secret === undefined || !timingSafeEqual(digest(secret), expected)) {
       outcome('forbidden');
       send(res, 404, { error: 'Not found' });
       return;
@@ -99,8 +112,9 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     const body = await readBody(req, MAX_CALLBACK_BYTES);
     if (!body) {
       outcome('too_large');
+      // Close the connection rather than read the rest of an oversized body.
+      res.setHeader('connection', 'close');
       send(res, 413, { error: 'Body too large' });
-      req.socket.destroySoon?.();
       return;
     }
     let json: unknown;
@@ -126,7 +140,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = async () => {
       if (req.method === 'POST' && path.startsWith(CALLBACK_PATH)) {
-        return callback(req, res, decodeURIComponent(path.slice(CALLBACK_PATH.length)));
+        return callback(req, res, secretOf(path));
       }
       if (req.method === 'GET' && path === '/healthz') {
         const report = await deps.health();

@@ -22,10 +22,20 @@ export function promptOf(content: string | undefined): string | undefined {
   return (m?.[1] ?? content).trim() || undefined;
 }
 
+/** The member a Midjourney message names: the `<@id>` after the prompt (`**<prompt>** - <@id> (fast)`). */
+export function ownerOf(content: string | undefined): string | undefined {
+  if (!content) return undefined;
+  const rest = content.replace(/^\*\*(.+?)\*\*/s, '');
+  const ids = [...rest.matchAll(/<@!?(\d{17,20})>/g)].map((m) => m[1]);
+  return ids[ids.length - 1];
+}
+
 export interface RecentJob {
   jobid: string;
   prompt?: string | undefined;
   messageId?: string | undefined;
+  /** Who made the image, when the Midjourney message said so (SEED_ACCESS=owner lists only one's own jobs). */
+  ownerId?: string | undefined;
   seen: number;
 }
 
@@ -91,7 +101,13 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
     const k = key.recent(entry.server as string);
     const list = ((await deps.meta.get(k)) as RecentJob[] | undefined) ?? [];
     const next = [
-      { jobid: entry.jobid, prompt: entry.prompt, messageId: entry.messageId, seen: entry.seen },
+      {
+        jobid: entry.jobid,
+        prompt: entry.prompt,
+        messageId: entry.messageId,
+        ownerId: entry.ownerId,
+        seen: entry.seen,
+      },
       ...list.filter((r) => r.jobid !== entry.jobid),
     ].slice(0, RECENT_PER_GUILD);
     await deps.meta.set(k, next, INDEX_TTL_MS);
@@ -110,6 +126,7 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
             channel: job.channel,
             messageId: child.messageId,
             prompt: job.prompt ?? promptOf(job.content),
+            ownerId: ownerOf(job.content),
             parentJobId: job.jobid,
             children: [],
             uuids: [],
@@ -132,6 +149,7 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
         channel: job.channel,
         messageId: job.messageId,
         prompt: job.prompt ?? promptOf(job.content),
+        ownerId: ownerOf(job.content),
         parentJobId: job.parentJobId,
         children: job.children.map((c) => ({ button: c.button, jobid: c.jobid, messageId: c.messageId })),
         uuids: uuidsIn(job.attachments.map((a) => `${a.filename} ${a.url}`).join(' ')),

@@ -30,6 +30,8 @@ export interface RetrieveOptions {
   /** Told the seed job's id as soon as useapi gives it, so it can be stored before we wait. */
   onSeedJob?: ((seedJobId: string) => void | Promise<void>) | undefined;
   signal?: AbortSignal | undefined;
+  /** The request's logger (bound to its correlation id); the service's own otherwise. A shared flight uses the first. */
+  log?: Logger | undefined;
 }
 
 export interface SeedService {
@@ -39,9 +41,18 @@ export interface SeedService {
    * A hint (callback) that a seed job changed. When it is a job we started, whoever follows it (in any process)
    * wakes and re-reads it with GET. Returns false for jobs we did not ask for.
    */
-  seedJobChanged(seedJobId: string, parentJobId: string | undefined): Promise<boolean>;
+  seedJobChanged(seedJobId: string, parentJobId: string | undefined, status?: string): Promise<boolean>;
+  /**
+   * A hint (callback) that a job on the account reached a final status: whoever waits after a 429 that named it
+   * among the executing jobs asks again now. Nothing is fetched on its word.
+   */
+  jobEnded(jobid: string): Promise<void>;
   stats(): { waiting: number; running: number; inflight: number };
-  close(): Promise<void>;
+  /**
+   * Stop: waits are abandoned at once (what they wait for is stored and resumes on the next start); a seed_async
+   * already sent is given up to `graceMs` to answer, so its job id is stored rather than lost.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface SeedServiceDeps {
@@ -59,14 +70,25 @@ export interface SeedServiceDeps {
   now?: () => number;
   /** Called on each 429 and 596, for metrics. */
   onUpstreamSignal?: ((signal: 'busy' | 'pending_moderation') => void) | undefined;
+  /**
+   * After a 429, how long to wait before asking again when none of the executing jobs ends first; it grows by half
+   * on each further 429, up to three times this (the vendor advises 10-30 s). Default 10000.
+   */
+  busyWaitMs?: number | undefined;
+  /**
+   * The lock that makes one process lead a job lasts this long between renewals: when the leader dies, a process
+   * waiting for the same job takes over after it. Default 60000.
+   */
+  lockTtlMs?: number | undefined;
 }
 
 export const SLOTS = 'useapi:seed-jobs';
 const JOB_TOPIC = 'job-changed';
+const JOB_ENDED_TOPIC = 'job-ended';
 const SEED_TOPIC = 'seed-stored';
 /** After a 429, the vendor advises waiting 10-30 s. */
-const BUSY_MIN_MS = 10_000;
-const BUSY_MAX_MS = 30_000;
+const BUSY_WAIT_MS = 10_000;
+const CLOSE_GRACE_MS = 5_000;
 
 interface Flight {
   promise: Promise<SeedRecord>;
@@ -75,17 +97,43 @@ interface Flight {
 
 export function createSeedService(deps: SeedServiceDeps): SeedService {
   const now = deps.now ?? Date.now;
+  const busyMinMs = deps.busyWaitMs ?? BUSY_WAIT_MS;
+  const busyMaxMs = busyMinMs * 3;
+  const lockTtl = deps.lockTtlMs ?? 60_000;
+  const logOf = (options: RetrieveOptions) => options.log ?? deps.log;
   const flights = new Map<string, Flight>();
   const wakers = new Map<string, Set<() => void>>();
   const seedWaiters = new Map<string, Set<() => void>>();
+  /** Seed jobs followed here, and those woken while their follower was not pausing (it looks again at once). */
+  const following = new Set<string>();
+  const pendingWakes = new Set<string>();
+  /** Parent jobs whose seed_async is on its way, with the seed job ids callbacks named meanwhile. */
+  const asking = new Map<string, Set<string>>();
+  /** Waits after a 429, woken when one of the executing jobs they name ends, or when a slot of ours frees. */
+  const busyWaiters = new Set<{ jobs: ReadonlySet<string>; wake: () => void }>();
+  // Stopping: `closing` ends every wait; `hardStop` ends a seed_async still unanswered after the grace period.
+  const closing = new AbortController();
+  const hardStop = new AbortController();
+  let posting = 0;
+  const postingSettled = new Set<() => void>();
+
+  const wakeBusy = (jobid?: string) => {
+    for (const waiter of busyWaiters) if (jobid === undefined || waiter.jobs.has(jobid)) waiter.wake();
+  };
   const unsubscribers: Promise<() => Promise<void>>[] = [
-    deps.storage.coordinator.subscribe(JOB_TOPIC, (jobid) => {
-      for (const wake of wakers.get(jobid) ?? []) wake();
+    deps.storage.coordinator.subscribe(JOB_TOPIC, (message) => {
+      const { seedJobId, parentJobId } = parseJobMessage(message);
+      const set = wakers.get(seedJobId);
+      if (set?.size) for (const wake of set) wake();
+      else if (following.has(seedJobId)) pendingWakes.add(seedJobId);
+      else if (parentJobId) asking.get(parentJobId)?.add(seedJobId);
     }),
+    deps.storage.coordinator.subscribe(JOB_ENDED_TOPIC, (jobid) => wakeBusy(jobid)),
     deps.storage.coordinator.subscribe(SEED_TOPIC, (jobid) => {
       for (const wake of seedWaiters.get(jobid) ?? []) wake();
     }),
   ];
+  // With callbacks, polling is only the safety net for a lost callback.
   const pollInterval = deps.replyUrl ? deps.pollIntervalMs * 3 : deps.pollIntervalMs;
 
   const cached = (jobid: string) => deps.storage.seeds.get(jobid);
@@ -153,15 +201,16 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     await deps.storage.coordinator.publish(SEED_TOPIC, record.jobid);
   }
 
-  async function parentDetails(jobid: string, signal?: AbortSignal) {
+  async function parentDetails(jobid: string, signal: AbortSignal | undefined, log: Logger) {
     const known = await deps.index.byJobid(jobid);
-    if (known?.messageId) return known;
+    // Known already: keep its entry for good now that a seed is stored for it (it would expire after 31 days).
+    if (known?.messageId) return deps.index.recordLink({ jobid }, { hasSeed: true });
     try {
       const job = await deps.useapi.getJob(jobid, { signal });
       return await deps.index.recordJob(job, { hasSeed: true });
     } catch (error) {
       // The jump link is a nicety; the seed is what matters.
-      deps.log.debug({ err: error, jobid }, 'could not read the parent job');
+      log.debug({ err: error, jobid }, 'could not read the parent job');
       return known;
     }
   }
@@ -197,34 +246,62 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     parentJobid: string,
     seedJobId: string,
     options: RetrieveOptions,
+    resumed: boolean,
+  ): Promise<SeedRecord> {
+    following.add(seedJobId);
+    try {
+      return await followLoop(parentJobid, seedJobId, options, resumed);
+    } finally {
+      following.delete(seedJobId);
+      pendingWakes.delete(seedJobId);
+    }
+  }
+
+  async function followLoop(
+    parentJobid: string,
+    seedJobId: string,
+    options: RetrieveOptions,
+    resumed: boolean,
   ): Promise<SeedRecord> {
     const startedAt = now();
-    // First look soon (useapi may already be done), then back off toward the interval.
-    let delay = Math.min(2_000, pollInterval);
+    // A job found again after a restart is looked at at once (it may have ended meanwhile). Without callbacks the
+    // first look comes soon, then backs off toward the interval; with them, a callback wakes us first.
+    const firstDelay = deps.replyUrl ? pollInterval : Math.min(2_000, pollInterval);
+    let delay = resumed ? 0 : firstDelay;
+    let looks = 0;
     for (;;) {
       if (now() - startedAt > deps.deadlineMs) {
         throw new SeedError('deadline', `seed job ${seedJobId} did not finish within ${deps.deadlineMs} ms`);
       }
-      await pause(delay, seedJobId, wakers, options.signal);
-      delay = Math.min(Math.round(delay * 1.6), pollInterval);
+      if (!pendingWakes.delete(seedJobId)) await pause(delay, seedJobId, wakers, options.signal);
+      else if (options.signal?.aborted) throw options.signal.reason;
+      delay = delay === 0 ? firstDelay : Math.min(Math.round(delay * 1.6), pollInterval);
       let job: Job;
       try {
         job = await deps.useapi.getJob(seedJobId, { signal: options.signal });
+        looks++;
       } catch (error) {
         if (isUseapiError(error) && error.kind === 'pending_moderation') throw await hold(error, parentJobid);
         if (
           isUseapiError(error) &&
           ['busy', 'unavailable', 'untrackable', 'network', 'timeout', 'bad_response'].includes(error.kind)
         ) {
-          deps.log.warn({ err: error, seedJobId }, 'polling the seed job failed; trying again');
+          logOf(options).warn({ err: error, seedJobId }, 'polling the seed job failed; trying again');
           continue;
         }
         throw error;
       }
       options.onStatus?.({ phase: 'waiting', jobStatus: job.status, startedAt });
       if (!FINAL_STATUSES.has(job.status)) continue;
+      // Its account slot is free: whoever waits after a 429 naming it may ask again.
+      void deps.storage.coordinator.publish(JOB_ENDED_TOPIC, seedJobId).catch(() => {});
       if (job.status === 'completed') return recordFrom(parentJobid, job, seedJobId);
+      // This seed job is over without a seed: the next attempt must start a new one, not follow it again.
+      await deps.storage.meta.delete(`flight:${parentJobid}`);
       if (job.code === 596) {
+        // Found already failed when picked up again (after a moderator's reset, or a restart): that failure is
+        // history, not news. Ask again; an account still pending answers seed_async with 596 at once.
+        if (resumed && looks === 1) throw new StaleSeedJobError(seedJobId);
         throw await hold(
           { channel: job.channel, moderationText: job.errorDetails ?? job.error },
           parentJobid,
@@ -238,17 +315,47 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     }
   }
 
+  /** seed_async is not repeatable: once sent, it is not cut short by a stop (only by the grace period's end). */
+  async function post(jobid: string, options: RetrieveOptions): Promise<Job> {
+    posting++;
+    asking.set(jobid, asking.get(jobid) ?? new Set());
+    try {
+      return await deps.useapi.seedAsync(jobid, {
+        replyUrl: deps.replyUrl,
+        replyRef: options.replyRef,
+        signal: hardStop.signal,
+      });
+    } finally {
+      posting--;
+      if (posting === 0) for (const settled of postingSettled) settled();
+    }
+  }
+
+  /** Sleep until `ms` passes, one of `executing` ends, a slot of ours frees, or the signal aborts. */
+  function pauseBusy(ms: number, executing: string[] | undefined, signal?: AbortSignal) {
+    return new Promise<void>((resolve, reject) => {
+      const waiter = { jobs: new Set(executing ?? []), wake: () => finish(resolve) };
+      const onAbort = () => finish(() => reject(signal?.reason));
+      const timer = setTimeout(() => finish(resolve), ms);
+      function finish(then: () => void) {
+        clearTimeout(timer);
+        busyWaiters.delete(waiter);
+        signal?.removeEventListener('abort', onAbort);
+        then();
+      }
+      busyWaiters.add(waiter);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   async function startSeedJob(jobid: string, options: RetrieveOptions): Promise<Job> {
     const startedAt = now();
     for (let attempt = 0; ; attempt++) {
       await guard(channelOfJobid(jobid));
       try {
         options.onStatus?.({ phase: 'asking' });
-        return await deps.useapi.seedAsync(jobid, {
-          replyUrl: deps.replyUrl,
-          replyRef: options.replyRef,
-          signal: options.signal,
-        });
+        return await post(jobid, options);
       } catch (error) {
         if (!isUseapiError(error)) throw error;
         if (error.kind === 'pending_moderation') throw await hold(error, jobid);
@@ -257,13 +364,13 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
         // The account's queue is full: wait as the vendor advises, or for one of the executing jobs to end.
         const wait =
           error.retryAfterMs ??
-          Math.min(BUSY_MAX_MS, BUSY_MIN_MS * 1.5 ** attempt) * (0.75 + Math.random() * 0.5);
+          Math.min(busyMaxMs, busyMinMs * 1.5 ** attempt) * (0.75 + Math.random() * 0.5);
         options.onStatus?.({ phase: 'busy', retryInMs: wait });
-        deps.log.info(
+        logOf(options).info(
           { jobid, waitMs: Math.round(wait), executing: error.executingJobs?.length },
           'useapi busy',
         );
-        await pause(wait, error.executingJobs?.[0], wakers, options.signal);
+        await pauseBusy(wait, error.executingJobs, options.signal);
       }
     }
   }
@@ -272,48 +379,69 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     const existing = await cached(jobid);
     if (existing) return existing;
     const flightKey = `flight:${jobid}`;
+    const flightTtl = deps.deadlineMs + 60_000;
     const known = (await deps.storage.meta.get(flightKey)) as { seedJobId?: string } | undefined;
+    // The request's own record of its seed job wins: the flight marker may have expired or been lost.
     let seedJobId = options.seedJobId ?? known?.seedJobId;
     await guard(channelOfJobid(jobid));
 
-    const ticket = deps.queue.enter(options.user);
-    const positionTimer = setInterval(() => {
-      options.onStatus?.({ phase: 'queued', position: ticket.position() + 1 });
-    }, 2_000);
-    positionTimer.unref();
+    // A seed job already running upstream holds an account slot whatever we do: follow it first.
+    const ticket = deps.queue.enter(options.user, { priority: seedJobId !== undefined });
+    const reportPosition = () => {
+      if (!ticket.started) options.onStatus?.({ phase: 'queued', position: ticket.position() + 1 });
+    };
+    const unwatch = deps.queue.onChange(reportPosition);
     let slot: Awaited<ReturnType<typeof deps.storage.coordinator.acquireSlot>> | undefined;
     try {
-      if (ticket.position() > 0 || deps.queue.running > deps.maxJobs) {
-        options.onStatus?.({ phase: 'queued', position: ticket.position() + 1 });
-      }
+      reportPosition();
       await abortable(ticket.turn, options.signal);
-      clearInterval(positionTimer);
+      unwatch();
       // The whole fleet shares the account's maxJobs; a dead holder's slot returns after the deadline.
-      slot = await deps.storage.coordinator.acquireSlot(
-        SLOTS,
-        deps.maxJobs,
-        deps.deadlineMs + 60_000,
-        options.signal,
-      );
-      let record: SeedRecord;
-      if (!seedJobId) {
-        const job = await startSeedJob(jobid, options);
+      slot = await deps.storage.coordinator.acquireSlot(SLOTS, deps.maxJobs, flightTtl, options.signal);
+      let record: SeedRecord | undefined;
+      if (seedJobId) {
+        // Resumed (after a restart, or from a dead process): follow the job already started, never a second one.
+        // The marker is written again so that callbacks for it are recognised as ours.
+        await deps.storage.meta.set(flightKey, { seedJobId }, flightTtl);
+        await options.onSeedJob?.(seedJobId);
+        try {
+          record = await follow(jobid, seedJobId, options, true);
+        } catch (error) {
+          // useapi no longer knows that seed job (older than its retention), or it had failed for moderation
+          // before a reset: start a new one.
+          const gone = isUseapiError(error) && error.kind === 'not_found';
+          if (!gone && !(error instanceof StaleSeedJobError)) throw error;
+          logOf(options).info({ jobid, seedJobId }, 'stored seed job is gone at useapi; starting a new one');
+          seedJobId = undefined;
+        }
+      }
+      if (!record) {
+        // Marks the flight before the call, so a callback that outruns seed_async's answer is recognised.
+        await deps.storage.meta.set(flightKey, {}, flightTtl);
+        let job: Job;
+        let early: Set<string> | undefined;
+        try {
+          job = await startSeedJob(jobid, options);
+        } finally {
+          early = asking.get(jobid);
+          asking.delete(jobid);
+        }
         if (job.verb !== 'seed_async' && job.seed) {
           // Already retrieved: useapi answered with the original job and its seed.
           await deps.index.recordJob(job, { hasSeed: true });
           record = recordFrom(jobid, job, undefined);
         } else {
           seedJobId = job.jobid;
-          await deps.storage.meta.set(flightKey, { seedJobId }, deps.deadlineMs + 60_000);
+          logOf(options).debug({ jobid, seedJobId }, 'seed job started');
+          await deps.storage.meta.set(flightKey, { seedJobId }, flightTtl);
           await options.onSeedJob?.(seedJobId);
-          record = await follow(jobid, seedJobId, options);
+          // Its callback came before seed_async's answer: look at once.
+          if (early?.has(seedJobId)) pendingWakes.add(seedJobId);
+          record = await follow(jobid, seedJobId, options, false);
         }
-      } else {
-        await options.onSeedJob?.(seedJobId);
-        record = await follow(jobid, seedJobId, options);
       }
       if (!record.messageId) {
-        const parent = await parentDetails(jobid, options.signal);
+        const parent = await parentDetails(jobid, options.signal, logOf(options));
         if (parent) {
           record = {
             ...record,
@@ -328,9 +456,13 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       await deps.storage.meta.delete(flightKey);
       return record;
     } finally {
-      clearInterval(positionTimer);
+      unwatch();
       ticket.done();
-      await slot?.release();
+      if (slot) {
+        await slot.release();
+        // A slot of ours is free: a wait after a 429 may try again now.
+        wakeBusy();
+      }
     }
   }
 
@@ -341,7 +473,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     while (now() - startedAt < deps.deadlineMs) {
       const record = await cached(jobid);
       if (record) return record;
-      const lease = await deps.storage.coordinator.tryLock(`seed-flight:${jobid}`, 60_000);
+      const lease = await deps.storage.coordinator.tryLock(`seed-flight:${jobid}`, lockTtl);
       if (lease) return leadLocked(jobid, options, lease);
       await pause(1_000, jobid, seedWaiters, options.signal);
     }
@@ -353,7 +485,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     options: RetrieveOptions,
     lease: { release(): Promise<void>; extend(ttl: number): Promise<boolean> },
   ) {
-    const keepAlive = setInterval(() => void lease.extend(60_000).catch(() => {}), 20_000);
+    const keepAlive = setInterval(() => void lease.extend(lockTtl).catch(() => {}), lockTtl / 3);
     keepAlive.unref();
     try {
       return await lead(jobid, options);
@@ -364,7 +496,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
   }
 
   async function run(jobid: string, options: RetrieveOptions): Promise<SeedRecord> {
-    const lease = await deps.storage.coordinator.tryLock(`seed-flight:${jobid}`, 60_000);
+    const lease = await deps.storage.coordinator.tryLock(`seed-flight:${jobid}`, lockTtl);
     if (lease) return leadLocked(jobid, options, lease);
     const record = await joinRemote(jobid, options);
     if (!record) throw new SeedError('deadline', `no result for ${jobid}`);
@@ -396,7 +528,8 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       const broadcast = (status: SeedStatus) => {
         for (const l of listeners) l(status);
       };
-      const promise = run(jobid, { ...options, onStatus: broadcast, signal: undefined });
+      // The flight belongs to the service, not to the first asker: it stops only when the service closes.
+      const promise = run(jobid, { ...options, onStatus: broadcast, signal: closing.signal });
       flights.set(jobid, { promise, listeners });
       promise.then(
         () => flights.delete(jobid),
@@ -404,20 +537,64 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       );
       return abortable(promise, options.signal);
     },
-    async seedJobChanged(seedJobId, parentJobId) {
+    async seedJobChanged(seedJobId, parentJobId, status) {
       if (!parentJobId) return false;
       const flight = (await deps.storage.meta.get(`flight:${parentJobId}`)) as
         | { seedJobId?: string }
         | undefined;
-      if (flight?.seedJobId !== seedJobId) return false;
-      await deps.storage.coordinator.publish(JOB_TOPIC, seedJobId);
+      // Ours: the seed job we follow, or any seed job of a parent whose seed_async has not answered yet (the id is
+      // only used if seed_async then names the same one).
+      if (!flight || (flight.seedJobId !== undefined && flight.seedJobId !== seedJobId)) return false;
+      // A status that is not final changes nothing for the follower; the body is a hint and is not acted on.
+      if (status !== undefined && !FINAL_STATUSES.has(status as Job['status'])) return true;
+      await deps.storage.coordinator.publish(JOB_TOPIC, JSON.stringify({ seedJobId, parentJobId }));
       return true;
     },
+    async jobEnded(jobid) {
+      await deps.storage.coordinator.publish(JOB_ENDED_TOPIC, jobid);
+    },
     stats: () => ({ waiting: deps.queue.waiting, running: deps.queue.running, inflight: flights.size }),
-    async close() {
+    async close(graceMs = CLOSE_GRACE_MS) {
+      closing.abort(new SeedError('shutting_down', 'the bot is shutting down'));
+      // A seed_async on its way is let finish, so the job it starts is stored and followed after the restart.
+      if (posting > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, graceMs);
+          timer.unref();
+          function done() {
+            clearTimeout(timer);
+            postingSettled.delete(done);
+            resolve();
+          }
+          postingSettled.add(done);
+        });
+      }
+      hardStop.abort(new SeedError('shutting_down', 'the bot is shutting down'));
+      await Promise.allSettled([...flights.values()].map((f) => f.promise));
       for (const u of unsubscribers) await (await u)();
     },
   };
+}
+
+/** JOB_TOPIC messages: `{seedJobId, parentJobId}` as JSON (a bare id from an older process is read as the seed job). */
+function parseJobMessage(message: string): { seedJobId: string; parentJobId?: string | undefined } {
+  if (!message.startsWith('{')) return { seedJobId: message };
+  try {
+    const parsed = JSON.parse(message) as { seedJobId?: unknown; parentJobId?: unknown };
+    return {
+      seedJobId: String(parsed.seedJobId ?? ''),
+      parentJobId: typeof parsed.parentJobId === 'string' ? parsed.parentJobId : undefined,
+    };
+  } catch {
+    return { seedJobId: message };
+  }
+}
+
+/** A resumed seed job that had already failed with 596: not followed again (internal to this module). */
+class StaleSeedJobError extends Error {
+  constructor(readonly seedJobId: string) {
+    super(`seed job ${seedJobId} had failed for pending moderation before it was picked up again`);
+  }
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

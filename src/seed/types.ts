@@ -41,6 +41,8 @@ export interface IndexEntry {
   parentJobId?: string | undefined;
   /** Button that produced this job (U1..U4, V1..V4, ...). */
   button?: string | undefined;
+  /** The Discord user mentioned in the Midjourney message (`<@id>`): who made the image. */
+  ownerId?: string | undefined;
   children: { button: string; jobid: string; messageId?: string | undefined }[];
   /** Midjourney job UUIDs found in the job's attachments. */
   uuids: string[];

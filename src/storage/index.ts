@@ -11,6 +11,11 @@ export type { Coordinator, Lease, Storage, Store } from './port.js';
 
 export interface StorageOptions {
   onError?: (error: unknown) => void;
+  /**
+   * Shared backends (Redis): how long a lease of a process lasts between renewals, so that the slots of a process
+   * that died come back after about this long. One process (SQLite, memory) has no use for it.
+   */
+  leaseMs?: number;
 }
 
 const TABLES = ['seeds', 'jobs', 'requests', 'holds', 'audit', 'meta'] as const;

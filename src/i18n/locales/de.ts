@@ -96,7 +96,6 @@ export const de = {
   'mod.alert.body':
     'useapi hat mit 596 geantwortet: Midjourney hat diesem Konto eine Moderationsnachricht oder ein CAPTCHA angezeigt. Seed-Anfragen dafür bleiben erhalten und warten.\n\n**Was zu tun ist**\n1. Melde dich mit dem Midjourney-Konto bei Discord an.\n2. Bestätige die Moderationsnachricht oder löse das CAPTCHA.\n3. Drücke unten auf **Zurücksetzen** (oder führe `/midjourney reset` aus).',
   'mod.alert.text': 'Moderationsnachricht',
-  'mod.alert.waiting': 'Wartende Anfragen',
   'mod.button.reset': 'Zurücksetzen',
   'mod.confirm':
     'Hast du dich mit dem Midjourney-Konto von Kanal {channel} bei Discord angemeldet und die Moderationsnachricht bestätigt (oder das CAPTCHA gelöst)? Wenn du vorher zurücksetzt, hält useapi das Konto erneut an.',
@@ -105,7 +104,7 @@ export const de = {
   'mod.cancelled': 'Zurücksetzen abgebrochen.',
   'mod.reset.ok': '✅ Konto {channel} von {user} zurückgesetzt. {count} wartende Anfrage(n) laufen wieder.',
   'mod.reset.stillPending':
-    'useapi hat das Zurücksetzen angenommen, aber das Konto hat noch eine offene Moderationsnachricht. Bestätige sie zuerst in Discord und setze es dann erneut zurück.',
+    'Das Konto hat bei useapi noch eine offene Moderationsnachricht und bleibt angehalten. Melde dich mit dem Midjourney-Konto bei Discord an, bestätige die Nachricht (oder löse das CAPTCHA) und setze es dann erneut zurück.',
   'mod.reset.unauthorized':
     'useapi hat das Zurücksetzen abgelehnt: Der useapi-Token des Bots ist ungültig (401).',
   'mod.reset.notFound': 'useapi hat kein Midjourney-Konto für Kanal {channel} (404). Prüfe die Kanal-ID.',
@@ -121,4 +120,46 @@ export const de = {
   'mod.status.resets': '**Letzte Zurücksetzungen:** {list}',
   'mod.status.noResets': 'keine',
   'mod.status.unavailable': 'useapi hat nicht geantwortet: {reason}',
+
+  // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
+  'mod.reset.inProgress': 'Ein Zurücksetzen von Konto {channel} läuft bereits. Warte auf sein Ergebnis.',
+  'mod.reset.invalidChannel':
+    'Das ist keine Kanal-ID eines Kontos (17 bis 20 Ziffern). Wähle einen der Vorschläge oder führe `/midjourney status` aus, um die Kanäle zu sehen.',
+  'mod.reset.working': '⏳ Konto {channel} wird bei useapi zurückgesetzt…',
+  'mod.alert.since': 'Angehalten seit',
+  'mod.alert.noText':
+    'useapi hat keinen Text geliefert. Sieh dir die Nachrichten des Midjourney-Kontos in Discord an.',
+  'mod.alert.resolvedTitle': '✅ Midjourney-Konto {channel} wurde zurückgesetzt',
+  'mod.alert.resolved':
+    'Erledigt: {user} hat das Konto {time} zurückgesetzt. Wartende Anfragen laufen wieder.',
+  'mod.audit.line': '🧾 Zurücksetzen von Konto {channel} durch {user} {time}: {result}',
+  'mod.result.ok': 'erledigt, die Sperre ist aufgehoben',
+  'mod.result.stillPending': 'Moderation weiterhin offen, die Sperre bleibt',
+  'mod.result.unauthorized': 'abgelehnt, der useapi-Token ist ungültig (401)',
+  'mod.result.notFound': 'useapi kennt dieses Konto nicht (404)',
+  'mod.result.error': 'fehlgeschlagen',
+  'mod.status.notConfigured':
+    '**Von useapi nicht gelistet** für diesen Token (der Bot hält es weiterhin an).',
+  'mod.status.alert': '**Alarm:** {link}',
+  'mod.status.noAlert':
+    '**Alarm:** nicht gepostet. Prüfe MOD_ALERT_CHANNEL_ID und ob der Bot in diesem Kanal posten darf.',
+  'mod.status.resetEntry': '{time} durch {user}: {result}',
+  'mod.status.more': '{count} weitere(s) Konto/Konten nicht angezeigt.',
+
+  // Right-click "Get seed", message links and the job index (issue 3).
+  'why.contentHidden':
+    'Discord hat mir den Inhalt dieser Nachricht nicht gezeigt; klicke sie stattdessen mit rechts an → Apps → Seed abrufen',
+  'error.ownerUnknown':
+    'Nur das Mitglied, das ein Bild erstellt hat, kann hier nach seinem Seed fragen, und ich kann nicht erkennen, wer dieses erstellt hat. Klicke stattdessen mit rechts auf die Midjourney-Nachricht → Apps → Seed abrufen.',
+  'error.messageNotFound':
+    'Ich konnte diese Nachricht nicht öffnen: Sie wurde gelöscht, oder ich sehe ihren Kanal nicht. Prüfe den Link (Rechtsklick auf die Nachricht → Nachrichtenlink kopieren) oder klicke mit rechts auf die Nachricht → Apps → Seed abrufen.',
+  'error.messageNotHere':
+    'In diesem Kanal gibt es keine Nachricht mit dieser ID. Füge stattdessen einen Link zur Nachricht ein (Rechtsklick darauf → Nachrichtenlink kopieren).',
+  'error.pastedNotJobid':
+    'Das ist keine useapi-Jobid. Sie sieht so aus: `job:2024…-user:…-channel:…`; kopiere sie erneut und füge sie ein.',
+  'reply.seedOnlyFromPrompt':
+    'Der Seed steht schon im Prompt: `--seed {seed}`. Ich kenne den useapi-Job dieser Nachricht nicht und kann ihre vier Bilder daher nicht abrufen; wenn du die jobid hast, füge sie unten ein.',
+
+  // Callbacks, queue and restarts (issue 4).
+  'error.restarting': 'Der Bot startet gerade neu. Versuche es in ein paar Sekunden erneut.',
 } satisfies Messages;

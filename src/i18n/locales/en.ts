@@ -85,7 +85,6 @@ export const en = {
   'mod.alert.body':
     'useapi answered 596: Midjourney showed this account a moderation message or a CAPTCHA. Seed requests for it are kept and wait.\n\n**What to do**\n1. Log in to Discord with the Midjourney account.\n2. Acknowledge the moderation message, or solve the CAPTCHA.\n3. Press **Reset** below (or run `/midjourney reset`).',
   'mod.alert.text': 'Moderation message',
-  'mod.alert.waiting': 'Requests waiting',
   'mod.button.reset': 'Reset',
   'mod.confirm':
     'Have you logged in to Discord with the Midjourney account of channel {channel} and acknowledged the moderation message (or solved the CAPTCHA)? Resetting before that makes useapi hold the account again.',
@@ -94,7 +93,7 @@ export const en = {
   'mod.cancelled': 'Reset cancelled.',
   'mod.reset.ok': '✅ Account {channel} reset by {user}. {count} waiting request(s) are running again.',
   'mod.reset.stillPending':
-    'useapi accepted the reset, but the account still has a pending moderation message. Acknowledge it in Discord first, then reset again.',
+    'The account still has a pending moderation message at useapi, so it stays held. Log in to Discord with the Midjourney account, acknowledge the message (or solve the CAPTCHA), then reset again.',
   'mod.reset.unauthorized': 'useapi refused the reset: the bot’s useapi token is not valid (401).',
   'mod.reset.notFound': 'useapi has no Midjourney account for channel {channel} (404). Check the channel id.',
   'mod.reset.error': 'The reset failed ({reason}). Try again in a minute.',
@@ -109,6 +108,45 @@ export const en = {
   'mod.status.resets': '**Last resets:** {list}',
   'mod.status.noResets': 'none',
   'mod.status.unavailable': 'useapi did not answer: {reason}',
+
+  // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
+  'mod.reset.inProgress': 'A reset of account {channel} is already running. Wait for its result.',
+  'mod.reset.invalidChannel':
+    'That is not an account channel id (17 to 20 digits). Pick one of the suggestions, or run `/midjourney status` to see the channels.',
+  'mod.reset.working': '⏳ Resetting account {channel} at useapi…',
+  'mod.alert.since': 'Held since',
+  'mod.alert.noText': 'useapi gave no text. Look at the Midjourney account’s messages in Discord.',
+  'mod.alert.resolvedTitle': '✅ Midjourney account {channel} was reset',
+  'mod.alert.resolved': 'Resolved: {user} reset the account {time}. Waiting requests run again.',
+  'mod.audit.line': '🧾 Reset of account {channel} by {user} {time}: {result}',
+  'mod.result.ok': 'done, the hold is cleared',
+  'mod.result.stillPending': 'still pending moderation, the hold stays',
+  'mod.result.unauthorized': 'refused, the useapi token is not valid (401)',
+  'mod.result.notFound': 'useapi has no such account (404)',
+  'mod.result.error': 'failed',
+  'mod.status.notConfigured': '**Not listed by useapi** for this token (the bot still holds it).',
+  'mod.status.alert': '**Alert:** {link}',
+  'mod.status.noAlert':
+    '**Alert:** not posted. Check MOD_ALERT_CHANNEL_ID and that the bot may post in that channel.',
+  'mod.status.resetEntry': '{time} by {user}: {result}',
+  'mod.status.more': '{count} more account(s) not shown.',
+
+  // Right-click "Get seed", message links and the job index (issue 3).
+  'why.contentHidden':
+    'Discord did not show me what this message contains; right-click it → Apps → Get seed instead',
+  'error.ownerUnknown':
+    "Only the member who made an image can ask for its seed here, and I can't tell who made this one. Right-click the Midjourney message → Apps → Get seed instead.",
+  'error.messageNotFound':
+    'I could not open that message: it was deleted, or I cannot see its channel. Check the link (right-click the message → Copy Message Link), or right-click the message → Apps → Get seed.',
+  'error.messageNotHere':
+    'There is no message with that id in this channel. Paste a link to the message instead (right-click it → Copy Message Link).',
+  'error.pastedNotJobid':
+    'That is not a useapi jobid. It looks like `job:2024…-user:…-channel:…`; copy it again and paste it.',
+  'reply.seedOnlyFromPrompt':
+    "The seed is already written in the prompt: `--seed {seed}`. I don't know this message's useapi job, so I can't fetch its four images; if you have the jobid, paste it below.",
+
+  // Callbacks, queue and restarts (issue 4).
+  'error.restarting': 'The bot is restarting. Try again in a few seconds.',
 } as const;
 
 export type MessageKey = keyof typeof en;

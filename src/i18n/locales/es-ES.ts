@@ -97,7 +97,6 @@ export const esES = {
   'mod.alert.body':
     'useapi ha respondido 596: Midjourney ha mostrado a esta cuenta un mensaje de moderación o un CAPTCHA. Las solicitudes de seed para ella se guardan y esperan.\n\n**Qué hacer**\n1. Inicia sesión en Discord con la cuenta de Midjourney.\n2. Acepta el mensaje de moderación o resuelve el CAPTCHA.\n3. Pulsa **Restablecer** abajo (o ejecuta `/midjourney reset`).',
   'mod.alert.text': 'Mensaje de moderación',
-  'mod.alert.waiting': 'Solicitudes en espera',
   'mod.button.reset': 'Restablecer',
   'mod.confirm':
     '¿Has iniciado sesión en Discord con la cuenta de Midjourney del canal {channel} y has aceptado el mensaje de moderación (o resuelto el CAPTCHA)? Si restableces antes, useapi volverá a retener la cuenta.',
@@ -107,7 +106,7 @@ export const esES = {
   'mod.reset.ok':
     '✅ Cuenta {channel} restablecida por {user}. {count} solicitud(es) en espera vuelven a ejecutarse.',
   'mod.reset.stillPending':
-    'useapi ha aceptado el restablecimiento, pero la cuenta todavía tiene un mensaje de moderación pendiente. Acéptalo primero en Discord y vuelve a restablecerla.',
+    'La cuenta todavía tiene un mensaje de moderación pendiente en useapi, así que sigue retenida. Inicia sesión en Discord con la cuenta de Midjourney, acepta el mensaje (o resuelve el CAPTCHA) y vuelve a restablecerla.',
   'mod.reset.unauthorized':
     'useapi ha rechazado el restablecimiento: el token de useapi del bot no es válido (401).',
   'mod.reset.notFound':
@@ -124,4 +123,46 @@ export const esES = {
   'mod.status.resets': '**Últimos restablecimientos:** {list}',
   'mod.status.noResets': 'ninguno',
   'mod.status.unavailable': 'useapi no ha respondido: {reason}',
+
+  // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
+  'mod.reset.inProgress':
+    'Ya hay un restablecimiento de la cuenta {channel} en curso. Espera a su resultado.',
+  'mod.reset.invalidChannel':
+    'Eso no es un ID de canal de cuenta (de 17 a 20 dígitos). Elige una de las sugerencias o ejecuta `/midjourney status` para ver los canales.',
+  'mod.reset.working': '⏳ Restableciendo la cuenta {channel} en useapi…',
+  'mod.alert.since': 'Retenida desde',
+  'mod.alert.noText':
+    'useapi no ha dado ningún texto. Mira los mensajes de la cuenta de Midjourney en Discord.',
+  'mod.alert.resolvedTitle': '✅ La cuenta de Midjourney {channel} se ha restablecido',
+  'mod.alert.resolved':
+    'Resuelto: {user} restableció la cuenta {time}. Las solicitudes en espera vuelven a ejecutarse.',
+  'mod.audit.line': '🧾 Restablecimiento de la cuenta {channel} por {user} {time}: {result}',
+  'mod.result.ok': 'hecho, la retención se ha levantado',
+  'mod.result.stillPending': 'moderación aún pendiente, la retención sigue',
+  'mod.result.unauthorized': 'rechazado, el token de useapi no es válido (401)',
+  'mod.result.notFound': 'useapi no tiene esa cuenta (404)',
+  'mod.result.error': 'ha fallado',
+  'mod.status.notConfigured': '**useapi no la lista** para este token (el bot la sigue reteniendo).',
+  'mod.status.alert': '**Alerta:** {link}',
+  'mod.status.noAlert':
+    '**Alerta:** no publicada. Comprueba MOD_ALERT_CHANNEL_ID y que el bot pueda publicar en ese canal.',
+  'mod.status.resetEntry': '{time} por {user}: {result}',
+  'mod.status.more': '{count} cuenta(s) más sin mostrar.',
+
+  // Right-click "Get seed", message links and the job index (issue 3).
+  'why.contentHidden':
+    'Discord no me mostró el contenido de este mensaje; haz clic derecho en él → Aplicaciones → Obtener seed',
+  'error.ownerUnknown':
+    'Solo el miembro que creó una imagen puede pedir su seed aquí, y no sé quién creó esta. Haz clic derecho en el mensaje de Midjourney → Aplicaciones → Obtener seed.',
+  'error.messageNotFound':
+    'No pude abrir ese mensaje: se eliminó o no puedo ver su canal. Revisa el enlace (clic derecho en el mensaje → Copiar enlace del mensaje) o haz clic derecho en el mensaje → Aplicaciones → Obtener seed.',
+  'error.messageNotHere':
+    'No hay ningún mensaje con ese id en este canal. Pega un enlace al mensaje (clic derecho en él → Copiar enlace del mensaje).',
+  'error.pastedNotJobid':
+    'Eso no es un jobid de useapi. Tiene esta forma: `job:2024…-user:…-channel:…`; cópialo de nuevo y pégalo.',
+  'reply.seedOnlyFromPrompt':
+    'La seed ya está escrita en el prompt: `--seed {seed}`. No conozco el trabajo de useapi de este mensaje, así que no puedo obtener sus cuatro imágenes; si tienes el jobid, pégalo abajo.',
+
+  // Callbacks, queue and restarts (issue 4).
+  'error.restarting': 'El bot se está reiniciando. Vuelve a intentarlo en unos segundos.',
 } satisfies Messages;

@@ -95,7 +95,6 @@ export const fr = {
   'mod.alert.body':
     'useapi a répondu 596 : Midjourney a affiché un message de modération ou un CAPTCHA à ce compte. Les demandes de seed pour ce compte sont conservées et attendent.\n\n**Que faire**\n1. Connecte-toi à Discord avec le compte Midjourney.\n2. Valide le message de modération, ou résous le CAPTCHA.\n3. Appuie sur **Réinitialiser** ci-dessous (ou lance `/midjourney reset`).',
   'mod.alert.text': 'Message de modération',
-  'mod.alert.waiting': 'Demandes en attente',
   'mod.button.reset': 'Réinitialiser',
   'mod.confirm':
     'T’es-tu connecté à Discord avec le compte Midjourney du salon {channel} et as-tu validé le message de modération (ou résolu le CAPTCHA) ? Si tu réinitialises avant, useapi bloquera de nouveau le compte.',
@@ -104,7 +103,7 @@ export const fr = {
   'mod.cancelled': 'Réinitialisation annulée.',
   'mod.reset.ok': '✅ Compte {channel} réinitialisé par {user}. {count} demande(s) en attente reprennent.',
   'mod.reset.stillPending':
-    'useapi a accepté la réinitialisation, mais le compte a encore un message de modération en attente. Valide-le d’abord dans Discord, puis réinitialise à nouveau.',
+    'Le compte a encore un message de modération en attente chez useapi, il reste donc bloqué. Connecte-toi à Discord avec le compte Midjourney, valide le message (ou résous le CAPTCHA), puis réinitialise à nouveau.',
   'mod.reset.unauthorized':
     'useapi a refusé la réinitialisation : le token useapi du bot n’est pas valide (401).',
   'mod.reset.notFound':
@@ -121,4 +120,44 @@ export const fr = {
   'mod.status.resets': '**Dernières réinitialisations :** {list}',
   'mod.status.noResets': 'aucune',
   'mod.status.unavailable': 'useapi n’a pas répondu : {reason}',
+
+  // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
+  'mod.reset.inProgress': 'Une réinitialisation du compte {channel} est déjà en cours. Attends son résultat.',
+  'mod.reset.invalidChannel':
+    'Ce n’est pas un ID de salon de compte (17 à 20 chiffres). Choisis une des suggestions, ou lance `/midjourney status` pour voir les salons.',
+  'mod.reset.working': '⏳ Réinitialisation du compte {channel} chez useapi…',
+  'mod.alert.since': 'Bloqué depuis',
+  'mod.alert.noText': 'useapi n’a donné aucun texte. Regarde les messages du compte Midjourney dans Discord.',
+  'mod.alert.resolvedTitle': '✅ Le compte Midjourney {channel} a été réinitialisé',
+  'mod.alert.resolved':
+    'Résolu : {user} a réinitialisé le compte {time}. Les demandes en attente reprennent.',
+  'mod.audit.line': '🧾 Réinitialisation du compte {channel} par {user} {time} : {result}',
+  'mod.result.ok': 'faite, le blocage est levé',
+  'mod.result.stillPending': 'modération toujours en attente, le blocage reste',
+  'mod.result.unauthorized': 'refusée, le token useapi n’est pas valide (401)',
+  'mod.result.notFound': 'useapi ne connaît pas ce compte (404)',
+  'mod.result.error': 'échec',
+  'mod.status.notConfigured': '**Non listé par useapi** pour ce token (le bot le bloque toujours).',
+  'mod.status.alert': '**Alerte :** {link}',
+  'mod.status.noAlert':
+    '**Alerte :** non publiée. Vérifie MOD_ALERT_CHANNEL_ID et que le bot peut écrire dans ce salon.',
+  'mod.status.resetEntry': '{time} par {user} : {result}',
+  'mod.status.more': '{count} autre(s) compte(s) non affiché(s).',
+
+  // Right-click "Get seed", message links and the job index (issue 3).
+  'why.contentHidden':
+    'Discord ne m’a pas montré le contenu de ce message ; fais plutôt un clic droit dessus → Applications → Obtenir la seed',
+  'error.ownerUnknown':
+    'Seul le membre qui a créé une image peut demander sa seed ici, et je ne sais pas qui a créé celle-ci. Fais plutôt un clic droit sur le message de Midjourney → Applications → Obtenir la seed.',
+  'error.messageNotFound':
+    'Je n’ai pas pu ouvrir ce message : il a été supprimé, ou je ne vois pas son salon. Vérifie le lien (clic droit sur le message → Copier le lien du message), ou fais un clic droit sur le message → Applications → Obtenir la seed.',
+  'error.messageNotHere':
+    'Il n’y a aucun message avec cet identifiant dans ce salon. Colle plutôt un lien vers le message (clic droit dessus → Copier le lien du message).',
+  'error.pastedNotJobid':
+    'Ce n’est pas un jobid useapi. Il ressemble à `job:2024…-user:…-channel:…` ; copie-le à nouveau et colle-le.',
+  'reply.seedOnlyFromPrompt':
+    'La seed est déjà écrite dans le prompt : `--seed {seed}`. Je ne connais pas le job useapi de ce message, je ne peux donc pas récupérer ses quatre images ; si tu as le jobid, colle-le ci-dessous.',
+
+  // Callbacks, queue and restarts (issue 4).
+  'error.restarting': 'Le bot redémarre. Réessaie dans quelques secondes.',
 } satisfies Messages;

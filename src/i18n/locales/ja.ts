@@ -98,7 +98,6 @@ export const ja = {
   'mod.alert.body':
     'useapi が 596 を返しました: Midjourney がこのアカウントにモデレーションメッセージまたは CAPTCHA を表示しました。このアカウントへのシードリクエストは保持され、待機しています。\n\n**対応手順**\n1. Midjourney アカウントで Discord にログインします。\n2. モデレーションメッセージを承認するか、CAPTCHA を解きます。\n3. 下の **リセット** を押します（または `/midjourney reset` を実行します）。',
   'mod.alert.text': 'モデレーションメッセージ',
-  'mod.alert.waiting': '待機中のリクエスト',
   'mod.button.reset': 'リセット',
   'mod.confirm':
     'チャンネル {channel} の Midjourney アカウントで Discord にログインし、モデレーションメッセージを承認（または CAPTCHA を解決）しましたか？ その前にリセットすると、useapi はアカウントを再び保留にします。',
@@ -108,7 +107,7 @@ export const ja = {
   'mod.reset.ok':
     '✅ {user} がアカウント {channel} をリセットしました。待機中のリクエスト {count} 件を再開しました。',
   'mod.reset.stillPending':
-    'useapi はリセットを受け付けましたが、アカウントにはまだ未対応のモデレーションメッセージがあります。先に Discord で承認してから、もう一度リセットしてください。',
+    'useapi 上でアカウントにまだ未対応のモデレーションメッセージがあるため、保留のままです。Midjourney アカウントで Discord にログインし、メッセージを承認（または CAPTCHA を解決）してから、もう一度リセットしてください。',
   'mod.reset.unauthorized': 'useapi がリセットを拒否しました: ボットの useapi トークンが無効です（401）。',
   'mod.reset.notFound':
     'useapi にチャンネル {channel} の Midjourney アカウントがありません（404）。チャンネル ID を確認してください。',
@@ -124,4 +123,45 @@ export const ja = {
   'mod.status.resets': '**直近のリセット:** {list}',
   'mod.status.noResets': 'なし',
   'mod.status.unavailable': 'useapi から応答がありません: {reason}',
+
+  // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
+  'mod.reset.inProgress': 'アカウント {channel} のリセットはすでに実行中です。結果が出るまでお待ちください。',
+  'mod.reset.invalidChannel':
+    'アカウントのチャンネル ID（17〜20 桁の数字）ではありません。候補から選ぶか、`/midjourney status` を実行してチャンネルを確認してください。',
+  'mod.reset.working': '⏳ useapi でアカウント {channel} をリセットしています…',
+  'mod.alert.since': '保留開始',
+  'mod.alert.noText':
+    'useapi からテキストがありません。Discord で Midjourney アカウントのメッセージを確認してください。',
+  'mod.alert.resolvedTitle': '✅ Midjourney アカウント {channel} はリセットされました',
+  'mod.alert.resolved':
+    '解決済み: {user} が {time} にアカウントをリセットしました。待機中のリクエストは再開されます。',
+  'mod.audit.line': '🧾 {user} によるアカウント {channel} のリセット（{time}）: {result}',
+  'mod.result.ok': '完了、保留を解除しました',
+  'mod.result.stillPending': 'モデレーションが未対応のため、保留のままです',
+  'mod.result.unauthorized': '拒否されました、useapi トークンが無効です（401）',
+  'mod.result.notFound': 'useapi にそのアカウントがありません（404）',
+  'mod.result.error': '失敗しました',
+  'mod.status.notConfigured': '**useapi の一覧にありません**（このトークン。ボットは保留を続けています）。',
+  'mod.status.alert': '**アラート:** {link}',
+  'mod.status.noAlert':
+    '**アラート:** 投稿されていません。MOD_ALERT_CHANNEL_ID と、そのチャンネルにボットが投稿できるかを確認してください。',
+  'mod.status.resetEntry': '{time} {user}: {result}',
+  'mod.status.more': 'ほかに {count} 件のアカウントは表示されていません。',
+
+  // Right-click "Get seed", message links and the job index (issue 3).
+  'why.contentHidden':
+    'Discord がこのメッセージの内容を見せてくれませんでした。代わりにメッセージを右クリック → アプリ → シードを取得 を使ってください',
+  'error.ownerUnknown':
+    'ここで画像のシードをリクエストできるのは画像を作成したメンバーだけですが、この画像を誰が作成したのか分かりません。代わりに Midjourney のメッセージを右クリック → アプリ → シードを取得 を使ってください。',
+  'error.messageNotFound':
+    'そのメッセージを開けませんでした。削除されたか、ボットがそのチャンネルを見られません。リンクを確認する(メッセージを右クリック → メッセージリンクをコピー)か、メッセージを右クリック → アプリ → シードを取得 を使ってください。',
+  'error.messageNotHere':
+    'このチャンネルにはその ID のメッセージがありません。代わりにメッセージへのリンクを貼ってください(メッセージを右クリック → メッセージリンクをコピー)。',
+  'error.pastedNotJobid':
+    'それは useapi の jobid ではありません。`job:2024…-user:…-channel:…` のような形です。もう一度コピーして貼り付けてください。',
+  'reply.seedOnlyFromPrompt':
+    'シードはすでにプロンプトに書かれています: `--seed {seed}`。このメッセージの useapi ジョブが分からないため、4 枚の画像は取得できません。jobid をお持ちなら、下から貼り付けてください。',
+
+  // Callbacks, queue and restarts (issue 4).
+  'error.restarting': 'ボットを再起動しています。数秒後にもう一度お試しください。',
 } satisfies Messages;

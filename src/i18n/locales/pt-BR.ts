@@ -93,7 +93,6 @@ export const ptBR = {
   'mod.alert.body':
     'O useapi respondeu 596: o Midjourney mostrou a esta conta uma mensagem de moderação ou um CAPTCHA. Os pedidos de seed dela foram guardados e estão aguardando.\n\n**O que fazer**\n1. Entre no Discord com a conta do Midjourney.\n2. Confirme a mensagem de moderação ou resolva o CAPTCHA.\n3. Clique em **Redefinir** abaixo (ou execute `/midjourney reset`).',
   'mod.alert.text': 'Mensagem de moderação',
-  'mod.alert.waiting': 'Pedidos em espera',
   'mod.button.reset': 'Redefinir',
   'mod.confirm':
     'Você entrou no Discord com a conta do Midjourney do canal {channel} e confirmou a mensagem de moderação (ou resolveu o CAPTCHA)? Se redefinir antes disso, o useapi vai reter a conta de novo.',
@@ -103,7 +102,7 @@ export const ptBR = {
   'mod.reset.ok':
     '✅ Conta {channel} redefinida por {user}. {count} pedido(s) em espera voltaram a ser executados.',
   'mod.reset.stillPending':
-    'O useapi aceitou a redefinição, mas a conta ainda tem uma mensagem de moderação pendente. Confirme-a no Discord primeiro e redefina de novo.',
+    'A conta ainda tem uma mensagem de moderação pendente no useapi, então continua retida. Entre no Discord com a conta do Midjourney, confirme a mensagem (ou resolva o CAPTCHA) e redefina de novo.',
   'mod.reset.unauthorized': 'O useapi recusou a redefinição: o token do useapi do bot não é válido (401).',
   'mod.reset.notFound':
     'O useapi não tem conta do Midjourney para o canal {channel} (404). Confira o ID do canal.',
@@ -119,4 +118,44 @@ export const ptBR = {
   'mod.status.resets': '**Últimas redefinições:** {list}',
   'mod.status.noResets': 'nenhuma',
   'mod.status.unavailable': 'O useapi não respondeu: {reason}',
+
+  // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
+  'mod.reset.inProgress': 'Uma redefinição da conta {channel} já está em andamento. Aguarde o resultado.',
+  'mod.reset.invalidChannel':
+    'Isso não é um ID de canal de conta (17 a 20 dígitos). Escolha uma das sugestões ou execute `/midjourney status` para ver os canais.',
+  'mod.reset.working': '⏳ Redefinindo a conta {channel} no useapi…',
+  'mod.alert.since': 'Retida desde',
+  'mod.alert.noText': 'O useapi não deu nenhum texto. Veja as mensagens da conta do Midjourney no Discord.',
+  'mod.alert.resolvedTitle': '✅ A conta do Midjourney {channel} foi redefinida',
+  'mod.alert.resolved':
+    'Resolvido: {user} redefiniu a conta {time}. Os pedidos em espera voltaram a ser executados.',
+  'mod.audit.line': '🧾 Redefinição da conta {channel} por {user} {time}: {result}',
+  'mod.result.ok': 'feita, a retenção foi liberada',
+  'mod.result.stillPending': 'moderação ainda pendente, a retenção continua',
+  'mod.result.unauthorized': 'recusada, o token do useapi não é válido (401)',
+  'mod.result.notFound': 'o useapi não tem essa conta (404)',
+  'mod.result.error': 'falhou',
+  'mod.status.notConfigured': '**Não listada pelo useapi** para este token (o bot continua retendo).',
+  'mod.status.alert': '**Alerta:** {link}',
+  'mod.status.noAlert':
+    '**Alerta:** não publicado. Confira MOD_ALERT_CHANNEL_ID e se o bot pode publicar nesse canal.',
+  'mod.status.resetEntry': '{time} por {user}: {result}',
+  'mod.status.more': 'Mais {count} conta(s) não exibida(s).',
+
+  // Right-click "Get seed", message links and the job index (issue 3).
+  'why.contentHidden':
+    'o Discord não me mostrou o conteúdo desta mensagem; clique nela com o botão direito → Apps → Obter seed',
+  'error.ownerUnknown':
+    'Só o membro que criou uma imagem pode pedir a seed dela aqui, e não sei quem criou esta. Clique com o botão direito na mensagem do Midjourney → Apps → Obter seed.',
+  'error.messageNotFound':
+    'Não consegui abrir essa mensagem: ela foi apagada ou não vejo o canal dela. Confira o link (botão direito na mensagem → Copiar link da mensagem) ou clique com o botão direito na mensagem → Apps → Obter seed.',
+  'error.messageNotHere':
+    'Não há nenhuma mensagem com esse id neste canal. Cole um link para a mensagem (botão direito nela → Copiar link da mensagem).',
+  'error.pastedNotJobid':
+    'Isso não é um jobid do useapi. Ele tem esta forma: `job:2024…-user:…-channel:…`; copie de novo e cole.',
+  'reply.seedOnlyFromPrompt':
+    'A seed já está escrita no prompt: `--seed {seed}`. Não conheço o trabalho do useapi desta mensagem, então não consigo buscar as quatro imagens; se você tiver o jobid, cole abaixo.',
+
+  // Callbacks, queue and restarts (issue 4).
+  'error.restarting': 'O bot está reiniciando. Tente de novo em alguns segundos.',
 } satisfies Messages;

@@ -1,0 +1,87 @@
+// Small helpers of the benchmark: percentiles, the machine it runs on, the printed table.
+import { cpus, totalmem } from 'node:os';
+
+/** Nearest-rank percentile (p in 0..100) of the samples. */
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] as number;
+}
+
+export interface Row {
+  id: string;
+  figure: string;
+  unit: 'ms' | 's' | 'MB' | 'ratio';
+  /** Latencies: median and p99 of `samples` of them. */
+  median?: number;
+  p99?: number;
+  /** Single figures. */
+  value?: number;
+  samples?: number;
+  target?: string;
+  /** Whether the target holds; undefined when the row has none. */
+  ok?: boolean;
+  note?: string;
+}
+
+export const latencyRow = (
+  base: Omit<Row, 'median' | 'p99' | 'samples' | 'unit'> & { unit?: Row['unit'] },
+  samples: number[],
+  check?: (r: { median: number; p99: number }) => boolean,
+): Row => {
+  const median = percentile(samples, 50);
+  const p99 = percentile(samples, 99);
+  return {
+    unit: 'ms',
+    ...base,
+    median: round(median),
+    p99: round(p99),
+    samples: samples.length,
+    ...(check ? { ok: check({ median, p99 }) } : {}),
+  };
+};
+
+export const round = (n: number, digits = 1): number => {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+};
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  node: string;
+  platform: string;
+}
+
+export const machine = (): Machine => ({
+  cpu: cpus()[0]?.model.trim() ?? 'unknown',
+  cores: cpus().length,
+  memoryGb: round(totalmem() / 1024 ** 3, 0),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+});
+
+const show = (n: number | undefined, unit: Row['unit']) => {
+  if (n === undefined || Number.isNaN(n)) return '';
+  if (unit === 'ms' && n >= 10_000) return `${round(n / 1000, 1)} s`;
+  return unit === 'ratio' ? n.toFixed(3) : `${n} ${unit}`;
+};
+
+/** The results as a Markdown table (what the README shows). */
+export function table(rows: Row[], m: Machine, mode: string): string {
+  const lines = [
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node} (${m.platform}); ${mode}`,
+    '',
+    '| # | figure | median | p99 | value | target | ok |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.id} | ${r.figure}${r.note ? ` (${r.note})` : ''} | ${show(r.median, r.unit)} | ${show(r.p99, r.unit)} | ` +
+        `${show(r.value, r.unit)} | ${r.target ?? ''} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`,
+    );
+  }
+  return lines.join('\n');
+}

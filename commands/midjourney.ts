@@ -1,0 +1,142 @@
+// /midjourney status | reset channel:<channel>, and the buttons of the reset workflow (moderators only).
+// Discord hides the command from members without Manage Server, but that is a default a server can change: every
+// command and every button checks the member again here, before anything is sent upstream.
+import {
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+} from 'discord.js';
+import { UserFacingError } from '../src/discord/errors.js';
+import {
+  confirmReply,
+  isAccountChannel,
+  MOD_CANCEL,
+  MOD_CONFIRM,
+  MOD_RESET,
+  resetOutcomeText,
+  statusReply,
+} from '../src/discord/mod-replies.js';
+import { isModerator, memberOf } from '../src/discord/permissions.js';
+import type { BotContext, ComponentHandler, SlashCommand } from '../src/discord/types.js';
+import { localizations, translator } from '../src/i18n/index.js';
+import { en } from '../src/i18n/locales/en.js';
+
+type ModInteraction = ChatInputCommandInteraction | ButtonInteraction;
+
+function requireModerator(interaction: ModInteraction, ctx: BotContext): void {
+  if (!isModerator(memberOf(interaction), ctx.config.moderation.roleIds))
+    throw new UserFacingError('mod.refused');
+}
+
+function accountChannel(value: string | undefined): string {
+  const channel = (value ?? '').trim();
+  if (!isAccountChannel(channel)) throw new UserFacingError('mod.reset.invalidChannel');
+  return channel;
+}
+
+/** The confirmation, shared by `/midjourney reset` and the Reset button of the alert. */
+async function askToConfirm(interaction: ModInteraction, channel: string): Promise<void> {
+  const body = confirmReply(channel, translator(interaction.locale));
+  await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
+}
+
+export const midjourneyCommand = {
+  data: new SlashCommandBuilder()
+    .setName('midjourney')
+    .setNameLocalizations(localizations('cmd.midjourney.name'))
+    .setDescription(en['cmd.midjourney.description'])
+    .setDescriptionLocalizations(localizations('cmd.midjourney.description'))
+    .setContexts(InteractionContextType.Guild)
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .addSubcommand((s) =>
+      s
+        .setName('status')
+        .setNameLocalizations(localizations('cmd.midjourney.status.name'))
+        .setDescription(en['cmd.midjourney.status.description'])
+        .setDescriptionLocalizations(localizations('cmd.midjourney.status.description')),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('reset')
+        .setNameLocalizations(localizations('cmd.midjourney.reset.name'))
+        .setDescription(en['cmd.midjourney.reset.description'])
+        .setDescriptionLocalizations(localizations('cmd.midjourney.reset.description'))
+        .addStringOption((o) =>
+          o
+            .setName('channel')
+            .setNameLocalizations(localizations('cmd.midjourney.reset.channel.name'))
+            .setDescription(en['cmd.midjourney.reset.channel.description'])
+            .setDescriptionLocalizations(localizations('cmd.midjourney.reset.channel.description'))
+            .setRequired(true)
+            .setAutocomplete(true)
+            .setMaxLength(20),
+        ),
+    )
+    .toJSON(),
+
+  async execute(interaction, ctx) {
+    requireModerator(interaction, ctx);
+    if (interaction.options.getSubcommand(true) === 'status') {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const status = await ctx.moderation.status();
+      await interaction.editReply(
+        statusReply(status, translator(interaction.locale), { guildId: interaction.guildId ?? undefined }),
+      );
+      return;
+    }
+    await askToConfirm(interaction, accountChannel(interaction.options.getString('channel', true)));
+  },
+
+  async autocomplete(interaction, ctx) {
+    // Suggestions come from useapi: nobody but a moderator makes the bot ask.
+    if (!isModerator(memberOf(interaction), ctx.config.moderation.roleIds)) {
+      await interaction.respond([]);
+      return;
+    }
+    const typed = String(interaction.options.getFocused()).trim();
+    const channels = await ctx.moderation.accountChannels();
+    await interaction.respond(
+      channels
+        .filter((c) => c.includes(typed))
+        .slice(0, 25)
+        .map((c) => ({ name: c, value: c })),
+    );
+  },
+} satisfies SlashCommand;
+
+/** The Reset button on an alert: leads to the same confirmation as the command. */
+export const modResetButton = {
+  prefix: MOD_RESET,
+  async button(interaction, ctx, [channel]) {
+    requireModerator(interaction, ctx);
+    await askToConfirm(interaction, accountChannel(channel));
+  },
+} satisfies ComponentHandler;
+
+export const modConfirmButton = {
+  prefix: MOD_CONFIRM,
+  async button(interaction, ctx, [value]) {
+    requireModerator(interaction, ctx);
+    const channel = accountChannel(value);
+    const t = translator(interaction.locale);
+    // Replace the buttons at once, so the same confirmation cannot be pressed twice.
+    await interaction.update({ content: t('mod.reset.working', { channel }), embeds: [], components: [] });
+    const outcome = await ctx.moderation.reset(channel, interaction.user.id);
+    await interaction.editReply({
+      content: resetOutcomeText(outcome, t, interaction.user.id),
+      components: [],
+    });
+  },
+} satisfies ComponentHandler;
+
+export const modCancelButton = {
+  prefix: MOD_CANCEL,
+  async button(interaction, ctx) {
+    requireModerator(interaction, ctx);
+    const t = translator(interaction.locale);
+    await interaction.update({ content: t('mod.cancelled'), embeds: [], components: [] });
+  },
+} satisfies ComponentHandler;

@@ -1,0 +1,483 @@
+// `npm run demo`: the whole bot working on a fresh machine, with no tokens at all. It starts the fake Discord and the
+// fake useapi the tests use, registers the commands and starts the real bot against them (createBot + loadConfig:
+// the same code path as `npm start`) on a temporary SQLite file, then plays a member's /seed, a right-click
+// "Get seed", and a 596 with a moderator's reset, printing what each of them would see. Nothing leaves this machine.
+// Exit code 0 when every step that exists passed; `--logs` also prints the bot's log lines (pretty) to stderr.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pretty from 'pino-pretty';
+import { commandData, commands } from '../commands/index.js';
+import { type Bot, createBot } from '../src/bot.js';
+import { loadConfig } from '../src/config.js';
+import { registerCommands } from '../src/register.js';
+import {
+  type FakeDiscord,
+  type FakeMessage,
+  type InteractionHandle,
+  type InteractionUser,
+  startFakeDiscord,
+} from '../test/fakes/fake-discord.js';
+import { type FakeJob, type FakeUseapi, startFakeUseapi } from '../test/fakes/fake-useapi.js';
+
+const GUILD = '811111111111111111';
+const CHANNEL = '833333333333333333';
+const ALERT_CHANNEL = '844444444444444444';
+const ACCOUNT_CHANNEL = '1316232391072944131';
+const MIDJOURNEY_BOT = '936929561302675456';
+const MEMBER: InteractionUser = { id: '855555555555555555', username: 'ana', permissions: '0' };
+const GERMAN_MEMBER: InteractionUser = { id: '866666666666666666', username: 'jonas', permissions: '0' };
+/** Manage Server. */
+const MODERATOR: InteractionUser = {
+  id: '877777777777777777',
+  username: 'mod-kim',
+  permissions: String(1 << 5),
+};
+const NAMES = new Map([MEMBER, GERMAN_MEMBER, MODERATOR].map((u) => [u.id, u.username ?? u.id]));
+const WAIT_MS = 8_000;
+const EPHEMERAL = 64;
+
+const showLogs = process.argv.includes('--logs');
+const print = (line = '') => process.stdout.write(`${line}\n`);
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+
+// --- what a member sees ----------------------------------------------------------------------------------------
+
+interface Embed {
+  title?: string;
+  description?: string;
+  url?: string;
+  fields?: { name: string; value: string }[];
+  footer?: { text: string };
+  image?: { url: string };
+}
+interface Button {
+  type: number;
+  label?: string;
+  custom_id?: string;
+  disabled?: boolean;
+}
+
+const clock = (unix: string) => new Date(Number(unix) * 1000).toTimeString().slice(0, 8);
+
+/** Discord markup as a reader sees it: mentions as @name, links as "text → url", times as a clock, no bold. */
+const plain = (text: string) =>
+  text
+    .replace(/<@!?(\d+)>/g, (_, id: string) => `@${NAMES.get(id) ?? id}`)
+    .replace(/<t:(\d+)(:\w)?>/g, (_, unix: string) => clock(unix))
+    .replace(/\[([^\]]+)\]\((https?:[^)]+)\)/g, '$1 → $2')
+    .replace(/\*\*([^*]+)\*\*/g, '$1');
+
+/** Four long file names as one readable line: the first in full (shortened), then what differs. */
+function fileNames(names: string[]): string {
+  const [first = '', ...rest] = names;
+  let common = 0;
+  while (rest.every((n) => n[common] === first[common]) && common < first.length) common++;
+  const short = first.length > 48 ? `${first.slice(0, 20)}…${first.slice(-24)}` : first;
+  return [short, ...rest.map((n) => (common > 8 ? `…${n.slice(common)}` : n))].join(', ');
+}
+
+const buttonsOf = (m: FakeMessage): Button[] =>
+  (m.components as { components?: Button[] }[])
+    .flatMap((row) => row.components ?? [])
+    .filter((c) => c.type === 2);
+
+/** A message as lines of text: content, embeds (title, description, fields, footer), images, buttons. */
+function render(m: FakeMessage, indent: string, brief = false): string[] {
+  const out: string[] = [];
+  const add = (text: string, extra = '') => {
+    for (const line of plain(text).split('\n')) out.push(`${indent}${extra}${line}`);
+  };
+  if (m.flags !== undefined && m.flags & EPHEMERAL) out.push(`${indent}(only you can see this)`);
+  if (m.content) add(m.content);
+  const embeds = m.embeds as Embed[];
+  const gallery = embeds.length > 1 && embeds.every((e) => e.url && e.url === embeds[0]?.url);
+  for (const e of embeds) {
+    if (!e.title && !e.description && !e.fields?.length) continue;
+    if (e.title) add(`▌${e.title}`);
+    if (e.description) add(brief ? (e.description.split('\n')[0] ?? '') : e.description, '▌ ');
+    if (brief) continue;
+    for (const f of e.fields ?? []) add(`${f.name}: ${f.value}`, '▌ ');
+    if (e.footer?.text) add(e.footer.text, '▌ ');
+  }
+  const images = embeds.filter((e) => e.image?.url).length;
+  if (m.attachments.length) {
+    const how = gallery && images === 4 ? ', shown as one 2x2 gallery' : '';
+    out.push(
+      `${indent}images: ${m.attachments.length} attached${how}: ${fileNames(m.attachments.map((a) => a.filename))}`,
+    );
+  } else if (images) out.push(`${indent}images: ${images} linked (not attached)`);
+  const buttons = buttonsOf(m);
+  if (buttons.length)
+    out.push(
+      `${indent}buttons: ${buttons.map((b) => `[${b.label ?? '?'}]${b.disabled ? ' (disabled)' : ''}`).join(' ')}`,
+    );
+  return out;
+}
+
+const say = (who: string, text: string) => print(`  ${who.padEnd(10)}› ${text}`);
+function sees(who: string, m: FakeMessage, brief = false) {
+  const [first = '', ...rest] = render(m, '', brief);
+  print(`  ${who.padEnd(10)}‹ ${first}`);
+  for (const line of rest) print(`  ${' '.repeat(10)}  ${line}`);
+}
+
+const contentOf = (event: { body: unknown }) =>
+  String(
+    (event.body as { content?: string; data?: { content?: string } }).content ??
+      (event.body as { data?: { content?: string } }).data?.content ??
+      '',
+  );
+
+/** The progress lines the member saw before the answer (each distinct text once). */
+function progressLines(interaction: InteractionHandle): string[] {
+  const seen: string[] = [];
+  for (const e of interaction.events) {
+    const text = e.kind === 'edit' ? contentOf(e) : '';
+    if (text.startsWith('⏳') && !seen.includes(text)) seen.push(text);
+  }
+  return seen;
+}
+
+const isSeedReply = (m: FakeMessage) => (m.embeds as Embed[]).some((e) => /\d{2,}/.test(e.title ?? ''));
+
+async function answer(who: string, interaction: InteractionHandle, done: (m: FakeMessage) => boolean) {
+  const ack = await interaction.waitForCallback(WAIT_MS);
+  if (ack.type === 5)
+    print(
+      `  ${who.padEnd(10)}‹ ${ack.body && ((ack.body as { data?: { flags?: number } }).data?.flags ?? 0) & EPHEMERAL ? '(only you) ' : ''}mj-seed-bot is thinking…`,
+    );
+  const final = await interaction.waitForEdit(done, WAIT_MS);
+  for (const line of progressLines(interaction)) print(`  ${' '.repeat(10)}‹ ${line}`);
+  sees(who, final);
+  return final;
+}
+
+// --- the demo ---------------------------------------------------------------------------------------------------
+
+interface World {
+  discord: FakeDiscord;
+  useapi: FakeUseapi;
+  bot: Bot;
+  logs: string[];
+  secret: string;
+}
+
+const DISCORD_EPOCH = 1_420_070_400_000;
+let sequence = 0;
+
+function midjourneyOutput(
+  world: World,
+  prompt: string,
+  seedValue: number,
+): { job: FakeJob; message: FakeMessage } {
+  const messageId = ((BigInt(Date.now() - DISCORD_EPOCH) << 22n) | BigInt(++sequence)).toString();
+  const job = world.useapi.addJob({
+    verb: 'imagine',
+    channel: ACCOUNT_CHANNEL,
+    server: GUILD,
+    messageId,
+    prompt,
+    content: `**${prompt}** - <@${MEMBER.id}> (fast)`,
+    seedValue,
+  });
+  const message = world.discord.makeMessage({
+    id: messageId,
+    channelId: CHANNEL,
+    guildId: GUILD,
+    author: { id: MIDJOURNEY_BOT, username: 'Midjourney Bot', bot: true },
+    content: `**${prompt}** - <@${MEMBER.id}> (fast)`,
+    attachments: [{ filename: job.attachments[0]?.filename ?? 'grid.png', content_type: 'image/png' }],
+  });
+  return { job, message };
+}
+
+const parsed = (world: World) =>
+  world.logs.flatMap((l) => {
+    try {
+      return [JSON.parse(l) as { cid?: string; msg?: string }];
+    } catch {
+      return [];
+    }
+  });
+
+/** The log lines of one request, found by the correlation id useapi got in replyRef (`<requestId>:<cid>`). */
+function traceOf(world: World, jobid: string): string | undefined {
+  const call = world.useapi.requests.find(
+    (r) => r.path === '/v2/jobs/seed_async' && (r.body as { jobid?: string } | undefined)?.jobid === jobid,
+  );
+  const cid = String((call?.body as { replyRef?: string } | undefined)?.replyRef ?? '').split(':')[1];
+  if (!cid) return undefined;
+  const lines = parsed(world)
+    .filter((l) => l.cid === cid)
+    .map((l) => l.msg);
+  return `log: correlation id ${cid} (sent to useapi in replyRef) on ${lines.length} lines: ${[...new Set(lines)].join(' → ')}`;
+}
+
+const step = {
+  async seed(world: World) {
+    print('1. /seed with a jobid');
+    const prompt = 'a red fox in fresh snow, golden hour --ar 3:2 --v 6.1';
+    const { job } = midjourneyOutput(world, prompt, 1234567890);
+    say('member', `/seed job:${job.jobid}`);
+    const interaction = world.discord.slash({
+      name: 'seed',
+      options: [{ name: 'job', value: job.jobid }],
+      guildId: GUILD,
+      channelId: CHANNEL,
+      user: MEMBER,
+    });
+    const final = await answer('member', interaction, isSeedReply);
+    if (!JSON.stringify(final.embeds).includes('1234567890'))
+      throw new Error('the answer does not show the seed');
+    const calls = world.useapi.count('POST', '/v2/jobs/seed_async');
+    print(`  useapi    : ${calls} seed_async, ${world.useapi.count('GET', '/v2/jobs')} job look-ups`);
+    // The request's last log line follows its answer by a moment.
+    for (let i = 0; i < 50 && !parsed(world).some((l) => l.msg === 'request answered'); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const trace = traceOf(world, job.jobid);
+    if (trace) print(`  ${trace}`);
+    say('member', `/seed job:${job.jobid}   (again: answered from storage, no useapi call)`);
+    const before = world.useapi.requests.length;
+    await answer(
+      'member',
+      world.discord.slash({
+        name: 'seed',
+        options: [{ name: 'job', value: job.jobid }],
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user: MEMBER,
+      }),
+      isSeedReply,
+    );
+    if (world.useapi.requests.length !== before) throw new Error('the second answer called useapi');
+  },
+
+  async getSeed(world: World) {
+    print('2. Right-click a Midjourney image → Apps → Get seed (a member whose Discord speaks German)');
+    const { job, message } = midjourneyOutput(
+      world,
+      'isometric tiny library inside a teacup, soft light',
+      987654321,
+    );
+    // What useapi does for every job of the account when its replyUrl points at the bot: the job index learns it.
+    const http = world.bot.http();
+    const response = await fetch(`${http?.url}/useapi/callback/${world.secret}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(job),
+    });
+    if (response.status !== 200) throw new Error(`the job callback answered ${response.status}`);
+    for (let i = 0; i < 100 && !(await world.bot.ctx.index.byJobid(job.jobid)); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    print(`  useapi    › callback for the imagine job: the bot indexes message ${message.id}`);
+    say('member', `right-clicks the image in #midjourney → Apps → Get seed`);
+    const interaction = world.discord.messageCommand({
+      name: 'Get seed',
+      target: message,
+      guildId: GUILD,
+      channelId: CHANNEL,
+      user: { ...GERMAN_MEMBER, locale: 'de' },
+      locale: 'de',
+    });
+    const final = await answer('member', interaction, isSeedReply);
+    if (!JSON.stringify(final.embeds).includes('987654321'))
+      throw new Error('the answer does not show the seed');
+  },
+
+  async moderation(world: World, canReset: boolean) {
+    print('3. Midjourney shows the account a moderation message (useapi 596), and a moderator resets it');
+    world.useapi.setPendingModeration(
+      ACCOUNT_CHANNEL,
+      'Your recent prompt was flagged. Please review and acknowledge the community guidelines.',
+    );
+    const { job } = midjourneyOutput(world, 'a lighthouse in a storm, oil painting', 4242);
+    say('member', `/seed job:${job.jobid}`);
+    const seed = world.discord.slash({
+      name: 'seed',
+      options: [{ name: 'job', value: job.jobid }],
+      guildId: GUILD,
+      channelId: CHANNEL,
+      user: MEMBER,
+    });
+    await answer('member', seed, (m) => /⏸️/.test(m.content));
+    const alertPost = await world.discord
+      .waitForRest((r) => r.method === 'POST' && r.path === `/channels/${ALERT_CHANNEL}/messages`, WAIT_MS)
+      .catch(() => undefined);
+    const alert = world.discord.channelMessages(ALERT_CHANNEL)[0];
+    if (!alertPost || !alert) throw new Error('no alert was posted in the moderator channel');
+    print('  #mod-alerts (what moderators see):');
+    sees('bot', alert);
+    if (canReset) {
+      say('moderator', '/midjourney status');
+      const status = world.discord.slash({
+        name: 'midjourney',
+        subcommand: 'status',
+        guildId: GUILD,
+        channelId: ALERT_CHANNEL,
+        user: MODERATOR,
+      });
+      await answer('moderator', status, (m) => m.embeds.length > 0);
+    }
+    if (!canReset) {
+      print('  (skipped: the Reset button and /midjourney reset are not registered in this build)');
+      return;
+    }
+    print('  moderator : logs in to Discord as the Midjourney account and acknowledges the message');
+    const reset = buttonsOf(alert).find((b) => b.custom_id?.startsWith('mod-reset'));
+    if (!reset?.custom_id) throw new Error('the alert has no Reset button');
+    say('moderator', `presses [${reset.label}]`);
+    const press = world.discord.button({
+      customId: reset.custom_id,
+      message: alert,
+      guildId: GUILD,
+      channelId: ALERT_CHANNEL,
+      user: MODERATOR,
+    });
+    const confirmation = await press.waitForEdit(undefined, WAIT_MS);
+    sees('moderator', confirmation);
+    const yes = buttonsOf(confirmation).find((b) => b.custom_id?.startsWith('mod-confirm'));
+    if (!yes?.custom_id) throw new Error('the confirmation has no confirm button');
+    say('moderator', `presses [${yes.label}]`);
+    const confirm = world.discord.button({
+      customId: yes.custom_id,
+      message: confirmation,
+      guildId: GUILD,
+      channelId: ALERT_CHANNEL,
+      user: MODERATOR,
+    });
+    const result = await confirm.waitForEdit((m) => !m.content.startsWith('⏳'), WAIT_MS);
+    sees('moderator', result);
+    print('  member    : the kept request runs again by itself');
+    const final = await seed.waitForEdit(isSeedReply, WAIT_MS);
+    sees('member', final);
+    if (!JSON.stringify(final.embeds).includes('4242'))
+      throw new Error('the kept request did not get its seed');
+    const resolved = world.discord.channelMessages(ALERT_CHANNEL).find((m) => m.id === alert.id);
+    if (resolved && JSON.stringify(resolved) !== JSON.stringify(alert)) {
+      print('  #mod-alerts afterwards (the alert, edited):');
+      sees('bot', resolved, true);
+    }
+  },
+};
+
+async function main(): Promise<number> {
+  print('mj-seed-bot demo: the real bot against a local fake Discord and a fake useapi.net');
+  print('(no tokens needed; nothing leaves this machine)');
+  print();
+  const dir = mkdtempSync(join(tmpdir(), 'mj-seed-bot-demo-'));
+  const [discord, useapi] = await Promise.all([startFakeDiscord(), startFakeUseapi({ seedDurationMs: 300 })]);
+  discord.addGuild({
+    id: GUILD,
+    name: 'Demo server',
+    preferredLocale: 'en-US',
+    channels: [
+      { id: CHANNEL, name: 'midjourney' },
+      { id: ALERT_CHANNEL, name: 'mod-alerts' },
+    ],
+  });
+  useapi.addAccount({
+    channel: ACCOUNT_CHANNEL,
+    discord: 'MTAxMjM0NTY3ODkwMTIzNDU2Nzg5MA.demo.token',
+    maxJobs: 3,
+  });
+  const secret = randomBytes(24).toString('hex');
+  const config = loadConfig({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_APPLICATION_ID: discord.applicationId,
+    DISCORD_GUILD_ID: GUILD,
+    DISCORD_API_URL: discord.apiUrl,
+    USEAPI_TOKEN: useapi.token,
+    USEAPI_API_URL: useapi.url,
+    USEAPI_POLL_INTERVAL_MS: '200',
+    STORAGE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
+    HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    CALLBACK_SECRET: secret,
+    MOD_ALERT_CHANNEL_ID: ALERT_CHANNEL,
+    LOG_LEVEL: 'debug',
+    LOG_FORMAT: 'json',
+  });
+  const logs: string[] = [];
+  const prettyOut = showLogs
+    ? pretty({ colorize: true, destination: 2, sync: true, ignore: 'pid,hostname' })
+    : undefined;
+  const logDestination = new Writable({
+    write(chunk, _encoding, callback) {
+      const text = String(chunk);
+      logs.push(...text.split('\n').filter(Boolean));
+      if (prettyOut) prettyOut.write(text);
+      callback();
+    },
+  });
+
+  let bot: Bot | undefined;
+  let failed = 0;
+  try {
+    const registered = await registerCommands(config);
+    const names = commandData().map((c) => (c.type === 3 ? `"${c.name}"` : `/${c.name}`));
+    bot = await createBot(config, { logDestination });
+    await bot.start();
+    print('Setup');
+    print(`  fake Discord  ${discord.apiUrl}  (server "Demo server" with #midjourney and #mod-alerts)`);
+    print(`  fake useapi   ${useapi.url}  (one Midjourney account, channel ${ACCOUNT_CHANNEL})`);
+    print(`  storage       ${config.storageUrl}`);
+    print(`  commands      ${registered.count} registered in the server: ${names.join(', ')}`);
+    print(`  bot           ready after ${elapsed()}`);
+
+    const hasGetSeed = commands.message.some((c) => c.data.name === 'Get seed');
+    const hasReset =
+      commands.slash.some((c) => c.data.name === 'midjourney') &&
+      commands.components.some((c) => c.prefix === 'mod-reset') &&
+      commands.components.some((c) => c.prefix === 'mod-confirm');
+    const world: World = { discord, useapi, bot, logs, secret };
+    const steps: [string, (() => Promise<void>) | undefined][] = [
+      ['/seed', () => step.seed(world)],
+      ['Get seed', hasGetSeed ? () => step.getSeed(world) : undefined],
+      ['596 and reset', () => step.moderation(world, hasReset)],
+    ];
+    for (const [name, run] of steps) {
+      print();
+      if (!run) {
+        print(`– ${name}: skipped (not registered in this build yet)`);
+        continue;
+      }
+      try {
+        await run();
+        print(`✔ ${name}`);
+      } catch (error) {
+        failed++;
+        print(`✖ ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (discord.violations.length) {
+      failed++;
+      print();
+      print(`✖ the bot sent Discord ${discord.violations.length} payload(s) Discord would refuse:`);
+      for (const v of discord.violations) print(`  ${v}`);
+    }
+  } catch (error) {
+    failed++;
+    print(`✖ the demo could not run: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await bot?.stop(2_000).catch(() => {});
+    await Promise.allSettled([discord.close(), useapi.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  print();
+  if (failed) {
+    process.stderr.write(`Last log lines of the bot:\n${logs.slice(-25).join('\n')}\n`);
+    print(`Demo failed (${failed} problem${failed === 1 ? '' : 's'}) after ${elapsed()}.`);
+    return 1;
+  }
+  print(
+    `Demo finished in ${elapsed()}: everything above ran through the real bot. Next: cp .env.example .env, fill in`,
+  );
+  print('the tokens, `npm run doctor`, `npm run register`, `npm start`.');
+  return 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,105 @@
+// Tells moderators about a held account: one message per incident in MOD_ALERT_CHANNEL_ID (with the Reset
+// button), then the audit line of every reset and, once the hold is cleared, the alert marked resolved. When the
+// channel is unset or unusable, it says so loudly in the log: /midjourney status still shows the hold.
+import { type APIMessage, type REST, Routes } from 'discord.js';
+import type { Logger } from 'pino';
+import { translator } from '../i18n/index.js';
+import type { Holds } from '../seed/holds.js';
+import type { ResetOutcome } from '../seed/moderation.js';
+import type { Hold, ResetAudit } from '../seed/types.js';
+import { alertMessage, auditLine } from './mod-replies.js';
+
+export interface AlertsDeps {
+  rest: Pick<REST, 'post' | 'patch'>;
+  channelId: string | undefined;
+  holds: Holds;
+  log: Logger;
+  /** The preferred locale of the alert channel's guild. */
+  locale: () => string | undefined;
+  /** Midjourney's own text as useapi stores it (the 596 body often carries only a generic one). */
+  pendingModMessage?: ((channel: string) => Promise<string | undefined>) | undefined;
+}
+
+export interface Alerts {
+  /** A new incident (called once per incident, by the process whose 596 placed the hold). */
+  incident(hold: Hold): Promise<void>;
+  /** After an audited reset. */
+  resetDone(outcome: Extract<ResetOutcome, { audit: ResetAudit }>): Promise<void>;
+}
+
+export function createAlerts(deps: AlertsDeps): Alerts {
+  const { log } = deps;
+  const t = () => translator(deps.locale());
+
+  return {
+    async incident(hold) {
+      const channelId = deps.channelId;
+      if (!channelId) {
+        log.error(
+          { channel: hold.channel, incidentId: hold.incidentId },
+          `Midjourney account channel ${hold.channel} is held for moderation (596) and NO moderator was alerted: ` +
+            'MOD_ALERT_CHANNEL_ID is not set. Set it to a channel id; /midjourney status shows the hold meanwhile.',
+        );
+        return;
+      }
+      const pending = await deps.pendingModMessage?.(hold.channel).catch((error: unknown) => {
+        log.debug({ err: error, channel: hold.channel }, 'could not read the pending moderation message');
+        return undefined;
+      });
+      const shown: Hold = { ...hold, moderationText: pending ?? hold.moderationText };
+      let message: APIMessage;
+      try {
+        message = (await deps.rest.post(Routes.channelMessages(channelId), {
+          body: { ...alertMessage(shown, t()), allowed_mentions: { parse: [] } },
+        })) as APIMessage;
+      } catch (error) {
+        log.error(
+          { err: error, channel: hold.channel, alertChannelId: channelId, incidentId: hold.incidentId },
+          `Midjourney account channel ${hold.channel} is held for moderation (596) and NO moderator was alerted: ` +
+            `posting in MOD_ALERT_CHANNEL_ID ${channelId} failed. Check that the channel exists and the bot may ` +
+            'send messages there; /midjourney status shows the hold meanwhile.',
+        );
+        return;
+      }
+      // The hold may have been cleared meanwhile; never bring it back by writing an old copy.
+      const current = await deps.holds.get(hold.channel);
+      if (current?.incidentId === hold.incidentId) {
+        await deps.holds.update({
+          ...current,
+          moderationText: shown.moderationText,
+          alertMessageId: message.id,
+          alertChannelId: channelId,
+        });
+      }
+      log.warn(
+        { channel: hold.channel, alertMessageId: message.id, incidentId: hold.incidentId },
+        'moderators alerted: account held for moderation',
+      );
+    },
+
+    async resetDone(outcome) {
+      const channelId = outcome.hold?.alertChannelId ?? deps.channelId;
+      if (!channelId) {
+        log.warn({ channel: outcome.channel, result: outcome.result }, 'reset not posted: no alert channel');
+        return;
+      }
+      const translate = t();
+      try {
+        await deps.rest.post(Routes.channelMessages(channelId), {
+          body: { content: auditLine(outcome.audit, translate), allowed_mentions: { parse: [] } },
+        });
+        const hold = outcome.hold;
+        if (outcome.result === 'ok' && hold?.alertMessageId) {
+          await deps.rest.patch(Routes.channelMessage(channelId, hold.alertMessageId), {
+            body: alertMessage(hold, translate, { by: outcome.audit.by, at: outcome.audit.at }),
+          });
+        }
+      } catch (error) {
+        log.error(
+          { err: error, channel: outcome.channel, alertChannelId: channelId },
+          'could not post the reset in the alert channel (it is audited in storage)',
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// A Discord message (discord.js `Message`, or the raw API message of `resolved.messages`) as the plain clues the core
+// resolves (src/seed/resolve.ts). Messages of interactions carry no guild id: the interaction's is passed in.
+import type { APIEmbed, APIMessage, Embed, Message } from 'discord.js';
+import type { EmbedClue, MessageClues } from '../seed/resolve.js';
+
+const embedClue = (e: Embed | APIEmbed): EmbedClue => {
+  const data: APIEmbed = 'data' in e ? e.data : e;
+  return {
+    title: data.title,
+    description: data.description,
+    footerText: data.footer?.text,
+    fields: (data.fields ?? []).map((f) => ({ name: f.name, value: f.value })),
+    imageUrl: data.image?.url ?? data.thumbnail?.url,
+  };
+};
+
+export function cluesFromMessage(message: Message, guildId?: string | null): MessageClues {
+  return {
+    id: message.id,
+    guildId: message.guildId ?? guildId ?? undefined,
+    channelId: message.channelId,
+    authorId: message.author.id,
+    content: message.content ?? '',
+    embeds: message.embeds.map(embedClue),
+    attachments: [...message.attachments.values()].map((a) => ({
+      filename: a.name,
+      url: a.url,
+      contentType: a.contentType ?? undefined,
+    })),
+    referencedMessageId: message.reference?.messageId ?? undefined,
+    mentionedUserIds: [...message.mentions.users.keys()],
+  };
+}
+
+export function cluesFromApiMessage(
+  message: APIMessage & { guild_id?: string | undefined },
+  guildId?: string | null,
+): MessageClues {
+  return {
+    id: message.id,
+    guildId: message.guild_id ?? guildId ?? undefined,
+    channelId: message.channel_id,
+    authorId: message.author.id,
+    content: message.content ?? '',
+    embeds: (message.embeds ?? []).map(embedClue),
+    attachments: (message.attachments ?? []).map((a) => ({
+      filename: a.filename,
+      url: a.url,
+      contentType: a.content_type ?? undefined,
+    })),
+    referencedMessageId: message.message_reference?.message_id ?? undefined,
+    mentionedUserIds: (message.mentions ?? []).map((u) => u.id),
+  };
+}

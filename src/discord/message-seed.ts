@@ -1,0 +1,135 @@
+// From a Discord message to the seed flow: shared by the "Get seed" context menu, `/seed` with a message link or id,
+// and the paste-jobid modal. Every refusal here is a UserFacingError thrown before any upstream call; the router turns
+// it into an ephemeral reply.
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  type ChatInputCommandInteraction,
+  type MessageContextMenuCommandInteraction,
+  MessageFlags,
+} from 'discord.js';
+import { translator } from '../i18n/index.js';
+import {
+  checkTarget,
+  knownSeedOf,
+  type MessageClues,
+  resolveJob,
+  type TargetRefusal,
+} from '../seed/resolve.js';
+import type { IndexEntry } from '../seed/types.js';
+import { UserFacingError } from './errors.js';
+import { isModerator, memberOf } from './permissions.js';
+import { runSeed, type SeedInteraction } from './seed-flow.js';
+import type { BotContext } from './types.js';
+
+export const PASTE_JOBID_PREFIX = 'paste-jobid';
+
+const REFUSAL_KEYS = {
+  not_midjourney: 'error.notMidjourney',
+  video: 'error.video',
+  no_image: 'error.noImage',
+} as const satisfies Record<TargetRefusal, string>;
+
+/** Who asks: any interaction (commands, autocomplete, buttons, modals). */
+export type Asker = Parameters<typeof memberOf>[0] & { user: { id: string } };
+
+export const isModeratorAsker = (interaction: Asker, ctx: BotContext): boolean =>
+  isModerator(memberOf(interaction), ctx.config.moderation.roleIds);
+
+/**
+ * SEED_ACCESS: `anyone`; `owner` = only the member the Midjourney message mentions (an unknown owner is refused);
+ * `moderators` = Manage Server or a MOD_ROLE_IDS role.
+ */
+export function assertSeedAccess(
+  interaction: Asker,
+  ctx: BotContext,
+  owner: { known: false } | { known: true; ownerId: string | undefined },
+): void {
+  const access = ctx.config.seed.access;
+  if (access === 'anyone') return;
+  if (access === 'moderators') {
+    if (!isModeratorAsker(interaction, ctx)) throw new UserFacingError('error.moderatorsOnly');
+    return;
+  }
+  if (!owner.known || !owner.ownerId) throw new UserFacingError('error.ownerUnknown');
+  if (owner.ownerId !== interaction.user.id) throw new UserFacingError('error.notOwner');
+}
+
+/** May this member ask at all (before we know whose image it is)? Only `moderators` can say no this early. */
+export function assertMayAsk(interaction: Asker, ctx: BotContext): void {
+  if (ctx.config.seed.access === 'moderators') assertSeedAccess(interaction, ctx, { known: false });
+}
+
+type MessageInteraction = MessageContextMenuCommandInteraction | ChatInputCommandInteraction;
+
+/**
+ * The message's job is not known: say why and offer to paste the jobid (checked against this message). A seed
+ * written in the prompt is given at once all the same; only the images need the jobid.
+ */
+async function replyUnknown(
+  interaction: MessageInteraction,
+  messageId: string,
+  resolution: { contentHidden?: boolean | undefined; knownSeed?: { seed: number } | undefined },
+) {
+  const t = translator(interaction.locale);
+  const why = t(resolution.contentHidden ? 'why.contentHidden' : 'why.notIndexed');
+  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder()
+      .setCustomId(`${PASTE_JOBID_PREFIX}:${messageId}`)
+      .setLabel(t('button.pasteJobid'))
+      .setStyle(ButtonStyle.Primary),
+  );
+  const content = resolution.knownSeed
+    ? t('reply.seedOnlyFromPrompt', { seed: resolution.knownSeed.seed })
+    : t('error.unknownMessage', { why });
+  const body = { content, components: [row] };
+  if (interaction.deferred || interaction.replied) await interaction.editReply(body);
+  else await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
+}
+
+/** Check the message, check who asks, find its job, and run the seed flow (or offer the paste-jobid button). */
+export async function seedFromMessage(
+  interaction: MessageInteraction,
+  ctx: BotContext,
+  clues: MessageClues,
+  options: { ephemeral: boolean },
+): Promise<void> {
+  const refusal = checkTarget(clues, ctx.config.seed.midjourneyBotIds);
+  if (refusal) throw new UserFacingError(REFUSAL_KEYS[refusal]);
+  const resolution = await resolveJob(clues, ctx.index);
+  // Access before the "unknown" answer: nobody is offered a button they may not use.
+  assertSeedAccess(interaction, ctx, { known: true, ownerId: resolution.ownerId });
+  if (!resolution.ok) {
+    ctx.log.info({ messageId: clues.id, contentHidden: resolution.contentHidden }, 'message job unknown');
+    await replyUnknown(interaction, clues.id, resolution);
+    return;
+  }
+  ctx.log.debug(
+    { messageId: clues.id, jobid: resolution.jobid, via: resolution.via },
+    'message resolved to a job',
+  );
+  await runSeed(interaction, ctx, {
+    jobid: resolution.jobid,
+    ephemeral: options.ephemeral,
+    messageId: clues.id,
+    knownSeed: resolution.knownSeed && { ...resolution.knownSeed, channelId: clues.channelId },
+  });
+}
+
+/** A message the index already knows (by id): no need to read the message itself. */
+export async function seedFromEntry(
+  interaction: SeedInteraction,
+  ctx: BotContext,
+  entry: IndexEntry,
+  options: { ephemeral: boolean },
+): Promise<void> {
+  assertSeedAccess(interaction, ctx, { known: true, ownerId: entry.ownerId });
+  const knownSeed = knownSeedOf(entry.prompt);
+  await runSeed(interaction, ctx, {
+    jobid: entry.jobid,
+    ephemeral: options.ephemeral,
+    messageId: entry.messageId,
+    knownSeed: knownSeed && { ...knownSeed, channelId: entry.channel },
+  });
+}

@@ -1,0 +1,210 @@
+// Pure builders for what moderators see: the alert of a held account, the status embeds, the reset confirmation and
+// its outcome, and the audit line. No I/O, so they are tested as plain functions.
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  ButtonStyle,
+  ComponentType,
+} from 'discord.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
+import { mask } from '../redact.js';
+import type { ModerationStatus, ResetOutcome, ResetResult } from '../seed/moderation.js';
+import type { Hold, ResetAudit } from '../seed/types.js';
+
+export interface ModReply {
+  content: string;
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
+}
+
+/** Custom id prefixes of the moderator buttons (`<prefix>:<account channel>`). */
+export const MOD_RESET = 'mod-reset';
+export const MOD_CONFIRM = 'mod-confirm';
+export const MOD_CANCEL = 'mod-cancel';
+
+/** A useapi account channel is a Discord channel id. */
+export const isAccountChannel = (value: string): boolean => /^\d{17,20}$/.test(value);
+
+const HELD_COLOR = 0xe67e22;
+const OK_COLOR = 0x2ecc71;
+const MAX_EMBEDS = 10;
+const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const seconds = (ms: number) => Math.floor(ms / 1000);
+/** Discord renders these in each reader's own time zone and language. */
+export const relativeTime = (ms: number) => `<t:${seconds(ms)}:R>`;
+export const absoluteTime = (ms: number) => `<t:${seconds(ms)}:f>`;
+const mention = (userId: string) => `<@${userId}>`;
+
+const RESULT_KEYS: Record<ResetResult, MessageKey> = {
+  ok: 'mod.result.ok',
+  still_pending: 'mod.result.stillPending',
+  unauthorized: 'mod.result.unauthorized',
+  not_found: 'mod.result.notFound',
+  error: 'mod.result.error',
+};
+export const resultText = (result: ResetResult, t: Translate) => t(RESULT_KEYS[result]);
+
+const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<APIComponentInMessageActionRow> => ({
+  type: ComponentType.ActionRow,
+  components: buttons,
+});
+
+/** The one message per incident in the alert channel; `resolved` once a reset cleared the hold. */
+export function alertMessage(
+  hold: Hold,
+  t: Translate,
+  resolved?: { by: string; at: number } | undefined,
+): ModReply {
+  const embed: APIEmbed = {
+    title: truncate(
+      t(resolved ? 'mod.alert.resolvedTitle' : 'mod.alert.title', { channel: hold.channel }),
+      256,
+    ),
+    description: truncate(
+      resolved
+        ? `${t('mod.alert.resolved', { user: mention(resolved.by), time: relativeTime(resolved.at) })}\n\n${t('mod.alert.body')}`
+        : t('mod.alert.body'),
+      4096,
+    ),
+    color: resolved ? OK_COLOR : HELD_COLOR,
+    fields: [
+      {
+        name: t('mod.alert.text'),
+        value: truncate(hold.moderationText?.trim() || t('mod.alert.noText'), 1024),
+      },
+      { name: t('mod.alert.since'), value: relativeTime(hold.since), inline: true },
+    ],
+  };
+  return {
+    content: '',
+    embeds: [embed],
+    components: [
+      row({
+        type: ComponentType.Button,
+        style: ButtonStyle.Danger,
+        custom_id: `${MOD_RESET}:${hold.channel}`,
+        label: t('mod.button.reset'),
+        disabled: Boolean(resolved),
+      }),
+    ],
+  };
+}
+
+/** Posted in the alert channel after every reset, whatever its result. */
+export const auditLine = (entry: ResetAudit, t: Translate): string =>
+  t('mod.audit.line', {
+    channel: entry.channel,
+    user: mention(entry.by),
+    time: absoluteTime(entry.at),
+    result: resultText(entry.result, t),
+  });
+
+/** The step before any reset: what must be done in Discord first, and the two buttons. */
+export function confirmReply(channel: string, t: Translate): ModReply {
+  return {
+    content: t('mod.confirm', { channel }),
+    embeds: [],
+    components: [
+      row(
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Danger,
+          custom_id: `${MOD_CONFIRM}:${channel}`,
+          label: t('mod.button.confirm'),
+        },
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          custom_id: `${MOD_CANCEL}:${channel}`,
+          label: t('mod.button.cancel'),
+        },
+      ),
+    ],
+  };
+}
+
+/** What the moderator who confirmed reads. */
+export function resetOutcomeText(outcome: ResetOutcome, t: Translate, byUserId: string): string {
+  const { channel } = outcome;
+  switch (outcome.result) {
+    case 'ok':
+      return t('mod.reset.ok', { channel, user: mention(byUserId), count: outcome.released });
+    case 'still_pending':
+      return t('mod.reset.stillPending');
+    case 'unauthorized':
+      return t('mod.reset.unauthorized');
+    case 'not_found':
+      return t('mod.reset.notFound', { channel });
+    case 'error':
+      return t('mod.reset.error', { reason: outcome.reason ?? 'unknown' });
+    case 'in_progress':
+      return t('mod.reset.inProgress', { channel });
+  }
+}
+
+const alertLink = (hold: Hold, guildId: string | undefined) =>
+  hold.alertMessageId && hold.alertChannelId
+    ? `https://discord.com/channels/${guildId ?? '@me'}/${hold.alertChannelId}/${hold.alertMessageId}`
+    : undefined;
+
+/** One embed per account (at most ten), ephemeral. */
+export function statusReply(
+  status: ModerationStatus,
+  t: Translate,
+  options: { guildId?: string | undefined } = {},
+): ModReply {
+  const header = [`**${t('mod.status.title')}**`];
+  if (status.accountsError) header.push(t('mod.status.unavailable', { reason: status.accountsError }));
+  if (status.accounts.length === 0 && !status.accountsError) header.push(t('mod.status.none'));
+  const shown = status.accounts.slice(0, MAX_EMBEDS);
+  if (status.accounts.length > shown.length)
+    header.push(t('mod.status.more', { count: status.accounts.length - shown.length }));
+
+  const embeds = shown.map((account): APIEmbed => {
+    const lines: string[] = [
+      account.hold ? t('mod.status.held', { since: relativeTime(account.hold.since) }) : t('mod.status.ok'),
+    ];
+    if (!account.configured) lines.push(t('mod.status.notConfigured'));
+    else
+      lines.push(
+        t('mod.status.line', {
+          token: account.discord ? `\`${mask(account.discord)}\`` : '—',
+          maxJobs: account.maxJobs ?? '—',
+          waiting: account.waiting,
+          executing: status.executingError ? '?' : account.executing.length,
+        }),
+      );
+    if (account.pendingModMessage)
+      lines.push(t('mod.status.pending', { text: truncate(account.pendingModMessage, 1000) }));
+    if (account.hold) {
+      const link = alertLink(account.hold, options.guildId);
+      lines.push(link ? t('mod.status.alert', { link }) : t('mod.status.noAlert'));
+    }
+    if (account.lastError)
+      lines.push(
+        t('mod.status.lastError', {
+          error: `\`${account.lastError.kind}\` ${relativeTime(account.lastError.at)}`,
+        }),
+      );
+    const resets = account.resets.map((r) =>
+      t('mod.status.resetEntry', {
+        time: absoluteTime(r.at),
+        user: mention(r.by),
+        result: resultText(r.result, t),
+      }),
+    );
+    lines.push(
+      t('mod.status.resets', {
+        list: resets.length ? `\n${resets.map((r) => `• ${r}`).join('\n')}` : t('mod.status.noResets'),
+      }),
+    );
+    return {
+      title: truncate(account.channel, 256),
+      description: truncate(lines.join('\n'), 4096),
+      color: account.hold || account.pendingModMessage ? HELD_COLOR : OK_COLOR,
+    };
+  });
+  return { content: header.join('\n'), embeds, components: [] };
+}

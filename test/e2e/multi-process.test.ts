@@ -1,0 +1,190 @@
+// Two bot processes (real child processes) on one Redis, behind the fake useapi and a fake Discord that serves
+// two shards: process A runs shard 0, process B shard 1 (DISCORD_SHARD_COUNT=2, DISCORD_SHARD_IDS=0 / 1), and each
+// test guild lives on one shard. They share one Midjourney account: one seed_async per job, USEAPI_MAX_JOBS for the
+// whole fleet, callbacks received by either process, and the requests of a process that dies finished by the other.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, expect, it, vi } from 'vitest';
+import { createStorage } from '../../src/storage/index.js';
+import { type FakeDiscord, type InteractionHandle, shardOf, startFakeDiscord } from '../fakes/fake-discord.js';
+import { type FakeUseapi, startFakeUseapi } from '../fakes/fake-useapi.js';
+import { describeBackend, redis } from '../helpers/backends.js';
+import { type BotProcess, freePort, spawnBot } from '../helpers/bot-process.js';
+import { ACCOUNT_CHANNEL, baseEnv, GUILD, isSeedReply, MEMBER } from '../helpers/harness.js';
+
+const SECRET = 'multi-process-callback-secret-0123456789';
+
+/** A guild id that Discord's sharding formula puts on `shard` of 2. */
+const guildOnShard = (shard: number) => {
+  let id = BigInt(GUILD);
+  while (shardOf(id.toString(), 2) !== shard) id += 1n << 22n;
+  return id.toString();
+};
+const GUILDS = [guildOnShard(0), guildOnShard(1)] as const;
+const CHANNELS = ['833333333333333301', '833333333333333302'] as const;
+
+interface Fleet {
+  useapi: FakeUseapi;
+  discord: FakeDiscord;
+  storageUrl: string;
+  dir: string;
+  a: BotProcess;
+  b: BotProcess;
+  /** Port of A's HTTP server: both processes give it to useapi as PUBLIC_URL when callbacks are on. */
+  callbackPort: number;
+}
+
+let fleet: Fleet | undefined;
+
+afterEach(async () => {
+  if (!fleet) return;
+  const f = fleet;
+  fleet = undefined;
+  await Promise.allSettled([f.a.kill('SIGKILL'), f.b.kill('SIGKILL')]);
+  await f.discord.close();
+  await f.useapi.close();
+  rmSync(f.dir, { recursive: true, force: true });
+});
+afterAll(() => redis.cleanup());
+
+async function startFleet(env: Record<string, string>, options: { callbacks: boolean }): Promise<Fleet> {
+  const useapi = await startFakeUseapi({ seedDurationMs: 300 });
+  // maxJobs 15 at the fake, so that only the bots' own fleet-wide limit keeps them at USEAPI_MAX_JOBS.
+  useapi.addAccount({ channel: ACCOUNT_CHANNEL, maxJobs: 15 });
+  const discord = await startFakeDiscord({ shards: 2 });
+  GUILDS.forEach((id, i) => {
+    discord.addGuild({ id, name: `Shard ${i} server`, channels: [{ id: CHANNELS[i] as string }] });
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'seed-bot-fleet-'));
+  const storageUrl = redis.freshUrl();
+  const ports = [await freePort(), await freePort()];
+  const callbackPort = ports[0] as number;
+  const spawnOne = (shard: number) =>
+    spawnBot(shard === 0 ? 'A' : 'B', {
+      ...baseEnv(useapi, discord, dir),
+      STORAGE_URL: storageUrl,
+      DISCORD_SHARD_COUNT: '2',
+      DISCORD_SHARD_IDS: String(shard),
+      HTTP_PORT: String(ports[shard]),
+      STORAGE_LEASE_MS: '2000',
+      ...(options.callbacks
+        ? { PUBLIC_URL: `http://127.0.0.1:${callbackPort}`, CALLBACK_SECRET: SECRET }
+        : {}),
+      ...env,
+    });
+  const a = spawnOne(0);
+  const b = spawnOne(1);
+  fleet = { useapi, discord, storageUrl, dir, a, b, callbackPort };
+  await Promise.all([a.ready, b.ready]);
+  await Promise.all([discord.waitForReady({ shard: 0 }), discord.waitForReady({ shard: 1 })]);
+  return fleet;
+}
+
+function imagineJob(f: Fleet, seedValue?: number): string {
+  const messageId = `7${Date.now()}${Math.floor(Math.random() * 1e5)}`.slice(0, 19);
+  const prompt = `a lighthouse at dusk ${messageId}`;
+  const job = f.useapi.addJob({
+    verb: 'imagine',
+    channel: ACCOUNT_CHANNEL,
+    server: GUILD,
+    messageId,
+    prompt,
+    content: `**${prompt}** - <@${MEMBER.id}> (fast)`,
+    seedValue,
+  });
+  return job.jobid;
+}
+
+/** /seed on shard `shard`'s guild: the fake Discord hands it to the process that runs that shard. */
+const slashSeed = (f: Fleet, shard: 0 | 1, jobid: string, user: string): InteractionHandle =>
+  f.discord.slash({
+    name: 'seed',
+    options: [{ name: 'job', type: 3, value: jobid }],
+    guildId: GUILDS[shard],
+    channelId: CHANNELS[shard],
+    user: { ...MEMBER, id: user },
+  });
+
+const seedOf = (m: { embeds: unknown[] }) =>
+  /`--seed (\d+)`/.exec((m.embeds[0] as { description?: string } | undefined)?.description ?? '')?.[1];
+const member = (i: number) => `85555555555555${String(1000 + i)}`;
+const seedAsyncCalls = (f: Fleet) => f.useapi.requests.filter((r) => r.path === '/v2/jobs/seed_async');
+
+describeBackend(redis, 'two bot processes on one Redis and one account', () => {
+  it('sends one seed_async for 20 members asking for one new job through both processes', async () => {
+    const f = await startFleet({ USEAPI_POLL_INTERVAL_MS: '5000' }, { callbacks: true });
+    const jobid = imagineJob(f, 4242);
+    const handles = Array.from({ length: 20 }, (_, i) => slashSeed(f, (i % 2) as 0 | 1, jobid, member(i)));
+    const finals = await Promise.all(handles.map((h) => h.waitForEdit(isSeedReply, 20_000)));
+    expect(finals.map(seedOf)).toEqual(Array(20).fill('4242'));
+    expect(seedAsyncCalls(f)).toHaveLength(1);
+    // Both processes took part: each answered its own shard's members.
+    const answered = (p: BotProcess) => p.logs.filter((l) => l.msg === 'request answered').length;
+    await vi.waitFor(() => expect([answered(f.a), answered(f.b)]).toEqual([10, 10]));
+  });
+
+  it('keeps USEAPI_MAX_JOBS=3 for the fleet over 60 jobs, woken by callbacks that reach the other process', async () => {
+    // Polling is only a 15 s safety net here (3 x 5 s): finishing 60 jobs of 300 ms in time takes callbacks, and B's
+    // callbacks all reach A (one PUBLIC_URL), which wakes B's followers through Redis.
+    const f = await startFleet({ USEAPI_POLL_INTERVAL_MS: '5000', USEAPI_MAX_JOBS: '3' }, { callbacks: true });
+    const handles: { shard: 0 | 1; handle: InteractionHandle }[] = [];
+    for (let i = 0; i < 60; i++) {
+      const shard = (i % 2) as 0 | 1;
+      handles.push({ shard, handle: slashSeed(f, shard, imagineJob(f, 1000 + i), member(i)) });
+    }
+    const finals = await Promise.all(handles.map(({ handle }) => handle.waitForEdit(isSeedReply, 45_000)));
+    expect(finals.map(seedOf)).toEqual(handles.map((_, i) => String(1000 + i)));
+    expect(seedAsyncCalls(f)).toHaveLength(60);
+    expect(f.useapi.maxRunningSeedJobs()).toBe(3);
+    expect(f.useapi.count('POST', '/v2/jobs/seed_async')).toBe(60);
+    // Every callback went to A, and B answered its half.
+    await f.useapi.settleCallbacks();
+    expect(f.useapi.callbacks.every((c) => c.url.includes(`:${f.callbackPort}/`))).toBe(true);
+    const answeredBy = (p: BotProcess) => p.logs.filter((l) => l.msg === 'request answered').length;
+    await vi.waitFor(() => expect(answeredBy(f.b)).toBe(30));
+    const firstPollIn = 15_000;
+    const bIds = new Set(handles.filter((h) => h.shard === 1).map((h) => h.handle.id));
+    for (const post of seedAsyncCalls(f)) {
+      const ref = String((post.body as { replyRef?: string }).replyRef ?? '');
+      if (!bIds.has(ref.split(':')[0] ?? '')) continue;
+      const handle = handles.find((h) => h.handle.id === ref.split(':')[0])?.handle;
+      const final = handle?.events.filter((e) => e.kind === 'edit').at(-1);
+      // Answered long before B's own first poll could have seen the job end.
+      expect((final?.at ?? Number.POSITIVE_INFINITY) - post.at).toBeLessThan(firstPollIn);
+    }
+  }, 60_000);
+
+  it("finishes the requests of a process killed mid-job, without a second seed_async", async () => {
+    const f = await startFleet({ USEAPI_POLL_INTERVAL_MS: '200', USEAPI_MAX_JOBS: '4' }, { callbacks: false });
+    f.useapi.setSeedDuration(3_000);
+    const jobs = [imagineJob(f, 11), imagineJob(f, 12), imagineJob(f, 13), imagineJob(f, 14)];
+    // All on A's shard: A acknowledges them, stores them and starts their seed jobs.
+    const handles = jobs.map((jobid, i) => slashSeed(f, 0, jobid, member(i)));
+    await Promise.all(handles.map((h) => h.waitForCallback()));
+    const storage = await createStorage(f.storageUrl);
+    try {
+      await vi.waitFor(
+        async () => {
+          const stored = [];
+          for await (const [, r] of storage.requests.entries()) stored.push(r);
+          expect(stored.filter((r) => r.seedJobId && r.state === 'running')).toHaveLength(4);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+    } finally {
+      await storage.close();
+    }
+    expect(f.useapi.runningSeedJobs()).toBe(4);
+    const killedAt = Date.now();
+    await f.a.kill('SIGKILL');
+
+    const finals = await Promise.all(handles.map((h) => h.waitForEdit(isSeedReply, 30_000)));
+    expect(finals.map(seedOf)).toEqual(['11', '12', '13', '14']);
+    // B did it (A is gone), following A's seed jobs rather than starting new ones.
+    for (const h of handles) expect(h.events.at(-1)?.at ?? 0).toBeGreaterThan(killedAt);
+    expect(seedAsyncCalls(f)).toHaveLength(4);
+    // (The log line follows the edit; it may still be on its way through the pipe.)
+    await vi.waitFor(() => expect(f.b.logs.filter((l) => l.msg === 'request answered')).toHaveLength(4));
+  }, 60_000);
+});

@@ -1,0 +1,304 @@
+// The storage port on every backend: the same Store semantics (get, set with ttl, delete, entries, getMany) and a
+// Coordinator whose locks, slots and pub/sub hold. On Redis the coordination is also checked across two connections,
+// which is what two bot processes sharing one Redis see.
+import { afterAll, afterEach, expect, it, vi } from 'vitest';
+import { createStorage, type Storage } from '../../src/storage/index.js';
+import { backends, describeBackend, describeEachBackend, redis } from '../helpers/backends.js';
+
+const opened: Storage[] = [];
+const open = async (url: string, leaseMs?: number) => {
+  const storage = await createStorage(url, leaseMs === undefined ? {} : { leaseMs });
+  opened.push(storage);
+  return storage;
+};
+
+afterEach(async () => {
+  await Promise.allSettled(opened.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  for (const b of backends) await b.cleanup();
+});
+
+const deferred = <T>() => {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+};
+
+describeEachBackend('Store', (backend) => {
+  it('gives back what was set, and undefined for what was not', async () => {
+    const s = await open(backend.freshUrl());
+    const value = { seed: 42, nested: { list: [1, 'two', null], text: 'ünï:cødé' } };
+    await s.meta.set('a:b:c', value);
+    expect(await s.meta.get('a:b:c')).toEqual(value);
+    expect(await s.meta.get('missing')).toBeUndefined();
+  });
+
+  it('forgets a value after its ttl and keeps one without ttl', async () => {
+    const s = await open(backend.freshUrl());
+    await s.meta.set('short', 1, 150);
+    await s.meta.set('forever', 2);
+    expect(await s.meta.get('short')).toBe(1);
+    await vi.waitFor(async () => expect(await s.meta.get('short')).toBeUndefined(), {
+      timeout: 3_000,
+      interval: 50,
+    });
+    expect(await s.meta.get('forever')).toBe(2);
+  });
+
+  it('deletes, and says whether there was something to delete', async () => {
+    const s = await open(backend.freshUrl());
+    await s.seeds.set('job', { jobid: 'job', seed: 1, images: [], retrievedAt: 1, source: 'useapi' });
+    expect(await s.seeds.delete('job')).toBe(true);
+    expect(await s.seeds.get('job')).toBeUndefined();
+    expect(await s.seeds.delete('job')).toBe(false);
+  });
+
+  it('lists every live entry of one table with its own keys, and nothing of the other tables', async () => {
+    const s = await open(backend.freshUrl());
+    for (let i = 0; i < 25; i++) await s.meta.set(`k:${i}`, { i });
+    await s.meta.set('gone', 'x', 1);
+    await s.audit.set('k:0', []);
+    await vi.waitFor(async () => expect(await s.meta.get('gone')).toBeUndefined());
+    const seen = new Map<string, unknown>();
+    for await (const [key, value] of s.meta.entries()) seen.set(key, value);
+    seen.delete('ping'); // written by ping() at start
+    expect(seen.size).toBe(25);
+    expect(seen.get('k:7')).toEqual({ i: 7 });
+    expect([...seen.keys()].every((k) => k.startsWith('k:'))).toBe(true);
+  });
+
+  it('reads many keys at once, in order, with holes for the missing ones', async () => {
+    const s = await open(backend.freshUrl());
+    await s.meta.set('x', 1);
+    await s.meta.set('z', 3);
+    expect(await s.meta.getMany(['x', 'y', 'z'])).toEqual([1, undefined, 3]);
+    expect(await s.meta.getMany([])).toEqual([]);
+  });
+
+  it('keeps everything across a close and a new start', async () => {
+    const url = backend.freshUrl();
+    const first = await open(url);
+    await first.requests.set('req:1', { id: '1' } as never);
+    await first.close();
+    const second = await open(url);
+    expect(await second.requests.get('req:1')).toEqual({ id: '1' });
+  });
+
+  it('keeps the data of two storages apart', async () => {
+    const a = await open(backend.freshUrl());
+    const b = await open(backend.freshUrl());
+    await a.meta.set('shared-name', 'a');
+    expect(await b.meta.get('shared-name')).toBeUndefined();
+  });
+});
+
+/** Coordinator checks that hold for one process on every backend. */
+describeEachBackend('Coordinator', (backend) => {
+  it('gives a lock to one holder at a time and takes it back on release', async () => {
+    const { coordinator: c } = await open(backend.freshUrl());
+    const first = await c.tryLock('job-1', 10_000);
+    expect(first).toBeDefined();
+    expect(await c.tryLock('job-1', 10_000)).toBeUndefined();
+    expect(await c.tryLock('job-2', 10_000)).toBeDefined();
+    await first?.release();
+    expect(await c.tryLock('job-1', 10_000)).toBeDefined();
+  });
+
+  it('lets a lock lapse after its ttl; the old holder can neither extend nor release the new one', async () => {
+    const { coordinator: c } = await open(backend.freshUrl());
+    const old = await c.tryLock('lapse', 150);
+    expect(old).toBeDefined();
+    let next: Awaited<ReturnType<typeof c.tryLock>>;
+    await vi.waitFor(
+      async () => {
+        next = await c.tryLock('lapse', 10_000);
+        expect(next).toBeDefined();
+      },
+      { timeout: 3_000, interval: 50 },
+    );
+    expect(await old?.extend(10_000)).toBe(false);
+    await old?.release();
+    expect(await c.tryLock('lapse', 10_000)).toBeUndefined();
+  });
+
+  it('keeps a lock that is extended in time', async () => {
+    const { coordinator: c } = await open(backend.freshUrl());
+    const lease = await c.tryLock('kept', 300);
+    expect(await lease?.extend(10_000)).toBe(true);
+    // Well past the first ttl, it is still held.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await c.tryLock('kept', 10_000)).toBeUndefined();
+  });
+
+  it('never lets more holders than the limit into the slots', async () => {
+    const { coordinator: c } = await open(backend.freshUrl());
+    let inside = 0;
+    let most = 0;
+    const work = async () => {
+      const lease = await c.acquireSlot('jobs', 3, 10_000);
+      inside++;
+      most = Math.max(most, inside);
+      expect(await c.slotsInUse('jobs')).toBeLessThanOrEqual(3);
+      await new Promise((r) => setTimeout(r, 10));
+      inside--;
+      await lease.release();
+    };
+    await Promise.all(Array.from({ length: 15 }, work));
+    expect(most).toBe(3);
+    expect(await c.slotsInUse('jobs')).toBe(0);
+  });
+
+  it('gives a slot back when its lease runs out without a release', async () => {
+    const { coordinator: c } = await open(backend.freshUrl());
+    await c.acquireSlot('one', 1, 200);
+    expect(await c.slotsInUse('one')).toBe(1);
+    const next = await c.acquireSlot('one', 1, 10_000);
+    expect(await c.slotsInUse('one')).toBe(1);
+    await next.release();
+    expect(await c.slotsInUse('one')).toBe(0);
+  });
+
+  it('stops waiting for a slot when the wait is aborted, and takes none later', async () => {
+    const { coordinator: c } = await open(backend.freshUrl());
+    const held = await c.acquireSlot('abort', 1, 10_000);
+    const controller = new AbortController();
+    const waiting = c.acquireSlot('abort', 1, 10_000, controller.signal);
+    controller.abort(new Error('member left'));
+    await expect(waiting).rejects.toThrow('member left');
+    await held.release();
+    expect(await c.slotsInUse('abort')).toBe(0);
+    const again = await c.acquireSlot('abort', 1, 10_000);
+    expect(await c.slotsInUse('abort')).toBe(1);
+    await again.release();
+  });
+
+  it('tells every subscriber, the publisher included, until it unsubscribes', async () => {
+    const { coordinator: c } = await open(backend.freshUrl());
+    const got = deferred<string>();
+    const received: string[] = [];
+    const stop = await c.subscribe('topic', (m) => {
+      received.push(m);
+      got.resolve(m);
+    });
+    await c.publish('topic', 'hello');
+    expect(await got.promise).toBe('hello');
+    await stop();
+    await c.publish('topic', 'after');
+    // A message on another topic proves the bus still runs and 'after' was not delivered before it.
+    const other = deferred<string>();
+    await c.subscribe('other', (m) => other.resolve(m));
+    await c.publish('other', 'ping');
+    await other.promise;
+    expect(received).toEqual(['hello']);
+  });
+});
+
+/** What two bot processes sharing one Redis rely on: two connections, one truth. */
+describeBackend(redis, 'Coordinator across two connections (redis)', () => {
+  it('gives a lock to one process at a time', async () => {
+    const url = redis.freshUrl();
+    const a = await open(url);
+    const b = await open(url);
+    const lease = await a.coordinator.tryLock('seed-flight:job', 10_000);
+    expect(lease).toBeDefined();
+    expect(await b.coordinator.tryLock('seed-flight:job', 10_000)).toBeUndefined();
+    await lease?.release();
+    expect(await b.coordinator.tryLock('seed-flight:job', 10_000)).toBeDefined();
+  });
+
+  it('keeps the slot limit for the whole fleet', async () => {
+    const url = redis.freshUrl();
+    const processes = [await open(url), await open(url)];
+    let inside = 0;
+    let most = 0;
+    const work = async (i: number) => {
+      const c = processes[i % 2]?.coordinator;
+      if (!c) throw new Error('no coordinator');
+      const lease = await c.acquireSlot('useapi', 3, 10_000);
+      inside++;
+      most = Math.max(most, inside);
+      await new Promise((r) => setTimeout(r, 15));
+      inside--;
+      await lease.release();
+    };
+    await Promise.all(Array.from({ length: 24 }, (_, i) => work(i)));
+    expect(most).toBe(3);
+  });
+
+  it('frees the slot of a process that died well before the lease it asked for', async () => {
+    const url = redis.freshUrl();
+    const dying = await open(url, 300);
+    const alive = await open(url, 300);
+    await dying.coordinator.acquireSlot('useapi', 1, 600_000);
+    // Renewals keep it while the process lives...
+    await new Promise((r) => setTimeout(r, 700));
+    expect(await alive.coordinator.slotsInUse('useapi')).toBe(1);
+    // ...and stop when it dies (closing stops them as a crash would, without a release).
+    await dying.close();
+    const lease = await alive.coordinator.acquireSlot('useapi', 1, 10_000);
+    expect(await alive.coordinator.slotsInUse('useapi')).toBe(1);
+    await lease.release();
+  });
+
+  it('serves waiters in the order they came, whatever process they are in', async () => {
+    const url = redis.freshUrl();
+    const a = await open(url);
+    const b = await open(url);
+    const holder = await a.coordinator.acquireSlot('fifo', 1, 10_000);
+    const order: string[] = [];
+    const waiters: Promise<void>[] = [];
+    const queued = () => redisQueueLength(url, 'fifo');
+    for (const [name, s] of [
+      ['first', b],
+      ['second', a],
+      ['third', b],
+      ['fourth', a],
+    ] as const) {
+      const before = await queued();
+      waiters.push(
+        s.coordinator.acquireSlot('fifo', 1, 10_000).then(async (lease) => {
+          order.push(name);
+          await lease.release();
+        }),
+      );
+      await vi.waitFor(async () => expect(await queued()).toBe(before + 1));
+    }
+    await holder.release();
+    await Promise.all(waiters);
+    expect(order).toEqual(['first', 'second', 'third', 'fourth']);
+  });
+
+  it('delivers a message published by one process to the other', async () => {
+    const url = redis.freshUrl();
+    const a = await open(url);
+    const b = await open(url);
+    const got = deferred<string>();
+    await b.coordinator.subscribe('job-changed', (m) => got.resolve(m));
+    await a.coordinator.publish('job-changed', 'seed-job-1');
+    expect(await got.promise).toBe('seed-job-1');
+  });
+
+  it('keeps runs with different prefixes apart, locks included', async () => {
+    const a = await open(redis.freshUrl());
+    const b = await open(redis.freshUrl());
+    expect(await a.coordinator.tryLock('same', 10_000)).toBeDefined();
+    expect(await b.coordinator.tryLock('same', 10_000)).toBeDefined();
+  });
+});
+
+async function redisQueueLength(url: string, name: string): Promise<number> {
+  const { createClient } = await import('@keyv/redis');
+  const u = new URL(url);
+  const prefix = u.searchParams.get('prefix') ?? '';
+  u.searchParams.delete('prefix');
+  const client = createClient({ url: u.toString() });
+  await client.connect();
+  try {
+    return await client.zCard(`${prefix}slots:${name}:queue`);
+  } finally {
+    await client.close();
+  }
+}
