@@ -9,6 +9,7 @@ import {
   completionFigures,
   FULL,
   interactionFigures,
+  limiterFigures,
   processFigures,
   SMOKE,
   type Sizes,
@@ -34,6 +35,7 @@ async function main() {
   const started = Date.now();
   for (const [name, figures] of [
     ['interactions', interactionFigures],
+    ['REST limiter', limiterFigures],
     ['completion', completionFigures],
     ['throughput', throughputFigure],
     ['processes', processFigures],

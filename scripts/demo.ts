@@ -5,6 +5,7 @@
 // Exit code 0 when every step that exists passed; `--logs` also prints the bot's log lines (pretty) to stderr.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -234,7 +235,10 @@ const step = {
     if (!JSON.stringify(final.embeds).includes('1234567890'))
       throw new Error('the answer does not show the seed');
     const calls = world.useapi.count('POST', '/v2/jobs/seed_async');
-    print(`  useapi    : ${calls} seed_async, ${world.useapi.count('GET', '/v2/jobs')} job look-ups`);
+    await world.useapi.settleCallbacks();
+    const lookups = world.useapi.count('GET', '/v2/jobs');
+    const callbacks = world.useapi.callbacks.length;
+    print(`  useapi    : ${calls} seed_async, ${lookups} job look-ups, ${callbacks} callbacks to PUBLIC_URL`);
     // The request's last log line follows its answer by a moment.
     for (let i = 0; i < 50 && !parsed(world).some((l) => l.msg === 'request answered'); i++)
       await new Promise((r) => setTimeout(r, 20));
@@ -312,6 +316,9 @@ const step = {
     print('  #mod-alerts (what moderators see):');
     sees('bot', alert);
     if (canReset) {
+      // The alert's message id is stored on the hold right after the post (the status links to it).
+      for (let i = 0; i < 100 && !(await world.bot.ctx.holds.get(ACCOUNT_CHANNEL))?.alertMessageId; i++)
+        await new Promise((r) => setTimeout(r, 20));
       say('moderator', '/midjourney status');
       const status = world.discord.slash({
         name: 'midjourney',
@@ -364,6 +371,17 @@ const step = {
   },
 };
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 async function main(): Promise<number> {
   print('mj-seed-bot demo: the real bot against a local fake Discord and a fake useapi.net');
   print('(no tokens needed; nothing leaves this machine)');
@@ -385,6 +403,8 @@ async function main(): Promise<number> {
     maxJobs: 3,
   });
   const secret = randomBytes(24).toString('hex');
+  // A fixed port, so that PUBLIC_URL is known before the bot starts: useapi's callbacks reach the bot.
+  const port = await freePort();
   const config = loadConfig({
     DISCORD_TOKEN: discord.token,
     DISCORD_APPLICATION_ID: discord.applicationId,
@@ -394,7 +414,8 @@ async function main(): Promise<number> {
     USEAPI_API_URL: useapi.url,
     USEAPI_POLL_INTERVAL_MS: '200',
     STORAGE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
-    HTTP_PORT: '0',
+    HTTP_PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     HTTP_HOST: '127.0.0.1',
     CALLBACK_SECRET: secret,
     MOD_ALERT_CHANNEL_ID: ALERT_CHANNEL,

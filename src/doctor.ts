@@ -38,7 +38,7 @@ export interface DoctorReport {
 }
 
 const DISCORD_API_VERSION = 'v10';
-const USER_AGENT = 'DiscordBot (https://github.com/mj-seed-bot, 0.1.0) mj-seed-bot-doctor';
+const USER_AGENT = 'DiscordBot (mj-seed-bot, 0.1.0) doctor';
 
 const pass = (name: string, detail: string, extra: Partial<Check> = {}): Check => ({
   name,

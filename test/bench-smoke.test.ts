@@ -10,7 +10,7 @@ import { ROOT } from './helpers/bot-process.js';
 const dir = mkdtempSync(join(tmpdir(), 'seed-bot-bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ROWS = ['1', '1*', '2', '2*', '3a', '3b', '3c', '4', '5a', '5b', '5c', '6'];
+const ROWS = ['1', '2', 'R1', 'R2', '3a', '3b', '3c', '4', '5a', '5b', '5c', '6'];
 
 it('runs every figure of the benchmark and reports each in the table and in the results file', async () => {
   const out = join(dir, 'results.json');

@@ -11,7 +11,8 @@ export const uploadLimitForTier = (tier: number | undefined): number =>
   tier === 3 ? 100 * 1024 * 1024 : tier === 2 ? 50 * 1024 * 1024 : DEFAULT_UPLOAD_LIMIT;
 
 export interface ImageFetcher {
-  prepare(images: ImageMeta[], uploadLimitBytes: number): Promise<ImagesOutcome>;
+  /** `log`: the request's logger (bound to its correlation id), for the warnings. */
+  prepare(images: ImageMeta[], uploadLimitBytes: number, log?: Logger): Promise<ImagesOutcome>;
 }
 
 export interface ImageFetcherDeps {
@@ -60,7 +61,7 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
     }
   };
 
-  async function refresh(urls: string[]): Promise<string[]> {
+  async function refresh(urls: string[], log: Logger): Promise<string[]> {
     const stale = urls.filter((u) => (expiresAt(u) ?? Number.POSITIVE_INFINITY) <= now() + 60_000);
     if (stale.length === 0) return urls;
     try {
@@ -70,7 +71,7 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
       const fresh = new Map((answer.refreshed_urls ?? []).map((r) => [r.original, r.refreshed]));
       return urls.map((u) => fresh.get(u) ?? u);
     } catch (error) {
-      deps.log.warn({ err: error }, 'could not refresh expired image links');
+      log.warn({ err: error }, 'could not refresh expired image links');
       return urls;
     }
   }
@@ -95,9 +96,12 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
   }
 
   return {
-    async prepare(images, uploadLimitBytes) {
+    async prepare(images, uploadLimitBytes, log = deps.log) {
       if (images.length === 0) return { files: [] };
-      const urls = await refresh(images.map((i) => i.url));
+      const urls = await refresh(
+        images.map((i) => i.url),
+        log,
+      );
       const knownSize = images.reduce((n, i) => n + (i.size ?? 0), 0);
       if (knownSize > uploadLimitBytes) return { files: [], linkedBecause: 'tooLarge', urls };
       try {
@@ -117,7 +121,7 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
         }
         return { files, urls };
       } catch (error) {
-        deps.log.warn({ err: error }, 'could not download the seed images; linking them instead');
+        log.warn({ err: error }, 'could not download the seed images; linking them instead');
         return { files: [], linkedBecause: 'download', urls };
       }
     },

@@ -89,7 +89,7 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
       } catch (error) {
         if (!cantPost(error)) throw error;
         deps.log.info(
-          { requestId: request.id, channelId: request.channelId },
+          { cid: request.correlationId, requestId: request.id, channelId: request.channelId },
           'cannot post in the channel; sending a DM',
         );
       }
@@ -113,7 +113,11 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
     async deliver(request: SeedRequest, record: SeedRecord, options: { partial: boolean }) {
       const images = options.partial
         ? { files: [] }
-        : await deps.images.prepare(record.images, uploadLimit(request.guildId));
+        : await deps.images.prepare(
+            record.images,
+            uploadLimit(request.guildId),
+            deps.log.child({ cid: request.correlationId, requestId: request.id }),
+          );
       const files = toRaw(images.files);
       const t = translator(request.locale);
       if (await editOriginal(request, seedReply(record, t, images, { partial: options.partial }), files))

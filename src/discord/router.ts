@@ -34,7 +34,12 @@ export function createRouter(commands: CommandSet, ctx: BotContext): Router {
   let open = true;
   let active = 0;
 
-  async function boundary(interaction: RepliableInteraction, error: unknown, command: string, ctx: BotContext) {
+  async function boundary(
+    interaction: RepliableInteraction,
+    error: unknown,
+    command: string,
+    ctx: BotContext,
+  ) {
     const ref = ctx.cid ?? ctx.newRef();
     const expected = isUserFacingError(error) || isSeedError(error) || isUseapiError(error);
     if (expected)
@@ -119,7 +124,8 @@ export function createRouter(commands: CommandSet, ctx: BotContext): Router {
       scoped.log.debug(
         {
           interaction: interaction.id,
-          command: 'commandName' in interaction ? interaction.commandName : interaction.customId.split(':')[0],
+          command:
+            'commandName' in interaction ? interaction.commandName : interaction.customId.split(':')[0],
           user: interaction.user.id,
           guild: interaction.guildId,
         },

@@ -25,6 +25,8 @@ export interface HttpServerDeps {
   onCallback(job: Job): Promise<void>;
   health(): Promise<HealthReport>;
   registry: Registry;
+  /** Called before each scrape of /metrics, to set gauges to what they are now. */
+  onScrape?: () => void;
   log: Logger;
   onCallbackOutcome?: (outcome: string) => void;
   /** Callback requests per second allowed (token bucket), and the burst. */
@@ -132,8 +134,10 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
       return;
     }
     outcome('accepted');
+    // Handled before answering (it is quick: a lookup and a wake-up), so the answer means "taken into account".
+    // A failure is ours, not useapi's: it still gets 200, and polling remains the safety net.
+    await deps.onCallback(parsed.data).catch((error) => deps.log.warn({ err: error }, 'callback handling failed'));
     send(res, 200, { ok: true });
-    deps.onCallback(parsed.data).catch((error) => deps.log.warn({ err: error }, 'callback handling failed'));
   }
 
   const server = createServer((req, res) => {
@@ -147,6 +151,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
         return send(res, report.ok ? 200 : 503, report);
       }
       if (req.method === 'GET' && path === '/metrics') {
+        deps.onScrape?.();
         return send(res, 200, await deps.registry.metrics(), deps.registry.contentType);
       }
       send(res, 404, { error: 'Not found' });

@@ -238,7 +238,10 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       const t = now();
       const request: SeedRequest = { ...rest, state: 'accepted', createdAt: t, updatedAt: t, attempts: 0 };
       await deps.storage.requests.set(key(request.id), request);
-      deps.log.debug({ cid: request.correlationId, requestId: request.id, jobid: request.jobid }, 'request stored');
+      deps.log.debug(
+        { cid: request.correlationId, requestId: request.id, jobid: request.jobid },
+        'request stored',
+      );
       // Shutting down: the request is kept (as the member is told) and the next start answers it.
       if (draining) throw new SeedError('shutting_down', 'the bot is shutting down');
       await start(request, knownSeed);

@@ -2,6 +2,7 @@
 // upstream call between everyone asking for the same job (in this process and, through the coordinator, across
 // processes), waits for a free slot on the account, calls seed_async, and follows the seed job to its end, woken early
 // by callbacks when they arrive. No discord.js and no fetch here: useapi is reached through its port.
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/port.js';
 import { isUseapiError, UseapiError } from '../useapi/errors.js';
@@ -114,6 +115,8 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
   // Stopping: `closing` ends every wait; `hardStop` ends a seed_async still unanswered after the grace period.
   const closing = new AbortController();
   const hardStop = new AbortController();
+  // Every flight listens to these two; a long queue is not a leak.
+  setMaxListeners(0, closing.signal, hardStop.signal);
   let posting = 0;
   const postingSettled = new Set<() => void>();
 
@@ -324,6 +327,8 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
         replyUrl: deps.replyUrl,
         replyRef: options.replyRef,
         signal: hardStop.signal,
+        // A 429 is waited for here, knowing which jobs run (startSeedJob), not retried blindly after a second.
+        retryBusy: false,
       });
     } finally {
       posting--;

@@ -79,6 +79,7 @@ export async function createStorage(url: string, options: StorageOptions = {}): 
   );
   // WAL lets readers and the writer work side by side on one file.
   await adapters[0]?.query('PRAGMA journal_mode=WAL');
+  await Promise.all(adapters.map((a) => a.query('PRAGMA synchronous=NORMAL')));
   await storage.ping();
   return storage;
 }

@@ -71,6 +71,8 @@ interface Request {
   signal?: AbortSignal | undefined;
   /** Repeating the call cannot do anything twice (everything but seed_async). */
   idempotent: boolean;
+  /** false: a 429 is the caller's to wait for (SeedAsyncOptions.retryBusy). */
+  retryBusy?: boolean;
   /** The job asked about, for error details (and the channel of a 596). */
   jobid?: string;
   /** The account channel asked about. */
@@ -318,7 +320,8 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
       const { error, retryable } = outcome;
       const retryAfterMs = error.retryAfterMs;
       const waitTooLong = retryAfterMs !== undefined && retryAfterMs > maxDelayMs;
-      if (!retryable || n >= maxAttempts || waitTooLong) {
+      const busyIsCallers = error.kind === 'busy' && req.retryBusy === false;
+      if (!retryable || n >= maxAttempts || waitTooLong || busyIsCallers) {
         if (n > 1) error.message = `${error.message} after ${n} attempts`;
         throw error;
       }
@@ -365,6 +368,7 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
           signal: opts.signal,
           jobid,
           idempotent: false,
+          retryBusy: opts.retryBusy,
         },
         seedAsyncResponseSchema,
       );

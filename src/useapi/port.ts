@@ -75,6 +75,11 @@ export interface SeedAsyncOptions {
   replyUrl?: string | undefined;
   replyRef?: string | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * false: a 429 is thrown at once instead of retried after a short backoff, for a caller that waits as the vendor
+   * advises (10-30 s, or until one of `executingJobs` ends). Default true.
+   */
+  retryBusy?: boolean | undefined;
 }
 
 export interface CallOptions {
