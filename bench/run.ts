@@ -11,8 +11,9 @@ import {
   interactionFigures,
   limiterFigures,
   processFigures,
-  SMOKE,
+  redisFigures,
   type Sizes,
+  SMOKE,
   throughputFigure,
 } from './scenarios.js';
 import { machine, type Row, table } from './stats.js';
@@ -31,19 +32,20 @@ async function main() {
     process.stdout.write('building (npm run build) for the child-process figures…\n');
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   }
+  const m = machine();
   const rows: Row[] = [];
   const started = Date.now();
   for (const [name, figures] of [
-    ['interactions', interactionFigures],
+    ['interactions', (s: Sizes) => interactionFigures(s)],
     ['REST limiter', limiterFigures],
     ['completion', completionFigures],
-    ['throughput', throughputFigure],
+    ['throughput', (s: Sizes) => throughputFigure(s)],
+    ['Redis storage', redisFigures],
     ['processes', processFigures],
   ] as const) {
     process.stdout.write(`running ${name}…\n`);
     rows.push(...(await figures(sizes)));
   }
-  const m = machine();
   process.stdout.write(`\n${table(rows, m, mode)}\n\n`);
   const results = {
     ranAt: new Date().toISOString(),

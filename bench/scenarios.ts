@@ -74,7 +74,8 @@ function prng(seed: number) {
 }
 
 const lastEditAt = (h: InteractionHandle) =>
-  h.events.filter((e) => e.kind === 'edit' || (e.kind === 'callback' && e.type === 4)).at(-1)?.at ?? Number.NaN;
+  h.events.filter((e) => e.kind === 'edit' || (e.kind === 'callback' && e.type === 4)).at(-1)?.at ??
+  Number.NaN;
 
 const storedJobid = (i: number) =>
   `job:2024${String(1_000_000_000_000 + i)}-user:1308-channel:${ACCOUNT_CHANNEL}-bot:midjourney`;
@@ -165,9 +166,17 @@ interface RigOptions {
   callbacks?: boolean;
   /** Answer twenty stored seeds before anything is measured: a bot that just started is cold (JIT, connections). */
   warm?: boolean;
+  /** Storage: a fresh SQLite file (default), or a fresh key prefix on the Redis of REDIS_TEST_URL. */
+  storage?: 'sqlite' | 'redis';
 }
 
-/** The fakes, and the bot as its own process on a fresh SQLite file. */
+const redisUrl = (prefix: string) => {
+  const url = new URL(REDIS_TEST_URL);
+  url.searchParams.set('prefix', prefix);
+  return url.toString();
+};
+
+/** The fakes, and the bot as its own process on a fresh SQLite file (or Redis prefix). */
 async function startRig(sizes: Sizes, options: RigOptions = {}): Promise<Rig> {
   const useapi = await startFakeUseapi({
     seedDurationMs: options.seedDurationMs ?? 300,
@@ -177,15 +186,20 @@ async function startRig(sizes: Sizes, options: RigOptions = {}): Promise<Rig> {
   const discord = await startFakeDiscord();
   discord.addGuild({ id: GUILD, channels: [{ id: CHANNEL }] });
   const dir = mkdtempSync(join(tmpdir(), 'seed-bot-bench-'));
-  const storageUrl = `sqlite://${join(dir, 'bot.sqlite')}`;
+  const redisPrefix = `mjbench:${process.pid}:${Date.now()}:`;
+  const storageUrl =
+    options.storage === 'redis' ? redisUrl(redisPrefix) : `sqlite://${join(dir, 'bot.sqlite')}`;
   const warmSeeds = options.warm ? Array.from({ length: 20 }, (_, i) => 900_000 + i) : [];
   const stored = [...(options.storedSeeds ?? []), ...warmSeeds];
   if (stored.length) await fill(storageUrl, stored, 0, useapi.origin);
   const port = await freePort();
   const env: Record<string, string> = {
     ...baseEnv(useapi, discord, dir),
+    STORAGE_URL: storageUrl,
+    // The defaults a deployment has: logs at info, polling every 15 s, 5 requests per member and minute.
     LOG_LEVEL: 'info',
     USEAPI_POLL_INTERVAL_MS: '15000',
+    SEED_USER_LIMIT_PER_MINUTE: '5',
     HTTP_PORT: String(port),
     ...(options.callbacks ? { PUBLIC_URL: `http://127.0.0.1:${port}`, CALLBACK_SECRET: SECRET } : {}),
     ...options.env,
@@ -213,6 +227,7 @@ async function startRig(sizes: Sizes, options: RigOptions = {}): Promise<Rig> {
       await discord.close();
       await useapi.close();
       rmSync(dir, { recursive: true, force: true });
+      if (options.storage === 'redis') await deleteRedisPrefixes([redisPrefix]);
     },
   };
   if (options.warm) {
@@ -228,20 +243,25 @@ function checkBuild(sizes: Sizes) {
   }
 }
 
-/** Figures 1 and 2. */
-export async function interactionFigures(sizes: Sizes): Promise<Row[]> {
+/** Figures 1 and 2, on SQLite or on Redis. */
+export async function interactionFigures(
+  sizes: Sizes,
+  storage: 'sqlite' | 'redis' = 'sqlite',
+): Promise<Row[]> {
   checkBuild(sizes);
   const rows: Row[] = [];
+  const tag = storage === 'redis' ? 'r' : '';
+  const on = storage === 'redis' ? ', Redis storage' : '';
   // 1: new jobs (each will need useapi), acknowledged at once.
-  let rig = await startRig(sizes, { warm: true });
+  let rig = await startRig(sizes, { warm: true, storage });
   try {
     const acks = Array.from({ length: sizes.concurrent }, (_, i) => rig.slash(rig.newJob(), i));
     const times = await Promise.all(acks.map(async (a) => (await a.waitForCallback(10_000)).at - a.sentAt));
     rows.push(
       latencyRow(
         {
-          id: '1',
-          figure: `interaction → acknowledgement, ${sizes.concurrent} concurrent /seed`,
+          id: `1${tag}`,
+          figure: `interaction → acknowledgement, ${sizes.concurrent} concurrent /seed${on}`,
           target: 'p99 < 50 ms',
         },
         times,
@@ -253,7 +273,7 @@ export async function interactionFigures(sizes: Sizes): Promise<Row[]> {
   }
   // 2: seeds already stored, answered with their four images downloaded and attached.
   const known = Array.from({ length: sizes.concurrent }, (_, i) => i);
-  rig = await startRig(sizes, { warm: true, storedSeeds: known });
+  rig = await startRig(sizes, { warm: true, storedSeeds: known, storage });
   try {
     const finals = known.map((i) => rig.slash(storedJobid(i), i));
     await Promise.all(
@@ -263,8 +283,8 @@ export async function interactionFigures(sizes: Sizes): Promise<Row[]> {
     rows.push(
       latencyRow(
         {
-          id: '2',
-          figure: `interaction → final reply, known seeds, 4 × ${sizes.imageBytes / 1024} KiB images each, ${sizes.concurrent} concurrent`,
+          id: `2${tag}`,
+          figure: `interaction → final reply, known seeds, 4 × ${sizes.imageBytes / 1024} KiB images each, ${sizes.concurrent} concurrent${on}`,
           target: 'p99 < 1 s',
         },
         finals.map((f) => lastEditAt(f) - f.sentAt),
@@ -299,7 +319,12 @@ export async function limiterFigures(sizes: Sizes): Promise<Row[]> {
       ['R2', "the bot's setting (no client-side global limit)", Number.POSITIVE_INFINITY],
     ] as const) {
       const handles = Array.from({ length: sizes.concurrent }, (_, i) =>
-        discord.slash({ name: 'seed', guildId: GUILD, channelId: CHANNEL, user: { ...MEMBER, id: memberId(i) } }),
+        discord.slash({
+          name: 'seed',
+          guildId: GUILD,
+          channelId: CHANNEL,
+          user: { ...MEMBER, id: memberId(i) },
+        }),
       );
       await Promise.all(handles.map((h) => h.waitForCallback()));
       const rest = new REST({ api: discord.apiUrl, globalRequestsPerSecond: limit }).setToken(discord.token);
@@ -361,7 +386,9 @@ async function seedJobsOf(useapi: FakeUseapi, parents: string[], timeoutMs = 30_
   const found = new Map<string, string>();
   while (found.size < parents.length) {
     if (Date.now() > until) throw new Error(`only ${found.size} of ${parents.length} seed jobs started`);
-    const response = await fetch(`${useapi.url}/jobs`, { headers: { authorization: `Bearer ${useapi.token}` } });
+    const response = await fetch(`${useapi.url}/jobs`, {
+      headers: { authorization: `Bearer ${useapi.token}` },
+    });
     for (const id of (await response.json()) as string[]) {
       const parent = useapi.getJob(id)?.parentJobId;
       if (parent) found.set(parent, id);
@@ -421,7 +448,9 @@ async function naiveCompletion(sizes: Sizes, durations: number[]): Promise<numbe
       done.schedule(started.jobid, i);
       while (Date.now() < deadline) {
         await sleep(sizes.naivePollMs);
-        const poll = await fetch(`${useapi.url}/jobs/?jobid=${encodeURIComponent(started.jobid)}`, { headers });
+        const poll = await fetch(`${useapi.url}/jobs/?jobid=${encodeURIComponent(started.jobid)}`, {
+          headers,
+        });
         const job = (await poll.json()) as { status: string; seed?: { value: number } };
         if (job.status !== 'completed') continue;
         await fetch(`${discord.apiUrl}/v10/channels/${CHANNEL}/messages`, {
@@ -447,7 +476,9 @@ export async function completionFigures(sizes: Sizes): Promise<Row[]> {
   checkBuild(sizes);
   const random = prng(7);
   const [min, max] = sizes.completionDurations;
-  const durations = Array.from({ length: sizes.completionJobs }, () => Math.round(min + random() * (max - min)));
+  const durations = Array.from({ length: sizes.completionJobs }, () =>
+    Math.round(min + random() * (max - min)),
+  );
   const [callback, polling, naive] = await Promise.all([
     botCompletion(sizes, durations, true),
     botCompletion(sizes, durations, false),
@@ -474,14 +505,18 @@ export async function completionFigures(sizes: Sizes): Promise<Row[]> {
       polling,
     ),
     latencyRow(
-      { id: '3c', figure: `reference: the vendor's example, poll every ${sizes.naivePollMs / 1000} s`, note: spread },
+      {
+        id: '3c',
+        figure: `reference: the vendor's example, poll every ${sizes.naivePollMs / 1000} s`,
+        note: spread,
+      },
       naive,
     ),
   ];
 }
 
 /** Figure 4: many distinct jobs through the account's three slots, each job taking 200 ms at useapi. */
-export async function throughputFigure(sizes: Sizes): Promise<Row[]> {
+export async function throughputFigure(sizes: Sizes, storage: 'sqlite' | 'redis' = 'sqlite'): Promise<Row[]> {
   checkBuild(sizes);
   const jobMs = 200;
   const maxJobs = 3;
@@ -490,24 +525,25 @@ export async function throughputFigure(sizes: Sizes): Promise<Row[]> {
     imageBytes: 2048,
     callbacks: true,
     warm: true,
+    storage,
     env: { USEAPI_MAX_JOBS: String(maxJobs) },
   });
   try {
     const jobs = Array.from({ length: sizes.throughputJobs }, () => rig.newJob());
     rig.useapi.resetStats();
     const t0 = clock();
-    // Ten members share the work, as in a busy server.
-    const handles = jobs.map((jobid, i) => rig.slash(jobid, i % 10));
+    const handles = jobs.map((jobid, i) => rig.slash(jobid, i));
     await Promise.all(handles.map((x) => x.waitForEdit(isSeedReply, 120_000)));
     const elapsed = Math.max(...handles.map(lastEditAt)) - t0;
     const ideal = (sizes.throughputJobs / maxJobs) * jobMs;
     const ratio = elapsed / ideal;
     return [
       {
-        id: '4',
+        id: storage === 'redis' ? '4r' : '4',
         figure:
           `throughput: ${sizes.throughputJobs} jobs, USEAPI_MAX_JOBS=${maxJobs}, ${jobMs} ms each at useapi, ` +
-          `callbacks: ${round(elapsed / 1000, 2)} s for an ideal ${ideal / 1000} s`,
+          `callbacks${storage === 'redis' ? ', Redis storage' : ''}: ` +
+          `${round(elapsed / 1000, 2)} s for an ideal ${ideal / 1000} s`,
         unit: 'ratio',
         value: round(ratio, 3),
         target: '≤ 1.15',
@@ -518,6 +554,20 @@ export async function throughputFigure(sizes: Sizes): Promise<Row[]> {
   } finally {
     await rig.stop();
   }
+}
+
+/** Figures 1, 2 and 4 again with STORAGE_URL=redis://… (one bot process), when a Redis answers. */
+export async function redisFigures(sizes: Sizes): Promise<Row[]> {
+  const unavailable = await probeRedis(REDIS_TEST_URL);
+  if (unavailable) {
+    return ['1r', '2r', '4r'].map((id) => ({
+      id,
+      figure: `figure ${id[0]} on Redis storage`,
+      unit: 'ms' as const,
+      note: `skipped: ${unavailable}`,
+    }));
+  }
+  return [...(await interactionFigures(sizes, 'redis')), ...(await throughputFigure(sizes, 'redis'))];
 }
 
 const rssOf = async (pid: number): Promise<number> => {
@@ -554,7 +604,10 @@ export async function processFigures(sizes: Sizes): Promise<Row[]> {
       emptyRss = await rssOf(bot.pid);
       await bot.kill('SIGTERM');
     }
-    const startRow = latencyRow({ id: '6', figure: `process start → gateway READY (${runsAs(sizes)})` }, starts);
+    const startRow = latencyRow(
+      { id: '6', figure: `process start → gateway READY (${runsAs(sizes)})` },
+      starts,
+    );
 
     // 5: the same bot on a storage holding many seeds and index entries, after answering from it.
     rmSync(join(dir, 'bot.sqlite'), { force: true });
@@ -563,7 +616,8 @@ export async function processFigures(sizes: Sizes): Promise<Row[]> {
     await fill(`sqlite://${join(dir, 'bot.sqlite')}`, all, count, useapi.origin);
     const bot = spawnBot('bench-memory', env, childArgs(sizes));
     await discord.waitForReady({ count: discord.sessions().length + 1, timeoutMs: 30_000 });
-    for (let i = 0; i < 20; i++) await discordSeed(discord, storedJobid(i), i).waitForEdit(isSeedReply, 15_000);
+    for (let i = 0; i < 20; i++)
+      await discordSeed(discord, storedJobid(i), i).waitForEdit(isSeedReply, 15_000);
     const fullRss = await rssOf(bot.pid);
     await bot.kill('SIGTERM');
     const label = `${count.toLocaleString('en')} seeds + ${count.toLocaleString('en')} index entries`;
@@ -574,7 +628,12 @@ export async function processFigures(sizes: Sizes): Promise<Row[]> {
       value: round(fullRss),
       note: `just started on empty storage: ${round(emptyRss)} MB`,
     });
-    rows.push({ id: '5b', figure: `SQLite size on disk for ${label}`, unit: 'MB', value: round(sizeOnDisk(dir) / 1024 ** 2, 2) });
+    rows.push({
+      id: '5b',
+      figure: `SQLite size on disk for ${label}`,
+      unit: 'MB',
+      value: round(sizeOnDisk(dir) / 1024 ** 2, 2),
+    });
     rows.push(await redisFootprint(count, useapi.origin, label));
     rows.push(startRow);
   } finally {
@@ -606,10 +665,8 @@ async function redisFootprint(count: number, cdnOrigin: string, label: string): 
   try {
     const used = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1] ?? Number.NaN);
     const before = await used();
-    const url = new URL(REDIS_TEST_URL);
-    url.searchParams.set('prefix', prefix);
     const all = Array.from({ length: count }, (_, i) => i);
-    await fill(url.toString(), all, count, cdnOrigin);
+    await fill(redisUrl(prefix), all, count, cdnOrigin);
     return { ...row, value: round(((await used()) - before) / 1024 ** 2, 2) };
   } finally {
     await client.close();

@@ -1,5 +1,5 @@
 // Small helpers of the benchmark: percentiles, the machine it runs on, the printed table.
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** Nearest-rank percentile (p in 0..100) of the samples. */
 export function percentile(samples: number[], p: number): number {
@@ -53,6 +53,8 @@ export interface Machine {
   memoryGb: number;
   node: string;
   platform: string;
+  /** 1-minute load average when the run started: other work on the machine skews latencies. */
+  loadAtStart: number;
 }
 
 export const machine = (): Machine => ({
@@ -61,6 +63,7 @@ export const machine = (): Machine => ({
   memoryGb: round(totalmem() / 1024 ** 3, 0),
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
+  loadAtStart: round(loadavg()[0] ?? 0, 2),
 });
 
 const show = (n: number | undefined, unit: Row['unit']) => {
@@ -72,7 +75,8 @@ const show = (n: number | undefined, unit: Row['unit']) => {
 /** The results as a Markdown table (what the README shows). */
 export function table(rows: Row[], m: Machine, mode: string): string {
   const lines = [
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node} (${m.platform}); ${mode}`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node} (${m.platform}), ` +
+      `load ${m.loadAtStart} at start; ${mode}`,
     '',
     '| # | figure | median | p99 | value | target | ok |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -136,7 +136,9 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     outcome('accepted');
     // Handled before answering (it is quick: a lookup and a wake-up), so the answer means "taken into account".
     // A failure is ours, not useapi's: it still gets 200, and polling remains the safety net.
-    await deps.onCallback(parsed.data).catch((error) => deps.log.warn({ err: error }, 'callback handling failed'));
+    await deps
+      .onCallback(parsed.data)
+      .catch((error) => deps.log.warn({ err: error }, 'callback handling failed'));
     send(res, 200, { ok: true });
   }
 

@@ -57,16 +57,15 @@ export interface RequestProcessorDeps {
 }
 
 const LOCK_TTL_MS = 60_000;
+/** Least time between two progress edits of one reply when the phase changes. */
+const PHASE_GAP_MS = 1_000;
 
 export function createRequestProcessor(deps: RequestProcessorDeps): RequestProcessor {
   const now = deps.now ?? Date.now;
   const lockTtl = deps.lockTtlMs ?? LOCK_TTL_MS;
   const progressInterval = deps.progressIntervalMs ?? 5_000;
   const doneTtl = deps.doneTtlMs ?? 7 * 24 * 60 * 60 * 1000;
-  const running = new Map<
-    string,
-    { promise: Promise<void>; abort: AbortController; request: SeedRequest }
-  >();
+  const running = new Map<string, { promise: Promise<void>; abort: AbortController; request: SeedRequest }>();
   let draining = false;
 
   const key = (id: string) => `req:${id}`;
@@ -79,12 +78,14 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
   }
 
   /**
-   * Progress edits of one reply: the first at once, then at most one per interval showing the latest state (so a
-   * long queue moving does not flood Discord), and none once the answer is on its way.
+   * Progress edits of one reply: the first at once, a new phase after a second, the same phase again (a queue
+   * position, the seconds waited) at most once per interval, so a long queue moving does not flood Discord; always
+   * the latest state, and none once the answer is on its way.
    */
   function pacer(request: SeedRequest, log: Logger) {
     let last = 0;
     let shown = '';
+    let shownPhase = '';
     let latest: Progress | undefined;
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
@@ -99,6 +100,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       // The waiting text counts seconds, so it is worth showing again; the others are not.
       if (key === shown && progress.phase !== 'waiting') return;
       shown = key;
+      shownPhase = progress.phase;
       last = now();
       pending = pending
         .then(() => deps.notifier.progress(request, progress))
@@ -107,8 +109,9 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
     const push = (progress: Progress) => {
       if (stopped) return;
       latest = progress;
-      if (timer) return;
-      const wait = last + progressInterval - now();
+      if (timer) clearTimeout(timer);
+      const gap = progress.phase === shownPhase ? progressInterval : PHASE_GAP_MS;
+      const wait = last + gap - now();
       if (wait <= 0) flush();
       else {
         timer = setTimeout(flush, wait);
@@ -161,7 +164,8 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
         onStatus: (status) => {
           if (signal.aborted) return;
           if (status.phase === 'queued' && request.state !== 'queued') void saveQuietly({ state: 'queued' });
-          if (status.phase === 'asking' && request.state !== 'running') void saveQuietly({ state: 'running' });
+          if (status.phase === 'asking' && request.state !== 'running')
+            void saveQuietly({ state: 'running' });
           progress.push(status);
         },
       });

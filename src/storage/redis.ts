@@ -131,7 +131,9 @@ export async function createRedisStorage(url: string, options: StorageOptions = 
     await subscriber.connect();
   } catch (error) {
     await Promise.allSettled([client.destroy(), subscriber.destroy()]);
-    throw new Error(`cannot reach Redis at ${location.display}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`cannot reach Redis at ${location.display}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   started = true;
 

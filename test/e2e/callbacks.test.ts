@@ -3,7 +3,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FakeMessage } from '../fakes/fake-discord.js';
 import { freePort } from '../helpers/bot-process.js';
-import { ACCOUNT_CHANNEL, GUILD, type Harness, isSeedReply, startHarness, uniqueId } from '../helpers/harness.js';
+import {
+  ACCOUNT_CHANNEL,
+  GUILD,
+  type Harness,
+  isSeedReply,
+  startHarness,
+  uniqueId,
+} from '../helpers/harness.js';
 
 const SECRET = 'callback-secret-0123456789abcdef-0123456789';
 /** 100 s between polls, so 300 s with callbacks: any answer within the test comes from a callback. */
@@ -102,9 +109,9 @@ describe('callbacks (PUBLIC_URL set)', () => {
     await postCallback(h.useapi.getJob(seedJob));
     await postCallback({ ...h.useapi.getJob(seedJob), status: 'progress' });
     await h.useapi.settleCallbacks();
-    expect(interaction.events.filter((e) => e.kind === 'edit' && isSeedReply(e.body as FakeMessage))).toHaveLength(
-      1,
-    );
+    expect(
+      interaction.events.filter((e) => e.kind === 'edit' && isSeedReply(e.body as FakeMessage)),
+    ).toHaveLength(1);
     expect(h.discord.rest.length).toBe(before);
   });
 
@@ -122,7 +129,9 @@ describe('callbacks (PUBLIC_URL set)', () => {
     const requestsBefore = h.useapi.requests.length;
 
     // Wrong secret: 404, and nothing is read.
-    expect((await postCallback(completed, `${publicUrl}/useapi/callback/${SECRET.slice(0, -1)}X`)).status).toBe(404);
+    expect(
+      (await postCallback(completed, `${publicUrl}/useapi/callback/${SECRET.slice(0, -1)}X`)).status,
+    ).toBe(404);
     expect((await postCallback(completed, `${publicUrl}/useapi/callback/`)).status).toBe(404);
     // Over 1 MiB: 413.
     const huge = JSON.stringify({ ...completed, content: 'x'.repeat(1024 * 1024) });

@@ -75,7 +75,9 @@ describe('fair sharing of the account', () => {
     // Some seed_async calls were refused with 429 and asked again; exactly one seed job per request ran.
     const metrics = await (await fetch(`${harness.bot.http()?.url}/metrics`)).text();
     expect(metrics).toMatch(/seedbot_useapi_calls_total\{endpoint="seed_async",status="200"\} 100$/m);
-    const refused = Number(/seedbot_useapi_calls_total\{endpoint="seed_async",status="429"\} (\d+)/.exec(metrics)?.[1]);
+    const refused = Number(
+      /seedbot_useapi_calls_total\{endpoint="seed_async",status="429"\} (\d+)/.exec(metrics)?.[1],
+    );
     expect(refused).toBeGreaterThan(10);
     expect(metrics).toMatch(new RegExp(`^seedbot_useapi_429_total ${refused}$`, 'm'));
     expect(harness.discord.violations).toEqual([]);
@@ -137,6 +139,8 @@ describe('fair sharing of the account', () => {
 
     // A seed already stored costs nothing and is still answered; another member is not limited.
     await harness.slashSeed(one.jobid).waitForEdit(isSeedReply, 10_000);
-    await harness.slashSeed(three.jobid, { ...MEMBER, id: '866666666666666601' }).waitForEdit(isSeedReply, 10_000);
+    await harness
+      .slashSeed(three.jobid, { ...MEMBER, id: '866666666666666601' })
+      .waitForEdit(isSeedReply, 10_000);
   });
 });

@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import { createStorage } from '../../src/storage/index.js';
-import { type FakeDiscord, type InteractionHandle, shardOf, startFakeDiscord } from '../fakes/fake-discord.js';
+import {
+  type FakeDiscord,
+  type InteractionHandle,
+  shardOf,
+  startFakeDiscord,
+} from '../fakes/fake-discord.js';
 import { type FakeUseapi, startFakeUseapi } from '../fakes/fake-useapi.js';
 import { describeBackend, redis } from '../helpers/backends.js';
 import { type BotProcess, freePort, spawnBot } from '../helpers/bot-process.js';
@@ -127,7 +132,10 @@ describeBackend(redis, 'two bot processes on one Redis and one account', () => {
   it('keeps USEAPI_MAX_JOBS=3 for the fleet over 60 jobs, woken by callbacks that reach the other process', async () => {
     // Polling is only a 15 s safety net here (3 x 5 s): finishing 60 jobs of 300 ms in time takes callbacks, and B's
     // callbacks all reach A (one PUBLIC_URL), which wakes B's followers through Redis.
-    const f = await startFleet({ USEAPI_POLL_INTERVAL_MS: '5000', USEAPI_MAX_JOBS: '3' }, { callbacks: true });
+    const f = await startFleet(
+      { USEAPI_POLL_INTERVAL_MS: '5000', USEAPI_MAX_JOBS: '3' },
+      { callbacks: true },
+    );
     const handles: { shard: 0 | 1; handle: InteractionHandle }[] = [];
     for (let i = 0; i < 60; i++) {
       const shard = (i % 2) as 0 | 1;
@@ -155,8 +163,11 @@ describeBackend(redis, 'two bot processes on one Redis and one account', () => {
     }
   }, 60_000);
 
-  it("finishes the requests of a process killed mid-job, without a second seed_async", async () => {
-    const f = await startFleet({ USEAPI_POLL_INTERVAL_MS: '200', USEAPI_MAX_JOBS: '4' }, { callbacks: false });
+  it('finishes the requests of a process killed mid-job, without a second seed_async', async () => {
+    const f = await startFleet(
+      { USEAPI_POLL_INTERVAL_MS: '200', USEAPI_MAX_JOBS: '4' },
+      { callbacks: false },
+    );
     f.useapi.setSeedDuration(3_000);
     const jobs = [imagineJob(f, 11), imagineJob(f, 12), imagineJob(f, 13), imagineJob(f, 14)];
     // All on A's shard: A acknowledges them, stores them and starts their seed jobs.

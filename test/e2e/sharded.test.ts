@@ -63,7 +63,12 @@ describeBackend(redis, 'npm run start:sharded', () => {
     expect(discord.rest.some((r) => r.path === '/gateway/bot')).toBe(true);
 
     for (const [i, guildId] of GUILDS.entries()) {
-      const job = useapi.addJob({ verb: 'imagine', channel: ACCOUNT_CHANNEL, server: GUILD, seedValue: 500 + i });
+      const job = useapi.addJob({
+        verb: 'imagine',
+        channel: ACCOUNT_CHANNEL,
+        server: GUILD,
+        seedValue: 500 + i,
+      });
       const interaction = discord.slash({
         name: 'seed',
         options: [{ name: 'job', type: 3, value: job.jobid }],

@@ -31,7 +31,10 @@ export function probeRedis(url: string, timeoutMs = 500): Promise<string | undef
       socket.destroy();
       resolve(reason);
     };
-    const timer = setTimeout(() => finish(`no answer from ${hostname}:${port} within ${timeoutMs} ms`), timeoutMs);
+    const timer = setTimeout(
+      () => finish(`no answer from ${hostname}:${port} within ${timeoutMs} ms`),
+      timeoutMs,
+    );
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) =>
       finish(String(data).startsWith('+PONG') ? undefined : `${hostname}:${port} is not a Redis`),
