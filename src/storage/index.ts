@@ -61,25 +61,26 @@ export async function createStorage(url: string, options: StorageOptions = {}): 
   }
   const path = sqlitePath(url);
   mkdirSync(dirname(path), { recursive: true });
-  const adapters: KeyvSqlite[] = [];
-  const make = (table: Table) => {
+  // One connection per table, opened one after another: switching the file to WAL needs it to itself, and doing it
+  // while other connections create their tables fails with SQLITE_BUSY instead of waiting.
+  const adapters = new Map<Table, KeyvSqlite>();
+  for (const table of TABLES) {
     const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table, busyTimeout: 10_000 });
-    adapters.push(adapter);
-    return adapter;
-  };
+    // WAL lets readers and the writer work side by side on one file.
+    await adapter.query(adapters.size === 0 ? 'PRAGMA journal_mode=WAL' : 'PRAGMA synchronous=NORMAL');
+    if (adapters.size === 0) await adapter.query('PRAGMA synchronous=NORMAL');
+    adapters.set(table, adapter);
+  }
   const storage = assemble(
     'sqlite',
     path,
-    make,
+    (table) => adapters.get(table),
     createLocalCoordinator(),
     async () => {
-      await Promise.allSettled(adapters.map((a) => a.disconnect()));
+      await Promise.allSettled([...adapters.values()].map((a) => a.disconnect()));
     },
     onError,
   );
-  // WAL lets readers and the writer work side by side on one file.
-  await adapters[0]?.query('PRAGMA journal_mode=WAL');
-  await Promise.all(adapters.map((a) => a.query('PRAGMA synchronous=NORMAL')));
   await storage.ping();
   return storage;
 }
