@@ -192,7 +192,8 @@ async function startRig(sizes: Sizes, options: RigOptions = {}): Promise<Rig> {
   const warmSeeds = options.warm ? Array.from({ length: 20 }, (_, i) => 900_000 + i) : [];
   const stored = [...(options.storedSeeds ?? []), ...warmSeeds];
   if (stored.length) await fill(storageUrl, stored, 0, useapi.origin);
-  const port = await freePort();
+  // Only a bot that gives useapi its PUBLIC_URL needs to know its port before it starts.
+  const port = options.callbacks ? await freePort() : 0;
   const env: Record<string, string> = {
     ...baseEnv(useapi, discord, dir),
     STORAGE_URL: storageUrl,

@@ -168,18 +168,22 @@ describeBackend(redis, 'two bot processes on one Redis and one account', () => {
       { USEAPI_POLL_INTERVAL_MS: '200', USEAPI_MAX_JOBS: '4' },
       { callbacks: false },
     );
-    f.useapi.setSeedDuration(3_000);
+    // The seed jobs end only when the test says so: after the kill.
+    f.useapi.setSeedDuration(3_600_000);
     const jobs = [imagineJob(f, 11), imagineJob(f, 12), imagineJob(f, 13), imagineJob(f, 14)];
     // All on A's shard: A acknowledges them, stores them and starts their seed jobs.
     const handles = jobs.map((jobid, i) => slashSeed(f, 0, jobid, member(i)));
     await Promise.all(handles.map((h) => h.waitForCallback()));
+    const seedJobs: string[] = [];
     const storage = await createStorage(f.storageUrl);
     try {
       await vi.waitFor(
         async () => {
           const stored = [];
           for await (const [, r] of storage.requests.entries()) stored.push(r);
-          expect(stored.filter((r) => r.seedJobId && r.state === 'running')).toHaveLength(4);
+          const started = stored.filter((r) => r.seedJobId && r.state === 'running');
+          expect(started).toHaveLength(4);
+          seedJobs.splice(0, seedJobs.length, ...started.map((r) => r.seedJobId as string));
         },
         { timeout: 10_000, interval: 50 },
       );
@@ -189,6 +193,7 @@ describeBackend(redis, 'two bot processes on one Redis and one account', () => {
     expect(f.useapi.runningSeedJobs()).toBe(4);
     const killedAt = Date.now();
     await f.a.kill('SIGKILL');
+    for (const id of seedJobs) f.useapi.completeNow(id);
 
     const finals = await Promise.all(handles.map((h) => h.waitForEdit(isSeedReply, 30_000)));
     expect(finals.map(seedOf)).toEqual(['11', '12', '13', '14']);

@@ -28,17 +28,25 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
 }
 
-/** A port nothing listens on right now (to tell a process its own PUBLIC_URL before it starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+const handedOut = new Set<number>();
+
+/** A port nothing listens on right now, and not handed out before (to tell a process its PUBLIC_URL up front). */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        const found = typeof address === 'object' && address ? address.port : 0;
+        server.close(() => resolve(found));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 export function spawnBot(name: string, env: Record<string, string>, options: SpawnOptions = {}): BotProcess {
