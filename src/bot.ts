@@ -157,7 +157,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     onReset: (outcome) => void alerts.resetDone(outcome),
   });
   alertIncident = (hold) => void alerts.incident(hold);
-  const limiter = createRateLimiter({ store: storage.meta, perMinute: config.seed.userLimitPerMinute });
+  const limiter = createRateLimiter({ store: storage.volatile, perMinute: config.seed.userLimitPerMinute });
 
   const ctx: BotContext = {
     config,

@@ -111,6 +111,7 @@ export function assemble(
     holds: make<Hold>('holds'),
     audit: make<ResetAudit[]>('audit'),
     meta,
+    volatile: keyvStore(new Keyv<unknown>()),
     coordinator,
     async ping() {
       const stamp = Date.now();

@@ -42,6 +42,11 @@ export interface Storage {
   readonly audit: Store<ResetAudit[]>;
   /** Small values: counters, settings, markers. */
   readonly meta: Store<unknown>;
+  /**
+   * Short-lived values the fleet must share but nobody must keep (rate-limit windows): in this process's memory for a
+   * single-process backend, in Redis for Redis. Never on disk, so a burst of interactions costs no SQLite write.
+   */
+  readonly volatile: Store<unknown>;
   readonly coordinator: Coordinator;
   /** Resolves when storage answers a write and a read. */
   ping(): Promise<void>;

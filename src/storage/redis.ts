@@ -101,7 +101,7 @@ const COUNT_SLOTS = `${NOW} return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+i
 
 // --- the storage ---------------------------------------------------------------------------------------------------
 
-const TABLES = ['seeds', 'jobs', 'requests', 'holds', 'audit', 'meta'] as const;
+const TABLES = ['seeds', 'jobs', 'requests', 'holds', 'audit', 'meta', 'volatile'] as const;
 type Table = (typeof TABLES)[number];
 
 export async function createRedisStorage(url: string, options: StorageOptions = {}): Promise<Storage> {
@@ -163,6 +163,7 @@ export async function createRedisStorage(url: string, options: StorageOptions = 
     holds: make('holds'),
     audit: make('audit'),
     meta,
+    volatile: make<unknown>('volatile'),
     coordinator,
     async ping() {
       const stamp = Date.now();
