@@ -22,12 +22,12 @@ import {
   startFakeDiscord,
 } from '../test/fakes/fake-discord.js';
 import { type FakeJob, type FakeUseapi, startFakeUseapi } from '../test/fakes/fake-useapi.js';
+import { addImagineJob, midjourneyMessage } from '../test/fakes/midjourney.js';
 
 const GUILD = '811111111111111111';
 const CHANNEL = '833333333333333333';
 const ALERT_CHANNEL = '844444444444444444';
 const ACCOUNT_CHANNEL = '1316232391072944131';
-const MIDJOURNEY_BOT = '936929561302675456';
 const MEMBER: InteractionUser = { id: '855555555555555555', username: 'ana', permissions: '0' };
 const GERMAN_MEMBER: InteractionUser = { id: '866666666666666666', username: 'jonas', permissions: '0' };
 /** Manage Server. */
@@ -176,22 +176,18 @@ function midjourneyOutput(
   seedValue: number,
 ): { job: FakeJob; message: FakeMessage } {
   const messageId = ((BigInt(Date.now() - DISCORD_EPOCH) << 22n) | BigInt(++sequence)).toString();
-  const job = world.useapi.addJob({
-    verb: 'imagine',
-    channel: ACCOUNT_CHANNEL,
-    server: GUILD,
-    messageId,
+  const job = addImagineJob(world.useapi, {
+    accountChannel: ACCOUNT_CHANNEL,
+    guildId: GUILD,
+    ownerId: MEMBER.id,
     prompt,
-    content: `**${prompt}** - <@${MEMBER.id}> (fast)`,
     seedValue,
+    messageId,
   });
-  const message = world.discord.makeMessage({
-    id: messageId,
+  const message = midjourneyMessage(world.discord, job, {
     channelId: CHANNEL,
     guildId: GUILD,
-    author: { id: MIDJOURNEY_BOT, username: 'Midjourney Bot', bot: true },
-    content: `**${prompt}** - <@${MEMBER.id}> (fast)`,
-    attachments: [{ filename: job.attachments[0]?.filename ?? 'grid.png', content_type: 'image/png' }],
+    ownerId: MEMBER.id,
   });
   return { job, message };
 }

@@ -39,6 +39,13 @@ export function keyvStore<V>(keyv: Keyv<V>): Store<V> {
   };
 }
 
+/** Storage answers when a value written can be read back. */
+export async function writeAndRead(meta: Store<unknown>): Promise<void> {
+  const stamp = Date.now();
+  await meta.set('ping', stamp, 60_000);
+  if ((await meta.get('ping')) === undefined) throw new Error('storage did not return what was written');
+}
+
 export function sqlitePath(url: string): string {
   return resolve(url.replace(/^sqlite:\/\//, ''));
 }
@@ -113,11 +120,7 @@ export function assemble(
     meta,
     volatile: keyvStore(new Keyv<unknown>()),
     coordinator,
-    async ping() {
-      const stamp = Date.now();
-      await meta.set('ping', stamp, 60_000);
-      if ((await meta.get('ping')) === undefined) throw new Error('storage did not return what was written');
-    },
+    ping: () => writeAndRead(meta),
     async close() {
       await closeAdapters();
     },

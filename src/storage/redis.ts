@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
 import type { IndexEntry, SeedRecord } from '../seed/types.js';
-import { keyvStore, type StorageOptions } from './index.js';
+import { keyvStore, type StorageOptions, writeAndRead } from './index.js';
 import type { Coordinator, Lease, Storage, Store } from './port.js';
 
 export const DEFAULT_PREFIX = 'mj-seed-bot:';
@@ -165,11 +165,7 @@ export async function createRedisStorage(url: string, options: StorageOptions = 
     meta,
     volatile: make<unknown>('volatile'),
     coordinator,
-    async ping() {
-      const stamp = Date.now();
-      await meta.set('ping', stamp, 60_000);
-      if ((await meta.get('ping')) === undefined) throw new Error('storage did not return what was written');
-    },
+    ping: () => writeAndRead(meta),
     async close() {
       if (closed) return;
       closed = true;

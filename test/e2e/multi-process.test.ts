@@ -14,6 +14,7 @@ import {
   startFakeDiscord,
 } from '../fakes/fake-discord.js';
 import { type FakeUseapi, startFakeUseapi } from '../fakes/fake-useapi.js';
+import { addImagineJob } from '../fakes/midjourney.js';
 import { describeBackend, redis } from '../helpers/backends.js';
 import { type BotProcess, freePort, spawnBot } from '../helpers/bot-process.js';
 import { ACCOUNT_CHANNEL, baseEnv, GUILD, isSeedReply, MEMBER } from '../helpers/harness.js';
@@ -87,18 +88,12 @@ async function startFleet(env: Record<string, string>, options: { callbacks: boo
 }
 
 function imagineJob(f: Fleet, seedValue?: number): string {
-  const messageId = `7${Date.now()}${Math.floor(Math.random() * 1e5)}`.slice(0, 19);
-  const prompt = `a lighthouse at dusk ${messageId}`;
-  const job = f.useapi.addJob({
-    verb: 'imagine',
-    channel: ACCOUNT_CHANNEL,
-    server: GUILD,
-    messageId,
-    prompt,
-    content: `**${prompt}** - <@${MEMBER.id}> (fast)`,
+  return addImagineJob(f.useapi, {
+    accountChannel: ACCOUNT_CHANNEL,
+    guildId: GUILD,
+    ownerId: MEMBER.id,
     seedValue,
-  });
-  return job.jobid;
+  }).jobid;
 }
 
 /** /seed on shard `shard`'s guild: the fake Discord hands it to the process that runs that shard. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord.js';
 import { type FakeUseapi, startFakeUseapi } from '../fakes/fake-useapi.js';
+import { addImagineJob } from '../fakes/midjourney.js';
 import { type BotProcess, spawnBot } from '../helpers/bot-process.js';
 import {
   ACCOUNT_CHANNEL,
@@ -58,15 +59,11 @@ async function startBot(name: string): Promise<BotProcess> {
 }
 
 function imagineJob(seedValue: number) {
-  const messageId = uniqueId('7');
-  const prompt = `a harbour in fog ${messageId}`;
-  return useapi.addJob({
-    verb: 'imagine',
-    channel: ACCOUNT_CHANNEL,
-    server: GUILD,
-    messageId,
-    prompt,
-    content: `**${prompt}** - <@${MEMBER.id}> (fast)`,
+  return addImagineJob(useapi, {
+    accountChannel: ACCOUNT_CHANNEL,
+    guildId: GUILD,
+    ownerId: MEMBER.id,
+    prompt: `a harbour in fog ${uniqueId('7')}`,
     seedValue,
   }).jobid;
 }

@@ -13,6 +13,7 @@ import {
   startFakeDiscord,
 } from '../fakes/fake-discord.js';
 import { type FakeUseapi, type FakeUseapiOptions, startFakeUseapi } from '../fakes/fake-useapi.js';
+import { addImagineJob, midjourneyMessage } from '../fakes/midjourney.js';
 
 export const GUILD = '811111111111111111';
 export const OTHER_GUILD = '822222222222222222';
@@ -20,7 +21,7 @@ export const CHANNEL = '833333333333333333';
 export const ALERT_CHANNEL = '844444444444444444';
 /** The Midjourney account's channel at useapi (part of every jobid). */
 export const ACCOUNT_CHANNEL = '1316232391072944131';
-export const MIDJOURNEY_BOT = '936929561302675456';
+export { MIDJOURNEY_BOT_ID as MIDJOURNEY_BOT } from '../fakes/midjourney.js';
 export const MEMBER: InteractionUser = { id: '855555555555555555', username: 'member', permissions: '0' };
 export const OTHER_MEMBER: InteractionUser = {
   id: '866666666666666666',
@@ -133,29 +134,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs: lines,
     logText: () => lines.join('\n'),
     imagineJob(o = {}) {
-      const messageId = uniqueId('7');
-      const prompt = o.prompt ?? `a lighthouse at dusk ${messageId}`;
-      const job = useapi.addJob({
-        verb: 'imagine',
-        channel: ACCOUNT_CHANNEL,
-        server: o.guild ?? GUILD,
-        messageId,
-        prompt,
-        content: `**${prompt}** - <@${MEMBER.id}> (fast)`,
+      const guildId = o.guild ?? GUILD;
+      const job = addImagineJob(useapi, {
+        accountChannel: ACCOUNT_CHANNEL,
+        guildId,
+        ownerId: MEMBER.id,
+        prompt: o.prompt,
         seedValue: o.seedValue,
       });
-      const message = discord.makeMessage({
-        id: messageId,
+      // The message's file carries a UUID the index does not know: resolution must go through the message id.
+      const message = midjourneyMessage(discord, job, {
         channelId: CHANNEL,
-        guildId: o.guild ?? GUILD,
-        author: { id: MIDJOURNEY_BOT, username: 'Midjourney Bot', bot: true },
-        content: `**${prompt}** - <@${MEMBER.id}> (fast)`,
-        attachments: [
-          {
-            filename: `member_${prompt.replace(/\W+/g, '_')}_${crypto.randomUUID()}.png`,
-            content_type: 'image/png',
-          },
-        ],
+        guildId,
+        ownerId: MEMBER.id,
+        filename: `member_${String(job.prompt).replace(/\W+/g, '_')}_${crypto.randomUUID()}.png`,
       });
       return { jobid: job.jobid, message };
     },
