@@ -143,6 +143,22 @@ const schema = z
 
 type Env = z.output<typeof schema>;
 
+const isSet = (v: string | undefined) => v !== undefined && v.trim() !== '';
+
+/** The cross-variable rules of the schema's superRefine, on the raw values (same messages). */
+function dependentProblems(env: Record<string, string | undefined>): string[] {
+  const out: string[] = [];
+  if (isSet(env.PUBLIC_URL) && !isSet(env.CALLBACK_SECRET)) {
+    out.push(
+      'CALLBACK_SECRET is required when PUBLIC_URL is set (at least 32 characters; try: openssl rand -hex 32)',
+    );
+  }
+  if (isSet(env.DISCORD_SHARD_IDS) && !isSet(env.DISCORD_SHARD_COUNT)) {
+    out.push('DISCORD_SHARD_COUNT is required when DISCORD_SHARD_IDS is set');
+  }
+  return out;
+}
+
 export interface Config {
   discord: {
     token: string;
@@ -193,7 +209,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`,
     );
-    throw new ConfigError([...new Set(problems)]);
+    // zod checks variables that depend on each other only once every single one is valid; report them now too.
+    throw new ConfigError([...new Set([...problems, ...dependentProblems(env)])]);
   }
   const v = parsed.data;
   return {

@@ -58,6 +58,12 @@ describe('loadConfig', () => {
     expect(list.join('\n')).toMatch(/STORAGE_URL must be sqlite/);
   });
 
+  it('reports a missing CALLBACK_SECRET together with the other problems', () => {
+    const list = problems({ PUBLIC_URL: 'https://bot.example.com' });
+    expect(list.join('\n')).toMatch(/DISCORD_TOKEN is required/);
+    expect(list.join('\n')).toMatch(/CALLBACK_SECRET is required when PUBLIC_URL is set/);
+  });
+
   it('requires CALLBACK_SECRET of 32+ characters when PUBLIC_URL is set', () => {
     expect(problems({ ...valid, PUBLIC_URL: 'https://bot.example.com' }).join()).toMatch(
       /CALLBACK_SECRET is required/,
