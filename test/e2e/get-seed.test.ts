@@ -318,7 +318,9 @@ describe('right-click → Apps → Get seed', () => {
 describe('/seed with a message link or id', () => {
   const slash = (job: string, user: InteractionUser = MEMBER) => h.slashSeed(job, user);
 
-  it('resolves a link to a message in this server (the bot reads the message)', async () => {
+  it('reads a linked message it has not indexed and, as Discord hides its content, offers right-click or the jobid', async () => {
+    // A bot without the privileged Message Content intent reads other people's messages without content, embeds or
+    // attachments (the fake Discord does as Discord does): only the index can say which job such a link shows.
     await start();
     const { job, message } = midjourneyOutput({ seedValue: 5150 });
     const shown = h.discord.makeMessage({
@@ -330,16 +332,17 @@ describe('/seed with a message link or id', () => {
       attachments: [{ filename: 'grid.png', content_type: 'image/png' }],
     });
     const interaction = slash(`https://ptb.discord.com/channels/${GUILD}/${CHANNEL}/${shown.id}`);
-    const final = await interaction.waitForEdit(isSeedReply, 15_000);
-    expect(seedOf(final)).toBe('5150');
+    const reply = await interaction.waitForCallback();
+    expect(reply.type).toBe(4);
+    expect((bodyOf(reply).flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(bodyOf(reply).content).toMatch(/did not show me what this message contains; right-click it/);
+    expect(JSON.stringify(bodyOf(reply).components)).toContain(`paste-jobid:${shown.id}`);
     expect(
       h.discord.rest.some(
         (r) => r.method === 'GET' && r.path === `/channels/${CHANNEL}/messages/${shown.id}`,
       ),
     ).toBe(true);
-    // /seed answers publicly unless asked otherwise.
-    const ack = interaction.events.find((e) => e.kind === 'callback');
-    expect(((ack && bodyOf(ack).flags) ?? 0) & EPHEMERAL).toBe(0);
+    expect(h.useapi.count('POST', SEED_ASYNC)).toBe(0);
   });
 
   it('resolves a link to an indexed message without reading it', async () => {
@@ -365,19 +368,16 @@ describe('/seed with a message link or id', () => {
     );
   });
 
-  it('resolves a bare message id in this channel', async () => {
+  it('resolves a bare message id in this channel through the index', async () => {
     await start();
     const { job, message } = midjourneyOutput({ seedValue: 7007 });
-    const shown = h.discord.makeMessage({
-      channelId: CHANNEL,
-      guildId: GUILD,
-      author: { id: MIDJOURNEY_BOT, bot: true },
-      content: message.content,
-      embeds: [{ footer: { text: job.jobid } }],
-      attachments: [{ filename: 'grid.png', content_type: 'image/png' }],
-    });
-    const final = await slash(shown.id).waitForEdit(isSeedReply, 15_000);
+    await callback(job);
+    const interaction = slash(message.id);
+    const final = await interaction.waitForEdit(isSeedReply, 15_000);
     expect(seedOf(final)).toBe('7007');
+    // /seed answers publicly unless asked otherwise.
+    const ack = interaction.events.find((e) => e.kind === 'callback');
+    expect(((ack && bodyOf(ack).flags) ?? 0) & EPHEMERAL).toBe(0);
   });
 
   it('says so when the message id is not in this channel', async () => {

@@ -2122,7 +2122,21 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
       'channels/:channel/messages/:message',
       (ctx, { channel = '', message = '' }) => {
         requireBot(ctx);
-        return messageReply(channelMessage(channel, message));
+        const m = channelMessage(channel, message);
+        const reply = messageReply(m);
+        // Like Discord: a bot without the privileged Message Content intent reads other people's guild messages
+        // without their content, embeds, attachments and components (its own, DMs and mentions of it excepted).
+        const mentionsBot = (m.mentions ?? []).some((u) => isRecord(u) && u.id === botUserId);
+        const mayRead = liveSessions().some((s) => s.intents & GatewayIntentBits.MessageContent);
+        if (!mayRead && m.guild_id && m.author.id !== botUserId && !mentionsBot) {
+          Object.assign(reply.body as Record<string, unknown>, {
+            content: '',
+            embeds: [],
+            attachments: [],
+            components: [],
+          });
+        }
+        return reply;
       },
     ],
     [

@@ -110,6 +110,7 @@ describe('createUseapiClient: seed_async and polling', () => {
   });
 
   it('returns the original job with its seed when the seed was already retrieved, starting no second job', async () => {
+    fake.setSeedDuration(60_000); // only completeNow ends these jobs, whatever the machine's load
     const parent = fake.addJob({ seedValue: SEED });
     const client = clientFor();
     const started = await client.seedAsync(parent.jobid);
@@ -300,6 +301,7 @@ describe('createUseapiClient: error mapping', () => {
   });
 
   it('returns a failed seed job with code 596 from getJob instead of throwing', async () => {
+    fake.setSeedDuration(60_000); // only completeNow ends these jobs, whatever the machine's load
     const client = clientFor();
     const started = await client.seedAsync(fake.addJob({}).jobid);
     fake.setPendingModeration(CHANNEL, 'Acknowledge the message');
@@ -632,6 +634,7 @@ describe('fake useapi', () => {
   beforeEach(() => start());
 
   it('answers 429 with executingJobs once running seed jobs reach maxJobs', async () => {
+    fake.setSeedDuration(60_000); // only completeNow ends these jobs, whatever the machine's load
     fake.addAccount({ channel: CHANNEL, maxJobs: 2 });
     const client = clientFor({ retry: { maxAttempts: 1 } });
     const first = await client.seedAsync(fake.addJob({}).jobid);
@@ -647,6 +650,7 @@ describe('fake useapi', () => {
   });
 
   it('answers 596 while an account has a pending moderation message, and fails its running seed jobs', async () => {
+    fake.setSeedDuration(60_000); // only completeNow ends these jobs, whatever the machine's load
     const client = clientFor();
     const parent = fake.addJob({});
     const running = await client.seedAsync(parent.jobid);
@@ -709,6 +713,7 @@ describe('fake useapi', () => {
   });
 
   it('uses the account default replyUrl set with POST /v2/account', async () => {
+    fake.setSeedDuration(60_000); // only completeNow ends these jobs, whatever the machine's load
     const set = await fetch(`${fake.url}/account`, {
       method: 'POST',
       headers: { authorization: `Bearer ${fake.token}`, 'content-type': 'application/json' },
@@ -723,7 +728,8 @@ describe('fake useapi', () => {
 
   it('serves the seed images until their CDN link expires, then 404', async () => {
     await fake.close();
-    fake = await startFakeUseapi({ seedDurationMs: 0, imageBytes: 4096, cdnTtlSec: 0 });
+    // A long job: only completeNow ends it, whatever the machine's load.
+    fake = await startFakeUseapi({ seedDurationMs: 60_000, imageBytes: 4096, cdnTtlSec: 0 });
     fake.addAccount({ channel: CHANNEL });
     const client = clientFor();
     const started = await client.seedAsync(fake.addJob({}).jobid);
