@@ -13,9 +13,9 @@ import { UserFacingError } from '../src/discord/errors.js';
 import {
   confirmReply,
   isAccountChannel,
-  MOD_CANCEL,
-  MOD_CONFIRM,
-  MOD_RESET,
+  CANCEL_BUTTON,
+  CONFIRM_BUTTON,
+  RESET_BUTTON,
   resetOutcomeText,
   statusReply,
 } from '../src/discord/mod-replies.js';
@@ -109,7 +109,7 @@ export const midjourneyCommand = {
 
 /** The Reset button on an alert: leads to the same confirmation as the command. */
 export const modResetButton = {
-  prefix: MOD_RESET,
+  prefix: RESET_BUTTON,
   async button(interaction, ctx, [channel]) {
     requireModerator(interaction, ctx);
     await askToConfirm(interaction, accountChannel(channel));
@@ -117,7 +117,7 @@ export const modResetButton = {
 } satisfies ComponentHandler;
 
 export const modConfirmButton = {
-  prefix: MOD_CONFIRM,
+  prefix: CONFIRM_BUTTON,
   async button(interaction, ctx, [value]) {
     requireModerator(interaction, ctx);
     const channel = accountChannel(value);
@@ -133,7 +133,7 @@ export const modConfirmButton = {
 } satisfies ComponentHandler;
 
 export const modCancelButton = {
-  prefix: MOD_CANCEL,
+  prefix: CANCEL_BUTTON,
   async button(interaction, ctx) {
     requireModerator(interaction, ctx);
     const t = translator(interaction.locale);

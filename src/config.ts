@@ -37,7 +37,7 @@ const idList = z
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(inner: T) => z.preprocess(blankToUndefined, inner);
 
-export const STORAGE_DEFAULT = 'sqlite://./data/seed-bot.sqlite';
+export const DEFAULT_STORAGE_URL = 'sqlite://./data/seed-bot.sqlite';
 export const MIDJOURNEY_BOT_IDS = ['936929561302675456', '1022952195194359889'];
 
 const schema = z
@@ -92,7 +92,7 @@ const schema = z
           /^(sqlite:\/\/.+|rediss?:\/\/.+|memory:\/\/.*)$/,
           'must be sqlite://<path>, redis://host:port or memory://',
         )
-        .default(STORAGE_DEFAULT),
+        .default(DEFAULT_STORAGE_URL),
     ),
     STORAGE_LEASE_MS: optional(int(1_000, 600_000).default(60_000)),
     LOG_LEVEL: optional(

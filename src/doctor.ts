@@ -37,7 +37,7 @@ export interface DoctorReport {
   exitCode: 0 | 1;
 }
 
-const DISCORD_API_VERSION = 'v10';
+const API_VERSION = 'v10';
 const USER_AGENT = 'DiscordBot (mj-seed-bot, 0.1.0) doctor';
 
 const pass = (name: string, detail: string, extra: Partial<Check> = {}): Check => ({
@@ -139,7 +139,7 @@ function discordApi(config: Config, fetchFn: typeof fetch, timeoutMs: number): D
   return {
     apiUrl: config.discord.apiUrl,
     get: (path) =>
-      request(fetchFn, `${config.discord.apiUrl}/${DISCORD_API_VERSION}${path}`, {
+      request(fetchFn, `${config.discord.apiUrl}/${API_VERSION}${path}`, {
         headers: { Authorization: `Bot ${config.discord.token}`, 'User-Agent': USER_AGENT },
         timeoutMs,
       }),
@@ -379,7 +379,7 @@ async function checkCommands(config: Config, discord: Discord): Promise<Check> {
   return pass(name, detail);
 }
 
-const USEAPI_SETUP = 'https://useapi.net/docs/start-here/setup-useapi';
+const SETUP_GUIDE_URL = 'https://useapi.net/docs/start-here/setup-useapi';
 const MJ_SETUP = 'https://useapi.net/docs/start-here/setup-midjourney';
 
 async function checkUseapi(config: Config, fetchFn: typeof fetch, timeoutMs: number): Promise<Check[]> {
@@ -402,7 +402,7 @@ async function checkUseapi(config: Config, fetchFn: typeof fetch, timeoutMs: num
           failure(
             name,
             `useapi refused USEAPI_TOKEN (${error.status ?? 401})`,
-            `Copy your API token again from useapi.net (${USEAPI_SETUP}) into USEAPI_TOKEN.`,
+            `Copy your API token again from useapi.net (${SETUP_GUIDE_URL}) into USEAPI_TOKEN.`,
           ),
         ];
       case 'no_subscription':

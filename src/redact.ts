@@ -9,7 +9,7 @@ export const mask = (secret: string): string =>
 const INTERACTION_TOKEN = /aW50ZXJhY3Rpb246[A-Za-z0-9_\-.]+/g;
 const WEBHOOK_PATH = /(\/(?:webhooks|interactions)\/\d+\/)[A-Za-z0-9_\-.%]+/g;
 const BEARER = /(Bearer\s+|Bot\s+)[A-Za-z0-9_\-.]{8,}/g;
-const CALLBACK_PATH = /(\/useapi\/callback\/)[A-Za-z0-9_-]+/g;
+const REPLY_ROUTE = /(\/useapi\/callback\/)[A-Za-z0-9_-]+/g;
 
 export interface Redactor {
   (text: string): string;
@@ -25,7 +25,7 @@ export function createRedactor(secrets: (string | undefined)[] = []): Redactor {
       .replace(INTERACTION_TOKEN, (t) => mask(t))
       .replace(WEBHOOK_PATH, '$1***')
       .replace(BEARER, '$1***')
-      .replace(CALLBACK_PATH, '$1***');
+      .replace(REPLY_ROUTE, '$1***');
   }) as Redactor;
   redact.add = (secret) => {
     if (secret && secret.length >= 8) known.add(secret);

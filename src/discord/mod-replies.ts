@@ -20,9 +20,9 @@ export interface ModReply {
 }
 
 /** Custom id prefixes of the moderator buttons (`<prefix>:<account channel>`). */
-export const MOD_RESET = 'mod-reset';
-export const MOD_CONFIRM = 'mod-confirm';
-export const MOD_CANCEL = 'mod-cancel';
+export const RESET_BUTTON = 'mod-reset';
+export const CONFIRM_BUTTON = 'mod-confirm';
+export const CANCEL_BUTTON = 'mod-cancel';
 
 /** A useapi account channel is a Discord channel id. */
 export const isAccountChannel = (value: string): boolean => /^\d{17,20}$/.test(value);
@@ -84,7 +84,7 @@ export function alertMessage(
       row({
         type: ComponentType.Button,
         style: ButtonStyle.Danger,
-        custom_id: `${MOD_RESET}:${hold.channel}`,
+        custom_id: `${RESET_BUTTON}:${hold.channel}`,
         label: t('mod.button.reset'),
         disabled: Boolean(resolved),
       }),
@@ -111,13 +111,13 @@ export function confirmReply(channel: string, t: Translate): ModReply {
         {
           type: ComponentType.Button,
           style: ButtonStyle.Danger,
-          custom_id: `${MOD_CONFIRM}:${channel}`,
+          custom_id: `${CONFIRM_BUTTON}:${channel}`,
           label: t('mod.button.confirm'),
         },
         {
           type: ComponentType.Button,
           style: ButtonStyle.Secondary,
-          custom_id: `${MOD_CANCEL}:${channel}`,
+          custom_id: `${CANCEL_BUTTON}:${channel}`,
           label: t('mod.button.cancel'),
         },
       ),

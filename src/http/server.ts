@@ -10,7 +10,7 @@ import type { Job } from '../useapi/port.js';
 import { jobSchema } from '../useapi/schemas.js';
 
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
-export const CALLBACK_PATH = '/useapi/callback/';
+export const REPLY_ROUTE = '/useapi/callback/';
 
 export interface HealthReport {
   ok: boolean;
@@ -77,7 +77,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 /** The secret part of a callback path; undefined when it is not valid percent-encoding. */
 function secretOf(path: string): string | undefined {
   try {
-    return decodeURIComponent(path.slice(CALLBACK_PATH.length));
+    return decodeURIComponent(path.slice(REPLY_ROUTE.length));
   } catch {
     return undefined;
   }
@@ -145,7 +145,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = async () => {
-      if (req.method === 'POST' && path.startsWith(CALLBACK_PATH)) {
+      if (req.method === 'POST' && path.startsWith(REPLY_ROUTE)) {
         return callback(req, res, secretOf(path));
       }
       if (req.method === 'GET' && path === '/healthz') {
@@ -160,7 +160,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     };
     route().catch((error) => {
       deps.log.error(
-        { err: error, path: path.startsWith(CALLBACK_PATH) ? CALLBACK_PATH : path },
+        { err: error, path: path.startsWith(REPLY_ROUTE) ? REPLY_ROUTE : path },
         'http handler failed',
       );
       if (!res.headersSent) send(res, 500, { error: 'Internal error' });

@@ -86,7 +86,7 @@ export interface SeedServiceDeps {
 export const SLOTS = 'useapi:seed-jobs';
 const JOB_TOPIC = 'job-changed';
 const JOB_ENDED_TOPIC = 'job-ended';
-const SEED_TOPIC = 'seed-stored';
+const STORED_TOPIC = 'seed-stored';
 /** After a 429, the vendor advises waiting 10-30 s. */
 const BUSY_WAIT_MS = 10_000;
 const CLOSE_GRACE_MS = 5_000;
@@ -132,7 +132,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       else if (parentJobId) asking.get(parentJobId)?.add(seedJobId);
     }),
     deps.storage.coordinator.subscribe(JOB_ENDED_TOPIC, (jobid) => wakeBusy(jobid)),
-    deps.storage.coordinator.subscribe(SEED_TOPIC, (jobid) => {
+    deps.storage.coordinator.subscribe(STORED_TOPIC, (jobid) => {
       for (const wake of seedWaiters.get(jobid) ?? []) wake();
     }),
   ];
@@ -201,7 +201,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
 
   async function store(record: SeedRecord) {
     await deps.storage.seeds.set(record.jobid, record);
-    await deps.storage.coordinator.publish(SEED_TOPIC, record.jobid);
+    await deps.storage.coordinator.publish(STORED_TOPIC, record.jobid);
   }
 
   async function parentDetails(jobid: string, signal: AbortSignal | undefined, log: Logger) {
