@@ -11,10 +11,10 @@ import {
 } from 'discord.js';
 import { UserFacingError } from '../src/discord/errors.js';
 import {
-  confirmReply,
-  isAccountChannel,
   CANCEL_BUTTON,
   CONFIRM_BUTTON,
+  confirmReply,
+  isAccountChannel,
   RESET_BUTTON,
   resetOutcomeText,
   statusReply,
