@@ -581,17 +581,16 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
   };
 }
 
-/** JOB_TOPIC messages: `{seedJobId, parentJobId}` as JSON (a bare id from an older process is read as the seed job). */
+/** JOB_TOPIC messages are `{seedJobId, parentJobId}` as JSON; anything else is ignored. */
 function parseJobMessage(message: string): { seedJobId: string; parentJobId?: string | undefined } {
-  if (!message.startsWith('{')) return { seedJobId: message };
   try {
     const parsed = JSON.parse(message) as { seedJobId?: unknown; parentJobId?: unknown };
     return {
-      seedJobId: String(parsed.seedJobId ?? ''),
+      seedJobId: typeof parsed.seedJobId === 'string' ? parsed.seedJobId : '',
       parentJobId: typeof parsed.parentJobId === 'string' ? parsed.parentJobId : undefined,
     };
   } catch {
-    return { seedJobId: message };
+    return { seedJobId: '' };
   }
 }
 
