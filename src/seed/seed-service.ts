@@ -364,7 +364,20 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       } catch (error) {
         if (!isUseapiError(error)) throw error;
         if (error.kind === 'pending_moderation') throw await hold(error, jobid);
-        if (error.kind !== 'busy' || now() - startedAt > deps.deadlineMs) throw error;
+        if (now() - startedAt > deps.deadlineMs) throw error;
+        if (error.kind === 'untrackable') {
+          // 504: useapi queued the job but cannot track it (its maxJobs is set too high). The vendor says to retry
+          // after a long pause; a seed already retrieved meanwhile comes back as the original job.
+          const wait = error.retryAfterMs ?? busyMaxMs;
+          options.onStatus?.({ phase: 'busy', retryInMs: wait });
+          logOf(options).warn(
+            { jobid, waitMs: wait },
+            'useapi answered 504 to seed_async; asking again later',
+          );
+          await pauseBusy(wait, undefined, options.signal);
+          continue;
+        }
+        if (error.kind !== 'busy') throw error;
         deps.onUpstreamSignal?.('busy');
         // The account's queue is full: wait as the vendor advises, or for one of the executing jobs to end.
         const wait =

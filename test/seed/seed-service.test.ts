@@ -120,3 +120,21 @@ describe('after a 429', () => {
     expect(useapi.count('POST', '/v2/jobs/seed_async')).toBe(3);
   }, 15_000);
 });
+
+describe('a 504 from seed_async', () => {
+  it('asks again after a long pause instead of failing, and gets the seed', async () => {
+    const jobid = imagine(504504);
+    useapi.setSeedDuration(50);
+    useapi.failNext({ method: 'POST', path: '/v2/jobs/seed_async' }, [
+      { status: 504, body: { error: 'Gateway timeout', code: 504 } },
+    ]);
+    const statuses: string[] = [];
+    const record = await service({ busyWaitMs: 100 }).retrieve(jobid, {
+      user: 'u1',
+      onStatus: (st) => statuses.push(st.phase),
+    });
+    expect(record.seed).toBe(504504);
+    expect(useapi.count('POST', '/v2/jobs/seed_async')).toBe(2);
+    expect(statuses).toContain('busy');
+  });
+});
