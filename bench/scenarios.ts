@@ -12,7 +12,7 @@ import type { SeedRecord } from '../src/seed/types.js';
 import { createStorage } from '../src/storage/index.js';
 import { signCdnUrl } from '../test/fakes/cdn.js';
 import { type FakeDiscord, type InteractionHandle, startFakeDiscord } from '../test/fakes/fake-discord.js';
-import { type FakeUseapi, startFakeUseapi } from '../test/fakes/fake-useapi.js';
+import { type FakeUseapi, prngOf, startFakeUseapi } from '../test/fakes/fake-useapi.js';
 import { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL } from '../test/helpers/backends.js';
 import { type BotProcess, freePort, ROOT, spawnBot } from '../test/helpers/bot-process.js';
 import { ACCOUNT_CHANNEL, baseEnv, CHANNEL, GUILD, isSeedReply, MEMBER } from '../test/helpers/harness.js';
@@ -60,18 +60,6 @@ const SECRET = 'bench-callback-secret-0123456789abcdef';
 const memberId = (i: number) => `85555555555${String(1_000_000 + i)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const clock = () => performance.timeOrigin + performance.now();
-
-/** A deterministic PRNG (mulberry32), so every run uses the same job durations. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const lastEditAt = (h: InteractionHandle) =>
   h.events.filter((e) => e.kind === 'edit' || (e.kind === 'callback' && e.type === 4)).at(-1)?.at ??
@@ -475,7 +463,8 @@ async function naiveCompletion(sizes: Sizes, durations: number[]): Promise<numbe
 /** Figure 3: the three side by side (each with its own fakes; two of them mostly sleep). */
 export async function completionFigures(sizes: Sizes): Promise<Row[]> {
   checkBuild(sizes);
-  const random = prng(7);
+  // A seeded PRNG, so every run uses the same job durations.
+  const random = prngOf(7);
   const [min, max] = sizes.completionDurations;
   const durations = Array.from({ length: sizes.completionJobs }, () =>
     Math.round(min + random() * (max - min)),

@@ -5,7 +5,6 @@
 // Exit code 0 when every step that exists passed; `--logs` also prints the bot's log lines (pretty) to stderr.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -23,6 +22,7 @@ import {
 } from '../test/fakes/fake-discord.js';
 import { type FakeJob, type FakeUseapi, startFakeUseapi } from '../test/fakes/fake-useapi.js';
 import { addImagineJob, midjourneyMessage } from '../test/fakes/midjourney.js';
+import { freePort } from '../test/fakes/net.js';
 
 const GUILD = '811111111111111111';
 const CHANNEL = '833333333333333333';
@@ -366,17 +366,6 @@ const step = {
     }
   },
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function main(): Promise<number> {
   print('mj-seed-bot demo: the real bot against a local fake Discord and a fake useapi.net');

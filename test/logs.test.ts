@@ -2,13 +2,13 @@
 // reaches a log line, whatever path it travels (captured at LOG_LEVEL=trace through the harness).
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { runDoctor } from '../src/doctor.js';
 import type { InteractionHandle } from './fakes/fake-discord.js';
+import { freePort } from './fakes/net.js';
 import { CHANNEL, type Harness, isSeedReply, startHarness } from './helpers/harness.js';
 
 const SECRET = 'logs-test-callback-secret-0123456789abcdef';
@@ -28,17 +28,6 @@ interface Line {
   [key: string]: unknown;
 }
 const lines = (harness: Harness): Line[] => harness.logs.map((l) => JSON.parse(l) as Line);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** The bot with callbacks on: PUBLIC_URL points at its own HTTP server, logs at trace. */
 async function withCallbacks(env: Record<string, string> = {}) {

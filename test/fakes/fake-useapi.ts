@@ -181,7 +181,7 @@ const CDN_GONE = 'This content is no longer available.';
 const CALLBACK_TIMEOUT_MS = 5_000;
 
 /** mulberry32: small, seedable, good enough to pick which calls fail. */
-const prngOf = (seed: number): (() => number) => {
+export const prngOf = (seed: number): (() => number) => {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

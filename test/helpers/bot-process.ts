@@ -1,7 +1,6 @@
 // The bot as its own process (`node --import tsx src/main.ts`, what `npm start` runs minus the build), for tests
 // and the benchmark that need several processes or a real kill. Its JSON log lines are kept for searching.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,26 +27,7 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
 }
 
-const handedOut = new Set<number>();
-
-/** A port nothing listens on right now, and not handed out before (to tell a process its PUBLIC_URL up front). */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        const found = typeof address === 'object' && address ? address.port : 0;
-        server.close(() => resolve(found));
-      });
-    });
-    if (!handedOut.has(port)) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-}
+export { freePort } from '../fakes/net.js';
 
 export function spawnBot(name: string, env: Record<string, string>, options: SpawnOptions = {}): BotProcess {
   const child = spawn(
