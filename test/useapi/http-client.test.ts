@@ -572,7 +572,11 @@ describe('retry helpers', () => {
     await start();
     fake.failNext({ method: 'GET', path: '/v2/jobs/' }, [{ status: 503 }]);
     const controller = new AbortController();
-    const client = clientFor({ sleep: defaultSleep, retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+    // Full jitter may pick a pause of a few ms; the pause here is always long, so the abort lands inside it.
+    const client = clientFor({
+      sleep: (_ms, signal) => defaultSleep(60_000, signal),
+      retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 },
+    });
     const pending = client.getJob(fake.addJob({}).jobid, { signal: controller.signal });
     // The first attempt has been answered once onCall reported it.
     await expect.poll(() => calls.length).toBe(1);
