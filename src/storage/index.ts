@@ -1,128 +1,143 @@
 // The one place that decides where data lives: STORAGE_URL = sqlite://<path> (default), redis://…, memory://.
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
-import Keyv, { type KeyvStoreAdapter } from 'keyv';
-import type { Hold, IndexEntry, ResetAudit, SeedRecord, SeedRequest } from '../seed/types.js';
+import { resolve } from 'node:path';
+import Keyv from 'keyv';
+import {
+  createOutageReporter,
+  guardCoordinator,
+  guardOpenIndex,
+  guardStore,
+  type OutageReporter,
+} from './guard.js';
+import { keyvStore, memoryOpenIndex, writeAndRead } from './keyv-store.js';
 import { createLocalCoordinator } from './local-coordinator.js';
-import type { Coordinator, Storage, Store } from './port.js';
+import type { Coordinator, OpenIndex, Storage, Store } from './port.js';
+import { openSqliteFile, PURGE_EVERY_MS } from './sqlite.js';
 
-export type { Coordinator, Lease, Storage, Store } from './port.js';
+export type { Coordinator, Lease, OpenIndex, Storage, Store } from './port.js';
 
 export interface StorageOptions {
+  /** Errors a backend reports on its own (not as a rejection of a call). */
   onError?: (error: unknown) => void;
+  /** An outage starts (first failure) and ends (first success after it): one line each, not one per call. */
+  onOutage?: { down(error: unknown): void; up(info: { failures: number; ms: number }): void };
   /**
    * Shared backends (Redis): how long a lease of a process lasts between renewals, so that the slots of a process
    * that died come back after about this long. One process (SQLite, memory) has no use for it.
    */
   leaseMs?: number;
+  /** Every storage call answers within this long or fails as unavailable. Default 2000. */
+  timeoutMs?: number;
 }
 
-const TABLES = ['seeds', 'jobs', 'requests', 'holds', 'audit', 'meta'] as const;
-type Table = (typeof TABLES)[number];
-
-/** Wrap a Keyv instance as a Store; Keyv stays inside storage/. */
-export function keyvStore<V>(keyv: Keyv<V>): Store<V> {
-  return {
-    get: (key) => keyv.get(key) as Promise<V | undefined>,
-    getMany: async (keys) => (keys.length ? ((await keyv.get(keys)) as (V | undefined)[]) : []),
-    set: async (key, value, ttlMs) => {
-      await keyv.set(key, value, ttlMs);
-    },
-    delete: (key) => keyv.delete(key),
-    async *entries() {
-      if (!keyv.iterator) return;
-      for await (const [key, value] of keyv.iterator(undefined)) {
-        if (value !== undefined) yield [String(key), value as V];
-      }
-    },
-  };
-}
-
-/** Storage answers when a value written can be read back. */
-export async function writeAndRead(meta: Store<unknown>): Promise<void> {
-  const stamp = Date.now();
-  await meta.set('ping', stamp, 60_000);
-  if ((await meta.get('ping')) === undefined) throw new Error('storage did not return what was written');
-}
+/** A storage call that takes longer than this is an outage, not a slow answer (an interaction has 3 s in all). */
+export const STORAGE_TIMEOUT_MS = 2_000;
 
 export function sqlitePath(url: string): string {
   return resolve(url.replace(/^sqlite:\/\//, ''));
 }
 
+/** The stores, open index and coordinator of any backend, each call guarded by a deadline and typed errors. */
+export interface RawStorage {
+  backend: Storage['backend'];
+  location: string;
+  store<V>(
+    name: 'seeds' | 'jobs' | 'requests' | 'holds' | 'audit' | 'meta' | 'errors' | 'volatile',
+  ): Store<V>;
+  open: OpenIndex;
+  coordinator: Coordinator;
+  close(): Promise<void>;
+}
+
+export function assemble(raw: RawStorage, options: StorageOptions, outage: OutageReporter): Storage {
+  const timeout = options.timeoutMs ?? STORAGE_TIMEOUT_MS;
+  const store = <V>(name: Parameters<RawStorage['store']>[0]) =>
+    guardStore(raw.store<V>(name), timeout, outage);
+  const meta = store<unknown>('meta');
+  return {
+    backend: raw.backend,
+    location: raw.location,
+    seeds: store('seeds'),
+    jobs: store('jobs'),
+    requests: store('requests'),
+    open: guardOpenIndex(raw.open, timeout, outage),
+    lastErrors: store('errors'),
+    holds: store('holds'),
+    audit: store('audit'),
+    meta,
+    volatile: store('volatile'),
+    coordinator: guardCoordinator(raw.coordinator, timeout, outage),
+    ping: () => writeAndRead(meta),
+    close: () => raw.close(),
+  };
+}
+
 export async function createStorage(url: string, options: StorageOptions = {}): Promise<Storage> {
   const onError = options.onError ?? (() => {});
+  const outage = createOutageReporter({
+    down: (error) => options.onOutage?.down(error),
+    up: (info) => options.onOutage?.up(info),
+  });
   if (url.startsWith('redis://') || url.startsWith('rediss://')) {
     const { createRedisStorage } = await import('./redis.js');
-    return createRedisStorage(url, options);
+    return assemble(await createRedisStorage(url, { leaseMs: options.leaseMs, outage }), options, outage);
   }
+  // Rate-limit windows: shared by nobody, kept by nobody, never on disk.
+  const volatile = keyvStore(new Keyv<unknown>());
   if (url.startsWith('memory://')) {
+    const stores = new Map<string, Store<unknown>>();
     return assemble(
-      'memory',
-      'memory',
-      () => undefined,
-      createLocalCoordinator(),
-      async () => {},
-      onError,
+      {
+        backend: 'memory',
+        location: 'memory',
+        store: <V>(name: string) => {
+          if (name === 'volatile') return volatile as Store<V>;
+          let s = stores.get(name);
+          if (!s) {
+            s = keyvStore(new Keyv<unknown>({ namespace: name }));
+            stores.set(name, s);
+          }
+          return s as Store<V>;
+        },
+        open: memoryOpenIndex(),
+        coordinator: createLocalCoordinator(),
+        close: async () => {},
+      },
+      options,
+      outage,
     );
   }
   const path = sqlitePath(url);
-  mkdirSync(dirname(path), { recursive: true });
-  // One connection per table, opened one after another: switching the file to WAL needs it to itself, and doing it
-  // while other connections create their tables fails with SQLITE_BUSY instead of waiting.
-  const adapters = new Map<Table, KeyvSqlite>();
-  for (const table of TABLES) {
-    const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table, busyTimeout: 10_000 });
-    // WAL lets readers and the writer work side by side on one file.
-    await adapter.query(adapters.size === 0 ? 'PRAGMA journal_mode=WAL' : 'PRAGMA synchronous=NORMAL');
-    if (adapters.size === 0) await adapter.query('PRAGMA synchronous=NORMAL');
-    adapters.set(table, adapter);
-  }
+  const file = await openSqliteFile(path);
+  const stores = new Map<string, Store<unknown>>();
+  // Expired rows really go: once now (in the background: a file with a long history must not delay the start), then
+  // every ten minutes. The purge reads only the expired rows, through the expiry index.
+  const purge = () => void file.purge().catch(onError);
+  const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
+  purgeTimer.unref();
+  setImmediate(purge);
   const storage = assemble(
-    'sqlite',
-    path,
-    (table) => adapters.get(table),
-    createLocalCoordinator(),
-    async () => {
-      await Promise.allSettled([...adapters.values()].map((a) => a.disconnect()));
+    {
+      backend: 'sqlite',
+      location: path,
+      store: <V>(name: Parameters<RawStorage['store']>[0]) => {
+        if (name === 'volatile') return volatile as Store<V>;
+        let s = stores.get(name);
+        if (!s) {
+          s = file.store<unknown>(name, onError);
+          stores.set(name, s);
+        }
+        return s as Store<V>;
+      },
+      open: file.open,
+      coordinator: createLocalCoordinator(),
+      close: async () => {
+        clearInterval(purgeTimer);
+        await file.close();
+      },
     },
-    onError,
+    options,
+    outage,
   );
   await storage.ping();
   return storage;
-}
-
-export function assemble(
-  backend: Storage['backend'],
-  location: string,
-  adapterFor: (table: Table) => KeyvStoreAdapter | undefined,
-  coordinator: Coordinator,
-  closeAdapters: () => Promise<void>,
-  onError: (error: unknown) => void,
-): Storage {
-  const keyvs: Keyv[] = [];
-  const make = <V>(table: Table): Store<V> => {
-    const store = adapterFor(table);
-    const keyv = new Keyv<V>(store ? { store, namespace: table } : { namespace: table });
-    keyv.on('error', onError);
-    keyvs.push(keyv as Keyv);
-    return keyvStore(keyv);
-  };
-  const meta = make<unknown>('meta');
-  return {
-    backend,
-    location,
-    seeds: make<SeedRecord>('seeds'),
-    jobs: make<IndexEntry>('jobs'),
-    requests: make<SeedRequest>('requests'),
-    holds: make<Hold>('holds'),
-    audit: make<ResetAudit[]>('audit'),
-    meta,
-    volatile: keyvStore(new Keyv<unknown>()),
-    coordinator,
-    ping: () => writeAndRead(meta),
-    async close() {
-      await closeAdapters();
-    },
-  };
 }

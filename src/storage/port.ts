@@ -7,9 +7,35 @@ export interface Store<V> {
   /** ttlMs: undefined keeps the value for ever. */
   set(key: string, value: V, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<boolean>;
-  /** Every live entry. Meant for start-up and status pages, not for hot paths. */
+  /**
+   * Every live entry, paged by key. Only for small tables (holds: one per account channel): periodic, start-up and
+   * interactive paths read the open-request index instead of scanning what is stored.
+   */
   entries(): AsyncIterable<[string, V]>;
 }
+
+/**
+ * The ids of the requests still open, scored by when they were accepted. Written before a request is stored as open
+ * and cleared after it is stored as closed, so no open request is ever missing from it; an id whose request is closed
+ * or gone (a crash between the two writes) is dropped by whoever reads it. Resume, the sweep and status read this,
+ * never the whole request table: their cost follows what is open, not what history has piled up.
+ */
+export interface OpenIndex {
+  add(id: string, acceptedAt: number): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** Oldest first, at most `limit`. */
+  list(limit: number): Promise<string[]>;
+  count(): Promise<number>;
+}
+
+/** Storage did not answer in time, or refused: transient, it is waited out or the member is told to try again. */
+export class StorageUnavailableError extends Error {
+  override readonly name = 'StorageUnavailableError';
+  readonly kind = 'storage_unavailable';
+}
+
+export const isStorageUnavailable = (error: unknown): error is StorageUnavailableError =>
+  error instanceof StorageUnavailableError;
 
 /** A held lock or semaphore slot. */
 export interface Lease {
@@ -38,6 +64,9 @@ export interface Storage {
   readonly seeds: Store<SeedRecord>;
   readonly jobs: Store<IndexEntry>;
   readonly requests: Store<SeedRequest>;
+  readonly open: OpenIndex;
+  /** The last error kind seen per account channel (for /midjourney status), one small record per channel. */
+  readonly lastErrors: Store<{ kind: string; at: number }>;
   readonly holds: Store<Hold>;
   readonly audit: Store<ResetAudit[]>;
   /** Small values: counters, settings, markers. */

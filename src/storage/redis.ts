@@ -9,9 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
-import type { IndexEntry, SeedRecord } from '../seed/types.js';
-import { keyvStore, type StorageOptions, writeAndRead } from './index.js';
-import type { Coordinator, Lease, Storage, Store } from './port.js';
+import type { OutageReporter } from './guard.js';
+import type { RawStorage } from './index.js';
+import { keyvStore } from './keyv-store.js';
+import type { Coordinator, Lease, OpenIndex, Store } from './port.js';
 
 export const DEFAULT_PREFIX = 'mj-seed-bot:';
 /** How long a lease lives without renewal when the caller gives no other figure. */
@@ -101,11 +102,15 @@ const COUNT_SLOTS = `${NOW} return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+i
 
 // --- the storage ---------------------------------------------------------------------------------------------------
 
-const TABLES = ['seeds', 'jobs', 'requests', 'holds', 'audit', 'meta', 'volatile'] as const;
-type Table = (typeof TABLES)[number];
+export interface RedisStorageOptions {
+  leaseMs?: number | undefined;
+  /** The connection's own errors and recoveries: an outage is reported once, not per reconnect attempt. */
+  outage: OutageReporter;
+}
 
-export async function createRedisStorage(url: string, options: StorageOptions = {}): Promise<Storage> {
-  const onError = options.onError ?? (() => {});
+export async function createRedisStorage(url: string, options: RedisStorageOptions): Promise<RawStorage> {
+  const { outage } = options;
+  const onError = (error: unknown) => outage.failed(error);
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const location = parseRedisUrl(url);
   const { prefix } = location;
@@ -114,6 +119,9 @@ export async function createRedisStorage(url: string, options: StorageOptions = 
 
   const client: RedisClient = createClient({
     url: location.clientUrl,
+    // While Redis is away, a call fails at once (and the caller waits it out or tells the member) instead of queueing
+    // in memory with nobody answered.
+    disableOfflineQueue: true,
     socket: {
       connectTimeout: 5_000,
       // At start an unreachable Redis is a configuration problem: say so. Later it is an outage: keep trying.
@@ -126,6 +134,7 @@ export async function createRedisStorage(url: string, options: StorageOptions = 
   const subscriber: RedisClient = client.duplicate();
   client.on('error', onError);
   subscriber.on('error', onError);
+  client.on('ready', () => outage.ok());
   try {
     await client.connect();
     await subscriber.connect();
@@ -137,7 +146,7 @@ export async function createRedisStorage(url: string, options: StorageOptions = 
   }
   started = true;
 
-  const make = <V>(table: Table): Store<V> => {
+  const make = <V>(table: string): Store<V> => {
     // One shared connection for every table; keys are `<prefix><table>::<key>`.
     const adapter = new KeyvRedis<V>(client, { throwOnErrors: true });
     const keyv = new Keyv<V>(adapter, {
@@ -150,22 +159,26 @@ export async function createRedisStorage(url: string, options: StorageOptions = 
     return keyvStore(keyv);
   };
 
-  const meta = make<unknown>('meta');
   const coordinator = createRedisCoordinator({ client, subscriber, prefix, leaseMs, onError });
+  const openKey = `${prefix}open-requests`;
+  const open: OpenIndex = {
+    async add(id, at) {
+      await client.zAdd(openKey, { score: at, value: id }, { condition: 'NX' });
+    },
+    async remove(id) {
+      await client.zRem(openKey, id);
+    },
+    list: (limit) => client.zRange(openKey, 0, Math.max(0, limit - 1)),
+    count: () => client.zCard(openKey),
+  };
   let closed = false;
 
   return {
     backend: 'redis',
     location: location.display,
-    seeds: make<SeedRecord>('seeds'),
-    jobs: make<IndexEntry>('jobs'),
-    requests: make('requests'),
-    holds: make('holds'),
-    audit: make('audit'),
-    meta,
-    volatile: make<unknown>('volatile'),
+    store: <V>(name: string) => make<V>(name),
+    open,
     coordinator,
-    ping: () => writeAndRead(meta),
     async close() {
       if (closed) return;
       closed = true;

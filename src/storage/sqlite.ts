@@ -1,0 +1,150 @@
+// The embedded backend: one SQLite file, one keyv table per store, plus what keyv's SQLite adapter lacks for a bot
+// that runs for months: an open-request index table, key-paged iteration (keyv's iterator pages with OFFSET,
+// recursively: quadratic, and past ~50,000 rows it overflows the stack), and real deletion of expired rows (keyv
+// only drops an expired row when that key is read again), through an index on the expiry so the purge reads only
+// what has expired.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+import { keyvStore } from './keyv-store.js';
+import type { OpenIndex, Store } from './port.js';
+
+export const SQLITE_TABLES = ['seeds', 'jobs', 'requests', 'holds', 'audit', 'meta', 'errors'] as const;
+export type SqliteTable = (typeof SQLITE_TABLES)[number];
+
+/** Expired rows are deleted this often (and once at start), a batch at a time. */
+const PURGE_EVERY_MS = 10 * 60_000;
+const PURGE_BATCH = 1_000;
+const PAGE = 200;
+/** The expression keyv's value carries its expiry in; the index and the purge must spell it the same way. */
+const EXPIRES = `json_extract(value, '$.expires')`;
+
+type Row = { key: string; value: string };
+
+export interface SqliteFile {
+  store<V>(table: SqliteTable, onError: (error: unknown) => void): Store<V>;
+  open: OpenIndex;
+  /** Delete every expired row now; resolves with how many went. */
+  purge(now?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function openSqliteFile(path: string): Promise<SqliteFile> {
+  mkdirSync(dirname(path), { recursive: true });
+  // One connection per table, opened one after another: switching the file to WAL needs it to itself, and doing it
+  // while other connections create their tables fails with SQLITE_BUSY instead of waiting.
+  const adapters = new Map<SqliteTable, KeyvSqlite>();
+  for (const table of SQLITE_TABLES) {
+    const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table, busyTimeout: 10_000 });
+    // WAL lets readers and the writer work side by side on one file.
+    if (adapters.size === 0) await adapter.query('PRAGMA journal_mode=WAL');
+    await adapter.query('PRAGMA synchronous=NORMAL');
+    await adapter.query(`CREATE INDEX IF NOT EXISTS ${table}_expires ON ${table}(${EXPIRES})`);
+    adapters.set(table, adapter);
+  }
+  const requests = adapterOf(adapters, 'requests');
+  await requests.query(
+    'CREATE TABLE IF NOT EXISTS open_requests(id TEXT PRIMARY KEY, accepted_at INTEGER NOT NULL)',
+  );
+  await requests.query('CREATE INDEX IF NOT EXISTS open_requests_at ON open_requests(accepted_at, id)');
+
+  const open: OpenIndex = {
+    async add(id, at) {
+      await requests.query(
+        'INSERT INTO open_requests(id, accepted_at) VALUES(?, ?) ON CONFLICT(id) DO NOTHING',
+        id,
+        at,
+      );
+    },
+    async remove(id) {
+      await requests.query('DELETE FROM open_requests WHERE id = ?', id);
+    },
+    async list(limit) {
+      const rows = (await requests.query(
+        'SELECT id FROM open_requests ORDER BY accepted_at, id LIMIT ?',
+        limit,
+      )) as { id: string }[];
+      return rows.map((r) => r.id);
+    },
+    async count() {
+      const rows = (await requests.query('SELECT COUNT(*) AS n FROM open_requests')) as { n: number }[];
+      return rows[0]?.n ?? 0;
+    },
+  };
+
+  async function purge(now = Date.now()): Promise<number> {
+    let deleted = 0;
+    for (const [table, adapter] of adapters) {
+      for (;;) {
+        const rows = (await adapter.query(
+          `SELECT key FROM ${table} WHERE ${EXPIRES} < ? LIMIT ?`,
+          now,
+          PURGE_BATCH,
+        )) as { key: string }[];
+        if (rows.length === 0) break;
+        await adapter.query(
+          `DELETE FROM ${table} WHERE key IN (SELECT value FROM json_each(?))`,
+          JSON.stringify(rows.map((r) => r.key)),
+        );
+        deleted += rows.length;
+        if (rows.length < PURGE_BATCH) break;
+      }
+    }
+    return deleted;
+  }
+
+  return {
+    store<V>(table: SqliteTable, onError: (error: unknown) => void): Store<V> {
+      const adapter = adapterOf(adapters, table);
+      const keyv = new Keyv<V>({ store: adapter, namespace: table });
+      keyv.on('error', onError);
+      return keyvStore(keyv, () => pagedEntries<V>(adapter, table));
+    },
+    open,
+    purge,
+    async close() {
+      await Promise.allSettled([...adapters.values()].map((a) => a.disconnect()));
+    },
+  };
+}
+
+export { PURGE_EVERY_MS };
+
+function adapterOf(adapters: Map<SqliteTable, KeyvSqlite>, table: SqliteTable): KeyvSqlite {
+  const adapter = adapters.get(table);
+  if (!adapter) throw new Error(`no SQLite connection for ${table}`);
+  return adapter;
+}
+
+/** Pages by key (`key > last`), a loop, not recursion: linear in the table, flat on the stack. */
+async function* pagedEntries<V>(adapter: KeyvSqlite, table: string): AsyncIterable<[string, V]> {
+  const prefix = `${table}:`;
+  let last = prefix;
+  for (;;) {
+    const rows = (await adapter.query(
+      `SELECT key, value FROM ${table} WHERE key > ? AND key < ? ORDER BY key LIMIT ?`,
+      last,
+      `${prefix}\uffff`,
+      PAGE,
+    )) as Row[];
+    const now = Date.now();
+    for (const row of rows) {
+      last = row.key;
+      const parsed = parseRow(row.value);
+      if (!parsed || (parsed.expires !== undefined && parsed.expires !== null && parsed.expires < now))
+        continue;
+      yield [row.key.slice(prefix.length), parsed.value as V];
+    }
+    if (rows.length < PAGE) return;
+  }
+}
+
+function parseRow(text: string): { value: unknown; expires?: number | null } | undefined {
+  try {
+    const parsed = JSON.parse(text) as { value?: unknown; expires?: number | null };
+    return parsed.value === undefined ? undefined : { value: parsed.value, expires: parsed.expires };
+  } catch {
+    return undefined;
+  }
+}
