@@ -59,6 +59,12 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const metrics = createMetrics();
   const storage = await createStorage(config.storageUrl, {
     onError: (error) => log.error({ err: error }, 'storage error'),
+    // Once per outage, not once per call or reconnect attempt.
+    onOutage: {
+      down: (error) =>
+        log.error({ err: error }, 'storage unavailable: requests wait, new ones are told to retry'),
+      up: ({ failures, ms }) => log.info({ failures, downMs: ms }, 'storage answering again'),
+    },
     leaseMs: config.storageLeaseMs,
   });
 
@@ -132,9 +138,12 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     storage,
     seeds,
     notifier,
+    holds,
     log,
     onOutcome: (outcome) => metrics.requests.inc({ outcome }),
+    deadlineMs: config.useapi.jobDeadlineMs,
     lockTtlMs: config.storageLeaseMs,
+    sweepEveryMs: config.storageLeaseMs,
   });
   const alertChannelId = config.moderation.alertChannelId;
   const alerts = createAlerts({
@@ -180,12 +189,6 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
   client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
 
-  const stopHolds = await holds.onChange(({ channel, held }) => {
-    if (held) return;
-    // A moderator reset the account: everything that waited for it runs again, in any process.
-    void requests.resumeOpen((r) => r.state === 'held' && r.accountChannel === channel);
-  });
-  let resumeTimer: NodeJS.Timeout | undefined;
   let http: HttpServer | undefined;
   let stopping = false;
   const SEEDABLE = new Set(['imagine', 'button', 'blend']);
@@ -255,23 +258,15 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await client.login(config.discord.token);
       await ready;
       log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
-      await requests.resumeOpen();
-      // Requests of a process that died are picked up by whoever is alive, once its claims (leases) lapse.
-      resumeTimer = setInterval(
-        () => void requests.resumeOpen((r) => r.state !== 'held').catch(() => {}),
-        config.storageLeaseMs,
-      );
-      resumeTimer.unref();
+      await requests.start();
     },
     async stop(deadlineMs = 8_000) {
       // New interactions get a short "restarting" answer; waiting requests stay stored for the next start.
       stopping = true;
       const started = Date.now();
       router.close();
-      if (resumeTimer) clearInterval(resumeTimer);
       const drained = await requests.drain(deadlineMs);
       log.info(drained, 'stopped taking work');
-      await stopHolds();
       await seeds.close(Math.max(500, deadlineMs - (Date.now() - started)));
       await client.destroy();
       await http?.close();

@@ -1,10 +1,12 @@
 // Pure reply builders: from core results to Discord message bodies. No I/O, so they are tested as plain functions.
+
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { isSeedError } from '../seed/errors.js';
 import type { Progress } from '../seed/requests.js';
 import type { SeedStatus } from '../seed/seed-service.js';
 import type { SeedRecord } from '../seed/types.js';
+import { isStorageUnavailable } from '../storage/port.js';
 import { isUseapiError } from '../useapi/errors.js';
 import { isUserFacingError } from './errors.js';
 
@@ -112,6 +114,11 @@ function progressText(progress: Progress | SeedStatus, t: Translate, now: number
       return t('progress.busy', { seconds: Math.ceil(progress.retryInMs / 1000) });
     case 'joined':
       return t('progress.joined');
+    case 'retrying':
+      return t('progress.retrying', {
+        attempt: progress.attempt,
+        seconds: Math.ceil(progress.retryInMs / 1000),
+      });
   }
 }
 
@@ -142,6 +149,7 @@ export function errorMessage(
         return { key: 'error.shuttingDown', params: {} };
     }
   }
+  if (isStorageUnavailable(error)) return { key: 'error.storageUnavailable', params: {} };
   if (isUseapiError(error)) {
     switch (error.kind) {
       case 'parent_not_completed':

@@ -1,4 +1,6 @@
 // Failures the core itself decides (upstream failures stay UseapiError). Each kind has a localized message.
+import { isStorageUnavailable } from '../storage/port.js';
+import { isUseapiError, RETRYABLE_KINDS } from '../useapi/errors.js';
 
 export type SeedErrorKind =
   /** The account channel is waiting for a moderator (596); the request is kept and runs after the reset. */
@@ -30,3 +32,12 @@ export class SeedError extends Error {
 }
 
 export const isSeedError = (e: unknown): e is SeedError => e instanceof SeedError;
+
+/**
+ * The one table of what waiting can fix: a request that meets one of these stays open and is asked again with
+ * capped backoff until its deadline. Everything else (400, 401, 402, 404, video, the deadline itself) ends it.
+ */
+export function isTransient(error: unknown): boolean {
+  if (isStorageUnavailable(error)) return true;
+  return isUseapiError(error) && RETRYABLE_KINDS.has(error.kind);
+}

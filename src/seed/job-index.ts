@@ -3,7 +3,7 @@
 // and by the Midjourney job UUIDs in its attachments.
 import type { Store } from '../storage/port.js';
 import type { Job } from '../useapi/port.js';
-import type { IndexEntry } from './types.js';
+import { type IndexEntry, SEED_TTL_MS } from './types.js';
 
 /** useapi keeps jobs 31 days; after that the index entry is useless unless a seed is stored for it. */
 export const INDEX_TTL_MS = 31 * 24 * 60 * 60 * 1000;
@@ -86,7 +86,7 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
           seen: Math.max(previous.seen, entry.seen),
         }
       : entry;
-    const ttl = hasSeed ? undefined : INDEX_TTL_MS;
+    const ttl = hasSeed ? SEED_TTL_MS : INDEX_TTL_MS;
     // The entry itself lives under its jobid; message id and UUIDs point at it.
     const writes: Promise<void>[] = [deps.jobs.set(key.job(merged.jobid), merged, ttl)];
     const pointer = { ...merged };

@@ -8,8 +8,8 @@ import { isUseapiError } from '../useapi/errors.js';
 import type { MidjourneyAccount, UseapiClient } from '../useapi/port.js';
 import type { Holds } from './holds.js';
 import { channelOfJobid } from './jobid.js';
-import type { RequestProcessor } from './requests.js';
-import { type Hold, OPEN_STATES, type ResetAudit, type SeedRequest } from './types.js';
+import { type RequestProcessor, readOpenRequests } from './requests.js';
+import type { Hold, ResetAudit, SeedRequest } from './types.js';
 
 export type ResetResult = ResetAudit['result'];
 
@@ -107,26 +107,9 @@ export function createModeration(deps: ModerationDeps): Moderation {
     return list;
   }
 
-  async function openRequests(): Promise<SeedRequest[]> {
-    if (deps.requests) return deps.requests.openRequests();
-    const out: SeedRequest[] = [];
-    for await (const [, request] of deps.storage.requests.entries())
-      if (OPEN_STATES.has(request.state)) out.push(request);
-    return out;
-  }
-
-  /** Every stored request (open and recently closed), for the last error per channel. */
-  async function lastErrors(): Promise<Map<string, { kind: string; at: number }>> {
-    const out = new Map<string, { kind: string; at: number }>();
-    for await (const [, request] of deps.storage.requests.entries()) {
-      const channel = request.accountChannel ?? channelOfJobid(request.jobid);
-      if (!channel || !request.lastError) continue;
-      const known = out.get(channel);
-      if (!known || known.at < request.updatedAt)
-        out.set(channel, { kind: request.lastError, at: request.updatedAt });
-    }
-    return out;
-  }
+  /** What is open, from the open index: the cost follows what is open, not the history stored. */
+  const openRequests = (): Promise<SeedRequest[]> =>
+    deps.requests ? deps.requests.openRequests() : readOpenRequests(deps.storage);
 
   const resetsOf = async (channel: string) => (await deps.storage.audit.get(auditKey(channel))) ?? [];
 
@@ -158,7 +141,7 @@ export function createModeration(deps: ModerationDeps): Moderation {
 
   return {
     async status() {
-      const [listed, executing, holds, open, errors] = await Promise.all([
+      const [listed, executing, holds, open] = await Promise.all([
         // A moderator reads this before a reset: always the current state, never the autocomplete cache.
         accounts(true).then(
           (list) => ({ list, error: undefined }),
@@ -170,7 +153,6 @@ export function createModeration(deps: ModerationDeps): Moderation {
         ),
         deps.holds.list(),
         openRequests(),
-        lastErrors(),
       ]);
       if (listed.error) deps.log.warn({ kind: listed.error }, 'could not list the Midjourney accounts');
       const channels = [
@@ -190,7 +172,7 @@ export function createModeration(deps: ModerationDeps): Moderation {
             hold: holds.find((h) => h.channel === channel),
             waiting: open.filter((r) => (r.accountChannel ?? channelOfJobid(r.jobid)) === channel).length,
             executing: executing.jobids.filter((jobid) => channelOfJobid(jobid) === channel),
-            lastError: errors.get(channel),
+            lastError: await deps.storage.lastErrors.get(channel),
             resets: resets.slice(-SHOWN_RESETS).reverse(),
           };
         }),

@@ -1,14 +1,22 @@
 // Accepted requests are stored before anything goes upstream, move through their states in storage, and are resumed
 // on start (or by another process) until they are answered. Replies go through the Notifier port, which needs only
 // what is stored (application id + interaction token, or the channel), so any process can answer any request.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Storage } from '../storage/port.js';
+import { isStorageUnavailable, type Storage } from '../storage/port.js';
 import { isUseapiError } from '../useapi/errors.js';
-import { isSeedError, SeedError } from './errors.js';
+import { isSeedError, isTransient, SeedError } from './errors.js';
+import type { Holds } from './holds.js';
+import { channelOfJobid } from './jobid.js';
+import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from './lease-guard.js';
 import type { SeedService, SeedStatus } from './seed-service.js';
-import { OPEN_STATES, type RequestState, type SeedRecord, type SeedRequest } from './types.js';
+import { OPEN_STATES, type SeedRecord, type SeedRequest } from './types.js';
 
-export type Progress = SeedStatus | { phase: 'accepted' };
+export type Progress =
+  | SeedStatus
+  | { phase: 'accepted' }
+  /** useapi (or storage) is not answering: the request is kept and asked again in `retryInMs`. */
+  | { phase: 'retrying'; attempt: number; retryInMs: number };
 export type DeliveredVia = NonNullable<SeedRequest['deliveredVia']>;
 
 export interface Notifier {
@@ -29,7 +37,12 @@ export interface NewRequest
 export interface RequestProcessor {
   /** Store the request and start working on it. Resolves once it is stored. */
   accept(request: NewRequest): Promise<SeedRequest>;
-  /** Pick up every open request nobody is working on (start-up, and periodically for dead processes). */
+  /**
+   * Resume what is open, then keep sweeping: every `sweepEveryMs` the requests of a process that died are taken
+   * over once their leases lapse, and a moderator's reset (a hold cleared, in any process) re-runs what it held.
+   */
+  start(): Promise<void>;
+  /** Pick up every open request nobody is working on. Reads the open index only, never the whole table. */
   resumeOpen(filter?: (request: SeedRequest) => boolean): Promise<number>;
   /** Requests this process is working on now. */
   active(): number;
@@ -38,6 +51,7 @@ export interface RequestProcessor {
    * resume on the next start. Replies being written are let finish until the deadline.
    */
   drain(deadlineMs: number): Promise<{ finished: number; left: number }>;
+  /** The open requests, oldest first, from the open index. */
   openRequests(): Promise<SeedRequest[]>;
 }
 
@@ -45,44 +59,71 @@ export interface RequestProcessorDeps {
   storage: Storage;
   seeds: SeedService;
   notifier: Notifier;
+  holds: Pick<Holds, 'onChange'>;
   log: Logger;
+  /** A request that meets only transient failures is retried until this long after it was accepted. */
+  deadlineMs: number;
+  /** A process's claim on a request lasts this long between renewals: after a crash, others take over after it. */
+  lockTtlMs: number;
+  /** How often open requests nobody works on are looked for (a dead process's, once its leases lapse). */
+  sweepEveryMs: number;
+  /** Backoff between attempts after a transient failure: base doubling up to max, with jitter. */
+  retry?: { baseMs?: number; maxMs?: number } | undefined;
+  random?: () => number;
   /** Minimum time between two progress edits of one reply. */
   progressIntervalMs?: number;
   now?: () => number;
   /** Done requests are kept this long for status pages, then expire. */
   doneTtlMs?: number;
-  onOutcome?: (outcome: 'done' | 'failed' | 'held' | 'left') => void;
-  /** A process's claim on a request lasts this long between renewals: after a crash, others take over after it. */
-  lockTtlMs?: number;
+  onOutcome?: (outcome: 'done' | 'failed' | 'held' | 'left' | 'retried') => void;
 }
 
-const LOCK_TTL_MS = 60_000;
+/** Open requests read per sweep; more are picked up by the next one. */
+const RESUME_BATCH = 1_000;
+const READ_CHUNK = 200;
 /** Least time between two progress edits of one reply when the phase changes. */
 const PHASE_GAP_MS = 1_000;
 
 export function createRequestProcessor(deps: RequestProcessorDeps): RequestProcessor {
   const now = deps.now ?? Date.now;
-  const lockTtl = deps.lockTtlMs ?? LOCK_TTL_MS;
+  const random = deps.random ?? Math.random;
+  const lockTtl = deps.lockTtlMs;
   const progressInterval = deps.progressIntervalMs ?? 5_000;
   const doneTtl = deps.doneTtlMs ?? 7 * 24 * 60 * 60 * 1000;
+  const retryBase = deps.retry?.baseMs ?? 1_000;
+  const retryMax = deps.retry?.maxMs ?? 30_000;
   const running = new Map<string, { promise: Promise<void>; abort: AbortController; request: SeedRequest }>();
   let draining = false;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let stopHolds: (() => Promise<void>) | undefined;
 
   const key = (id: string) => `req:${id}`;
+  /** Capped exponential backoff with jitter (half to all of the step), so many waiting requests do not ask at once. */
+  const backoff = (attempt: number) =>
+    Math.min(retryMax, retryBase * 2 ** (attempt - 1)) * (0.5 + random() / 2);
 
   async function save(request: SeedRequest, patch: Partial<SeedRequest>): Promise<SeedRequest> {
     Object.assign(request, patch, { updatedAt: now() });
     const closed = request.state === 'done' || request.state === 'failed';
     await deps.storage.requests.set(key(request.id), request, closed ? doneTtl : undefined);
+    // Out of the open index only once stored as closed: an open request is never missing from it.
+    if (closed) await deps.storage.open.remove(request.id);
     return request;
+  }
+
+  /** The last error per account channel, for /midjourney status (one small record per channel, not a scan). */
+  function noteError(request: SeedRequest, kind: string) {
+    const channel = request.accountChannel ?? channelOfJobid(request.jobid);
+    if (!channel) return;
+    void deps.storage.lastErrors.set(channel, { kind, at: now() }, doneTtl).catch(() => {});
   }
 
   /**
    * Progress edits of one reply: the first at once, a new phase after a second, the same phase again (a queue
    * position, the seconds waited) at most once per interval, so a long queue moving does not flood Discord; always
-   * the latest state, and none once the answer is on its way.
+   * the latest state, and none once the answer is on its way or the work stopped here.
    */
-  function pacer(request: SeedRequest, log: Logger) {
+  function pacer(request: SeedRequest, log: Logger, signal: AbortSignal) {
     let last = 0;
     let shown = '';
     let shownPhase = '';
@@ -90,12 +131,17 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
     let pending: Promise<void> = Promise.resolve();
-    const keyOf = (p: Progress) => (p.phase === 'queued' ? `queued:${p.position}` : p.phase);
+    const keyOf = (p: Progress) =>
+      p.phase === 'queued'
+        ? `queued:${p.position}`
+        : p.phase === 'retrying'
+          ? `retrying:${p.attempt}`
+          : p.phase;
     const flush = () => {
       timer = undefined;
       const progress = latest;
       latest = undefined;
-      if (stopped || !progress) return;
+      if (stopped || signal.aborted || !progress) return;
       const key = keyOf(progress);
       // The waiting text counts seconds, so it is worth showing again; the others are not.
       if (key === shown && progress.phase !== 'waiting') return;
@@ -107,10 +153,12 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
         .catch((error) => log.debug({ err: error }, 'progress update failed'));
     };
     const push = (progress: Progress) => {
-      if (stopped) return;
+      if (stopped || signal.aborted) return;
       latest = progress;
       if (timer) clearTimeout(timer);
-      const gap = progress.phase === shownPhase ? progressInterval : PHASE_GAP_MS;
+      // A retry is news: shown after the usual short gap, whatever was shown before.
+      const gap =
+        progress.phase === shownPhase && progress.phase !== 'retrying' ? progressInterval : PHASE_GAP_MS;
       const wait = last + gap - now();
       if (wait <= 0) flush();
       else {
@@ -128,12 +176,71 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
     return { push, stop };
   }
 
-  async function work(request: SeedRequest, signal: AbortSignal, knownSeed?: NewRequest['knownSeed']) {
+  type Pacer = ReturnType<typeof pacer>;
+
+  /** Ask the seed service; transient failures are waited out with backoff until the request's deadline. */
+  async function retrieve(request: SeedRequest, signal: AbortSignal, progress: Pacer, log: Logger) {
+    const saveQuietly = (patch: Partial<SeedRequest>) => {
+      if (signal.aborted) return Promise.resolve();
+      return save(request, patch).then(
+        () => {},
+        (error) => log.warn({ err: error }, 'could not store the request state'),
+      );
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await deps.seeds.retrieve(request.jobid, {
+          user: request.userId,
+          replyRef: `${request.id}:${request.correlationId}`,
+          seedJobId: request.seedJobId,
+          signal,
+          log,
+          // Stored even when the request was left (shutting down): the next start follows this job, not a new one.
+          onSeedJob: async (seedJobId) => {
+            if (request.seedJobId !== seedJobId) await saveQuietly({ seedJobId });
+          },
+          onStatus: (status) => {
+            if (signal.aborted) return;
+            if (status.phase === 'queued' && request.state !== 'queued')
+              void saveQuietly({ state: 'queued' });
+            if (status.phase === 'asking' && request.state !== 'running')
+              void saveQuietly({ state: 'running' });
+            progress.push(status);
+          },
+        });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        // The job's flight lease was lost (another process leads it now): asking again joins that one.
+        if (!isTransient(error) && !isLeaseLost(error)) throw error;
+        const left = request.createdAt + deps.deadlineMs - now();
+        if (left <= 0) throw error;
+        const wait = Math.round(Math.min(left, backoff(attempt)));
+        const kind = kindOf(error);
+        log.warn({ kind, attempt, waitMs: wait }, 'upstream not answering: request kept, asking again later');
+        deps.onOutcome?.('retried');
+        noteError(request, kind);
+        progress.push({ phase: 'retrying', attempt: attempt + 1, retryInMs: wait });
+        await saveQuietly({ lastError: kind });
+        await sleep(wait, undefined, { signal });
+      }
+    }
+  }
+
+  async function work(
+    request: SeedRequest,
+    signal: AbortSignal,
+    lease: GuardedLease,
+    knownSeed?: NewRequest['knownSeed'],
+  ) {
     const log = deps.log.child({ cid: request.correlationId, requestId: request.id, jobid: request.jobid });
     // With the seed already shown (from the prompt), progress lines would replace it: only the images follow.
-    const progress = knownSeed ? { push: () => {}, stop: async () => {} } : pacer(request, log);
-    const saveQuietly = (patch: Partial<SeedRequest>) =>
-      save(request, patch).catch((error) => log.warn({ err: error }, 'could not store the request state'));
+    const progress: Pacer = knownSeed
+      ? { push: () => {}, stop: async () => {} }
+      : pacer(request, log, signal);
+    /** The fence before every write the member sees as an answer: only the holder of the request writes it. */
+    const fence = async () => {
+      if (!(await lease.holds())) throw signal.reason ?? new LeaseLostError(`request ${request.id}`);
+    };
     const shown: SeedRecord | undefined = knownSeed && {
       jobid: request.jobid,
       seed: knownSeed.seed,
@@ -146,30 +253,18 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       source: 'prompt',
     };
     // A failure after the seed was shown keeps the seed on screen (without images) instead of an error line.
-    const tell = (error: unknown) =>
-      shown ? deps.notifier.deliver(request, shown, { partial: false }) : deps.notifier.fail(request, error);
+    const tell = async (error: unknown) => {
+      await fence();
+      return shown
+        ? deps.notifier.deliver(request, shown, { partial: false })
+        : deps.notifier.fail(request, error);
+    };
     try {
       if (shown) await deps.notifier.deliver(request, shown, { partial: true });
       await save(request, { state: 'running', attempts: request.attempts + 1 });
-      const record = await deps.seeds.retrieve(request.jobid, {
-        user: request.userId,
-        replyRef: `${request.id}:${request.correlationId}`,
-        seedJobId: request.seedJobId,
-        signal,
-        log,
-        // Stored even when the request was left (shutting down): the next start follows this job, not a new one.
-        onSeedJob: async (seedJobId) => {
-          if (request.seedJobId !== seedJobId) await saveQuietly({ seedJobId });
-        },
-        onStatus: (status) => {
-          if (signal.aborted) return;
-          if (status.phase === 'queued' && request.state !== 'queued') void saveQuietly({ state: 'queued' });
-          if (status.phase === 'asking' && request.state !== 'running')
-            void saveQuietly({ state: 'running' });
-          progress.push(status);
-        },
-      });
+      const record = await retrieve(request, signal, progress, log);
       await progress.stop();
+      await fence();
       await save(request, { state: 'delivering' });
       const via = await deps.notifier.deliver(request, record, { partial: false });
       await save(request, { state: 'done', deliveredVia: via });
@@ -177,13 +272,17 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       log.info({ via, seed: record.seed }, 'request answered');
     } catch (error) {
       await progress.stop();
-      if (signal.aborted) {
-        // Shutting down: the request stays open in storage and resumes on the next start.
+      if (signal.aborted || isLeaseLost(error)) {
         deps.onOutcome?.('left');
-        log.info({ state: request.state }, 'request left for the next start');
+        // Taken over by another process (this one was paused or cut off past its lease): that one answers; nothing
+        // more is written from here. Shutting down: the request stays open and resumes on the next start.
+        if (isLeaseLost(signal.reason) || isLeaseLost(error))
+          log.warn({ state: request.state }, 'lost the request to another process; stopped here');
+        else log.info({ state: request.state }, 'request left for the next start');
         return;
       }
-      const kind = isSeedError(error) || isUseapiError(error) ? error.kind : 'internal';
+      const kind = kindOf(error);
+      noteError(request, kind);
       if (isSeedError(error) && error.kind === 'held') {
         // Kept: it runs again by itself when a moderator resets the account.
         const wasHeld = request.state === 'held';
@@ -201,10 +300,16 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       }
       if (kind === 'internal') log.error({ err: error }, 'request failed');
       else log.info({ kind }, 'request failed');
-      const via = await tell(error).catch((e) => {
+      let via: DeliveredVia = 'none';
+      try {
+        via = await tell(error);
+      } catch (e) {
+        if (isLeaseLost(e)) {
+          log.warn('lost the request to another process before telling the member; stopped here');
+          return;
+        }
         log.warn({ err: e }, 'could not tell the member');
-        return 'none' as const;
-      });
+      }
       await save(request, { state: 'failed', lastError: kind, deliveredVia: via });
       deps.onOutcome?.('failed');
     }
@@ -212,28 +317,60 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
 
   async function start(request: SeedRequest, knownSeed?: NewRequest['knownSeed']): Promise<boolean> {
     if (running.has(request.id)) return false;
-    const lease = await deps.storage.coordinator.tryLock(`request:${request.id}`, lockTtl);
-    if (!lease) return false;
-    // Re-read under the lock: another process may have finished it meanwhile.
-    const fresh = (await deps.storage.requests.get(key(request.id))) ?? request;
+    const lock = await deps.storage.coordinator.tryLock(`request:${request.id}`, lockTtl);
+    if (!lock) return false;
+    const lease = guardLease(lock, {
+      ttlMs: lockTtl,
+      what: `request ${request.id}`,
+      now,
+      onLost: () =>
+        deps.log.warn(
+          { cid: request.correlationId, requestId: request.id },
+          'request lease lost: stopping its work',
+        ),
+    });
+    let fresh: SeedRequest;
+    try {
+      // Re-read under the lock: another process may have finished it meanwhile.
+      fresh = (await deps.storage.requests.get(key(request.id))) ?? request;
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
     if (!OPEN_STATES.has(fresh.state)) {
       await lease.release();
+      await deps.storage.open.remove(request.id).catch(() => {});
       return false;
     }
     const abort = new AbortController();
-    const keepAlive = setInterval(() => void lease.extend(lockTtl).catch(() => {}), lockTtl / 3);
-    keepAlive.unref();
-    const promise = work(fresh, abort.signal, knownSeed)
+    const signal = AbortSignal.any([abort.signal, lease.signal]);
+    const promise = work(fresh, signal, lease, knownSeed)
       .catch((error) =>
         deps.log.error({ err: error, cid: request.correlationId, requestId: request.id }, 'request crashed'),
       )
       .finally(async () => {
-        clearInterval(keepAlive);
         running.delete(request.id);
-        await lease.release().catch(() => {});
+        await lease.release();
       });
     running.set(request.id, { promise, abort, request: fresh });
     return true;
+  }
+
+  const readOpen = (limit: number) => readOpenRequests(deps.storage, limit);
+
+  async function resumeOpen(filter?: (request: SeedRequest) => boolean): Promise<number> {
+    if (draining) return 0;
+    const open = (await readOpen(RESUME_BATCH)).filter((r) => !running.has(r.id) && (!filter || filter(r)));
+    // A seed job already running upstream holds an account slot whatever we do: those requests go first, so that
+    // waiting ones do not reach seed_async before the resumed jobs have taken their slots back.
+    open.sort(
+      (a, b) =>
+        Number(b.seedJobId !== undefined) - Number(a.seedJobId !== undefined) || a.createdAt - b.createdAt,
+    );
+    let resumed = 0;
+    for (const request of open) if (await start(request)) resumed++;
+    if (resumed) deps.log.info({ resumed }, 'resumed open requests');
+    return resumed;
   }
 
   return {
@@ -241,6 +378,8 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       const { knownSeed, ...rest } = input;
       const t = now();
       const request: SeedRequest = { ...rest, state: 'accepted', createdAt: t, updatedAt: t, attempts: 0 };
+      // Indexed before it is stored: an open request is never missing from the index.
+      await deps.storage.open.add(request.id, t);
       await deps.storage.requests.set(key(request.id), request);
       deps.log.debug(
         { cid: request.correlationId, requestId: request.id, jobid: request.jobid },
@@ -251,51 +390,71 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       await start(request, knownSeed);
       return request;
     },
-    async resumeOpen(filter) {
-      if (draining) return 0;
-      let resumed = 0;
-      const open: SeedRequest[] = [];
-      for await (const [, request] of deps.storage.requests.entries()) {
-        if (OPEN_STATES.has(request.state) && !running.has(request.id) && (!filter || filter(request))) {
-          open.push(request);
-        }
-      }
-      open.sort((a, b) => a.createdAt - b.createdAt);
-      for (const request of open) if (await start(request)) resumed++;
-      if (resumed) deps.log.info({ resumed }, 'resumed open requests');
-      return resumed;
+    async start() {
+      stopHolds = await deps.holds.onChange(({ channel, held }) => {
+        if (held || draining) return;
+        // A moderator reset the account: everything that waited for it runs again, in any process.
+        resumeOpen((r) => r.state === 'held' && r.accountChannel === channel).catch((error) =>
+          deps.log.warn({ err: error, channel }, 'could not resume the requests held for the account'),
+        );
+      });
+      await resumeOpen();
+      // Requests of a process that died are picked up by whoever is alive, once its claims (leases) lapse.
+      sweepTimer = setInterval(() => {
+        resumeOpen((r) => r.state !== 'held').catch((error) =>
+          // Storage reports its outage once; this says only that the sweep waits for it.
+          deps.log.debug({ err: error }, 'sweep for open requests failed; trying again later'),
+        );
+      }, deps.sweepEveryMs);
+      sweepTimer.unref();
     },
+    resumeOpen,
     active: () => running.size,
     async drain(deadlineMs) {
       draining = true;
+      if (sweepTimer) clearInterval(sweepTimer);
+      await stopHolds?.().catch(() => {});
       const all = [...running.values()];
       const reason = new SeedError('shutting_down', 'shutting down');
       // Waiting costs nothing to resume later; a reply half written is finished now.
-      const leave = (r: (typeof all)[number]) => {
-        if (r.request.state !== 'delivering') r.abort.abort(reason);
-      };
-      for (const r of all) leave(r);
-      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), deadlineMs).unref());
-      const result = await Promise.race([
-        Promise.allSettled(all.map((r) => r.promise)).then(() => 'ok' as const),
-        timeout,
-      ]);
+      for (const r of all) if (r.request.state !== 'delivering') r.abort.abort(reason);
+      const settled = Promise.allSettled(all.map((r) => r.promise)).then(() => 'ok' as const);
+      const result = await Promise.race([settled, sleep(deadlineMs, 'timeout' as const, { ref: false })]);
       if (result === 'timeout') {
         for (const r of running.values()) r.abort.abort(reason);
         await Promise.race([
           Promise.allSettled([...running.values()].map((r) => r.promise)),
-          new Promise((r) => setTimeout(r, 1_000).unref()),
+          sleep(1_000, undefined, { ref: false }),
         ]);
       }
       const left = all.filter((r) => r.abort.signal.aborted && OPEN_STATES.has(r.request.state)).length;
       return { finished: all.length - left, left };
     },
     async openRequests() {
-      const out: SeedRequest[] = [];
-      for await (const [, request] of deps.storage.requests.entries()) {
-        if (OPEN_STATES.has(request.state as RequestState)) out.push(request);
-      }
-      return out.sort((a, b) => a.createdAt - b.createdAt);
+      return (await readOpen(RESUME_BATCH)).sort((a, b) => a.createdAt - b.createdAt);
     },
   };
 }
+
+/** The open requests, read through the index; ids whose request is closed or gone are dropped from it. */
+export async function readOpenRequests(
+  storage: Pick<Storage, 'open' | 'requests'>,
+  limit = RESUME_BATCH,
+): Promise<SeedRequest[]> {
+  const ids = await storage.open.list(limit);
+  const out: SeedRequest[] = [];
+  for (let i = 0; i < ids.length; i += READ_CHUNK) {
+    const chunk = ids.slice(i, i + READ_CHUNK);
+    const found = await storage.requests.getMany(chunk.map((id) => `req:${id}`));
+    chunk.forEach((id, j) => {
+      const request = found[j];
+      if (request && OPEN_STATES.has(request.state)) out.push(request);
+      // A crash between storing the closed request and clearing its index entry: clear it now.
+      else void storage.open.remove(id).catch(() => {});
+    });
+  }
+  return out;
+}
+
+const kindOf = (error: unknown): string =>
+  isSeedError(error) || isUseapiError(error) || isStorageUnavailable(error) ? error.kind : 'internal';

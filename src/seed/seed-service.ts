@@ -4,15 +4,16 @@
 // by callbacks when they arrive. No discord.js and no fetch here: useapi is reached through its port.
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import type { Storage } from '../storage/port.js';
+import type { Lease, Storage } from '../storage/port.js';
 import { isUseapiError, UseapiError } from '../useapi/errors.js';
 import { FINAL_STATUSES, type Job, type UseapiClient } from '../useapi/port.js';
-import { SeedError } from './errors.js';
+import { isTransient, SeedError } from './errors.js';
 import type { FairQueue } from './fair-queue.js';
 import type { Holds } from './holds.js';
 import { type JobIndex, promptOf } from './job-index.js';
 import { channelOfJobid } from './jobid.js';
-import type { ImageMeta, SeedRecord } from './types.js';
+import { type GuardedLease, guardLease, LeaseLostError } from './lease-guard.js';
+import { type ImageMeta, SEED_TTL_MS, type SeedRecord } from './types.js';
 
 export type SeedStatus =
   | { phase: 'queued'; position: number }
@@ -200,14 +201,14 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
   }
 
   async function store(record: SeedRecord) {
-    await deps.storage.seeds.set(record.jobid, record);
+    await deps.storage.seeds.set(record.jobid, record, SEED_TTL_MS);
     await deps.storage.coordinator.publish(STORED_TOPIC, record.jobid);
   }
 
   async function parentDetails(jobid: string, signal: AbortSignal | undefined, log: Logger) {
     const known = await deps.index.byJobid(jobid);
     // Known already: keep its entry for good now that a seed is stored for it (it would expire after 31 days).
-    if (known?.messageId) return deps.index.recordLink({ jobid }, { hasSeed: true });
+    // Known already: keep its entry as long as the seed now stored for it (it would expire after 31 days).
     try {
       const job = await deps.useapi.getJob(jobid, { signal });
       return await deps.index.recordJob(job, { hasSeed: true });
@@ -285,10 +286,8 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
         looks++;
       } catch (error) {
         if (isUseapiError(error) && error.kind === 'pending_moderation') throw await hold(error, parentJobid);
-        if (
-          isUseapiError(error) &&
-          ['busy', 'unavailable', 'untrackable', 'network', 'timeout', 'bad_response'].includes(error.kind)
-        ) {
+        // A poll is a read: whatever waiting can fix is waited out here (an odd body too, once), with the job kept.
+        if (isTransient(error) || (isUseapiError(error) && error.kind === 'bad_response')) {
           logOf(options).warn({ err: error, seedJobId }, 'polling the seed job failed; trying again');
           continue;
         }
@@ -318,8 +317,13 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     }
   }
 
-  /** seed_async is not repeatable: once sent, it is not cut short by a stop (only by the grace period's end). */
-  async function post(jobid: string, options: RetrieveOptions): Promise<Job> {
+  /**
+   * seed_async is not repeatable: once sent, it is not cut short by a stop (only by the grace period's end). It is
+   * sent only while this process still holds the job's flight lease (the fence), so a process that was paused past
+   * its lease never sends a second one after another took the job over.
+   */
+  async function post(jobid: string, options: RetrieveOptions, lease: GuardedLease): Promise<Job> {
+    if (!(await lease.holds())) throw lease.signal.reason ?? new LeaseLostError(`seed flight ${jobid}`);
     posting++;
     asking.set(jobid, asking.get(jobid) ?? new Set());
     try {
@@ -354,13 +358,13 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     });
   }
 
-  async function startSeedJob(jobid: string, options: RetrieveOptions): Promise<Job> {
+  async function startSeedJob(jobid: string, options: RetrieveOptions, lease: GuardedLease): Promise<Job> {
     const startedAt = now();
     for (let attempt = 0; ; attempt++) {
       await guard(channelOfJobid(jobid));
       try {
         options.onStatus?.({ phase: 'asking' });
-        return await post(jobid, options);
+        return await post(jobid, options, lease);
       } catch (error) {
         if (!isUseapiError(error)) throw error;
         if (error.kind === 'pending_moderation') throw await hold(error, jobid);
@@ -393,7 +397,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     }
   }
 
-  async function lead(jobid: string, options: RetrieveOptions): Promise<SeedRecord> {
+  async function lead(jobid: string, options: RetrieveOptions, lease: GuardedLease): Promise<SeedRecord> {
     const existing = await cached(jobid);
     if (existing) return existing;
     const flightKey = `flight:${jobid}`;
@@ -439,7 +443,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
         let job: Job;
         let early: Set<string> | undefined;
         try {
-          job = await startSeedJob(jobid, options);
+          job = await startSeedJob(jobid, options, lease);
         } finally {
           early = asking.get(jobid);
           asking.delete(jobid);
@@ -498,17 +502,19 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     throw new SeedError('deadline', `waited too long for another process to retrieve ${jobid}`);
   }
 
-  async function leadLocked(
-    jobid: string,
-    options: RetrieveOptions,
-    lease: { release(): Promise<void>; extend(ttl: number): Promise<boolean> },
-  ) {
-    const keepAlive = setInterval(() => void lease.extend(lockTtl).catch(() => {}), lockTtl / 3);
-    keepAlive.unref();
+  /** Lead the job while holding its flight lease; losing the lease (a pause, an outage) stops the lead. */
+  async function leadLocked(jobid: string, options: RetrieveOptions, lock: Lease) {
+    const lease = guardLease(lock, {
+      ttlMs: lockTtl,
+      what: `seed flight ${jobid}`,
+      now,
+      onLost: () =>
+        logOf(options).warn({ jobid }, 'seed flight lease lost: another process takes the job over'),
+    });
+    const signal = options.signal ? AbortSignal.any([options.signal, lease.signal]) : lease.signal;
     try {
-      return await lead(jobid, options);
+      return await lead(jobid, { ...options, signal }, lease);
     } finally {
-      clearInterval(keepAlive);
       await lease.release();
     }
   }

@@ -3,8 +3,9 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHolds, type Holds } from '../../src/seed/holds.js';
+import { channelOfJobid } from '../../src/seed/jobid.js';
 import { auditKey, createModeration, type Moderation, type ResetOutcome } from '../../src/seed/moderation.js';
-import type { SeedRequest } from '../../src/seed/types.js';
+import { OPEN_STATES, type SeedRequest } from '../../src/seed/types.js';
 import { createStorage } from '../../src/storage/index.js';
 import type { Storage } from '../../src/storage/port.js';
 import { UseapiError } from '../../src/useapi/errors.js';
@@ -81,6 +82,16 @@ let moderation: Moderation;
 let reported: ResetOutcome[];
 const log = pino({ level: 'silent' });
 
+/** Stored as the request processor stores it: open ones in the open index, the last error per channel. */
+async function put(r: SeedRequest) {
+  if (OPEN_STATES.has(r.state)) await storage.open.add(r.id, r.createdAt);
+  await storage.requests.set(`req:${r.id}`, r);
+  const channel = r.accountChannel ?? channelOfJobid(r.jobid);
+  const known = channel ? await storage.lastErrors.get(channel) : undefined;
+  if (channel && r.lastError && (!known || known.at < r.updatedAt))
+    await storage.lastErrors.set(channel, { kind: r.lastError, at: r.updatedAt });
+}
+
 const request = (id: string, patch: Partial<SeedRequest>): SeedRequest => ({
   id,
   correlationId: id,
@@ -123,8 +134,8 @@ describe('reset', () => {
   it('resets, confirms the moderation message is gone, clears the hold and audits who did it', async () => {
     useapi.accounts.get(A)!.pendingModMessage = 'acknowledge this';
     await holds.place(A, 'acknowledge this');
-    await storage.requests.set('req:1', request('1', {}));
-    await storage.requests.set('req:2', request('2', { state: 'done' }));
+    await put(request('1', {}));
+    await put(request('2', { state: 'done' }));
     const outcome = await moderation.reset(A, '877777777777777777');
     expect(outcome).toMatchObject({ result: 'ok', released: 1, hold: { channel: A } });
     expect(useapi.calls).toEqual([`reset:${A}`, `account:${A}`]);
@@ -210,15 +221,9 @@ describe('status', () => {
   it('joins accounts, holds, waiting requests, executing jobs and the last error per channel', async () => {
     useapi.accounts.get(A)!.pendingModMessage = 'captcha';
     await holds.place(A, 'captcha');
-    await storage.requests.set('req:1', request('1', { lastError: 'held', updatedAt: clock + 5 }));
-    await storage.requests.set(
-      'req:2',
-      request('2', { state: 'queued', lastError: 'busy', updatedAt: clock + 1 }),
-    );
-    await storage.requests.set(
-      'req:3',
-      request('3', { state: 'done', accountChannel: B, jobid: jobOn(B, 2) }),
-    );
+    await put(request('1', { lastError: 'held', updatedAt: clock + 5 }));
+    await put(request('2', { state: 'queued', lastError: 'busy', updatedAt: clock + 1 }));
+    await put(request('3', { state: 'done', accountChannel: B, jobid: jobOn(B, 2) }));
     useapi.setExecuting([jobOn(B, 3), jobOn(B, 4), 'not-a-jobid']);
     const status = await moderation.status();
     const [a, b] = status.accounts;

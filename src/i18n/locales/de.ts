@@ -28,6 +28,8 @@ export const de = {
   'progress.waiting': '⏳ Midjourney arbeitet daran ({elapsed} s)…',
   'progress.busy': '⏳ Midjourney ist ausgelastet; neuer Versuch in {seconds} s.',
   'progress.joined': '⏳ Jemand hat diesen Job schon angefragt; ich warte auf dieselbe Antwort…',
+  'progress.retrying':
+    '⏳ useapi antwortet gerade nicht; deine Anfrage bleibt erhalten. Neuer Versuch in {seconds} s (Versuch {attempt}).',
 
   // The answer.
   'reply.title': 'Seed {seed}',
@@ -81,6 +83,8 @@ export const de = {
   'error.busy':
     'Midjourney ist gerade ausgelastet, und ich bin nicht drangekommen. Bitte versuche es in einer Minute erneut.',
   'error.unavailable': 'useapi antwortet gerade nicht. Bitte versuche es in ein paar Minuten erneut.',
+  'error.storageUnavailable':
+    'Der Speicher antwortet gerade nicht, deshalb konnte ich deine Anfrage nicht annehmen. Bitte versuch es in einer Minute noch einmal.',
   'error.timeout': 'Midjourney hat zu lange für die Antwort gebraucht. Bitte versuche es später erneut.',
   'error.moderated': 'Midjourney hat diese Anfrage abgelehnt (moderiert).',
   'error.jobFailed':

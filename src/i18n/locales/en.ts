@@ -24,6 +24,8 @@ export const en = {
   'progress.waiting': '⏳ Midjourney is working on it ({elapsed} s)…',
   'progress.busy': '⏳ Midjourney is busy; trying again in {seconds} s.',
   'progress.joined': '⏳ Someone already asked for this job; waiting for the same answer…',
+  'progress.retrying':
+    '⏳ useapi is not answering; your request is kept. Trying again in {seconds} s (attempt {attempt}).',
 
   // The answer.
   'reply.title': 'Seed {seed}',
@@ -71,6 +73,8 @@ export const en = {
   'error.noSubscription': 'The useapi subscription has ended. An administrator must renew it at useapi.net.',
   'error.busy': 'Midjourney is busy right now and I could not get a turn. Please try again in a minute.',
   'error.unavailable': 'useapi is not answering right now. Please try again in a few minutes.',
+  'error.storageUnavailable':
+    'Storage is not answering right now, so I could not take your request. Please try again in a minute.',
   'error.timeout': 'Midjourney took too long to answer. Please try again later.',
   'error.moderated': 'Midjourney refused this request (moderated).',
   'error.jobFailed': 'Midjourney could not retrieve the seed for this job. Please try again later.',

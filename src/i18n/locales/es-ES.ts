@@ -27,6 +27,8 @@ export const esES = {
   'progress.waiting': '⏳ Midjourney está en ello ({elapsed} s)…',
   'progress.busy': '⏳ Midjourney está ocupado; vuelvo a intentarlo en {seconds} s.',
   'progress.joined': '⏳ Alguien ya ha pedido este trabajo; esperando la misma respuesta…',
+  'progress.retrying':
+    '⏳ useapi no responde; tu solicitud se conserva. Reintento en {seconds} s (intento {attempt}).',
 
   // The answer.
   'reply.title': 'Seed {seed}',
@@ -82,6 +84,8 @@ export const esES = {
   'error.busy':
     'Midjourney está ocupado ahora mismo y no he conseguido turno. Vuelve a intentarlo en un minuto.',
   'error.unavailable': 'useapi no responde ahora mismo. Vuelve a intentarlo en unos minutos.',
+  'error.storageUnavailable':
+    'El almacenamiento no responde ahora mismo y no he podido aceptar tu solicitud. Vuelve a intentarlo en un minuto.',
   'error.timeout': 'Midjourney ha tardado demasiado en responder. Vuelve a intentarlo más tarde.',
   'error.moderated': 'Midjourney ha rechazado esta solicitud (moderada).',
   'error.jobFailed':

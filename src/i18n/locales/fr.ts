@@ -28,6 +28,8 @@ export const fr = {
   'progress.waiting': '⏳ Midjourney y travaille ({elapsed} s)…',
   'progress.busy': '⏳ Midjourney est occupé ; nouvel essai dans {seconds} s.',
   'progress.joined': '⏳ Quelqu’un a déjà demandé ce job ; j’attends la même réponse…',
+  'progress.retrying':
+    '⏳ useapi ne répond pas ; ta demande est conservée. Nouvel essai dans {seconds} s (tentative {attempt}).',
 
   // The answer.
   'reply.title': 'Seed {seed}',
@@ -81,6 +83,8 @@ export const fr = {
   'error.busy':
     'Midjourney est occupé en ce moment et je n’ai pas obtenu de créneau. Réessaie dans une minute.',
   'error.unavailable': 'useapi ne répond pas pour le moment. Réessaie dans quelques minutes.',
+  'error.storageUnavailable':
+    'Le stockage ne répond pas pour le moment, je n’ai pas pu prendre ta demande. Réessaie dans une minute.',
   'error.timeout': 'Midjourney a mis trop de temps à répondre. Réessaie plus tard.',
   'error.moderated': 'Midjourney a refusé cette demande (modération).',
   'error.jobFailed': 'Midjourney n’a pas pu récupérer la seed de ce job. Réessaie plus tard.',

@@ -26,6 +26,8 @@ export const ja = {
   'progress.waiting': '⏳ Midjourney が処理中です（{elapsed} 秒）…',
   'progress.busy': '⏳ Midjourney が混み合っています。{seconds} 秒後に再試行します。',
   'progress.joined': '⏳ このジョブは他の人がすでにリクエストしています。同じ回答を待っています…',
+  'progress.retrying':
+    '⏳ useapi が応答していません。リクエストは保持されています。{seconds} 秒後に再試行します（{attempt} 回目）。',
 
   // The answer.
   'reply.title': 'シード {seed}',
@@ -83,6 +85,8 @@ export const ja = {
   'error.busy':
     'Midjourney が混み合っていて、順番を確保できませんでした。1分ほどしてからもう一度お試しください。',
   'error.unavailable': 'useapi が現在応答していません。数分後にもう一度お試しください。',
+  'error.storageUnavailable':
+    'ストレージが応答していないため、リクエストを受け付けられませんでした。1 分ほどしてからもう一度お試しください。',
   'error.timeout': 'Midjourney の応答に時間がかかりすぎました。しばらくしてからもう一度お試しください。',
   'error.moderated': 'Midjourney がこのリクエストを拒否しました（モデレーション）。',
   'error.jobFailed':

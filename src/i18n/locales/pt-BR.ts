@@ -26,6 +26,8 @@ export const ptBR = {
   'progress.waiting': '⏳ O Midjourney está trabalhando nisso ({elapsed} s)…',
   'progress.busy': '⏳ O Midjourney está ocupado; tentando de novo em {seconds} s.',
   'progress.joined': '⏳ Alguém já pediu este trabalho; aguardando a mesma resposta…',
+  'progress.retrying':
+    '⏳ A useapi não está respondendo; seu pedido foi mantido. Nova tentativa em {seconds} s (tentativa {attempt}).',
 
   // The answer.
   'reply.title': 'Seed {seed}',
@@ -79,6 +81,8 @@ export const ptBR = {
     'A assinatura do useapi terminou. Um administrador precisa renová-la em useapi.net.',
   'error.busy': 'O Midjourney está ocupado agora e não consegui a minha vez. Tente de novo em um minuto.',
   'error.unavailable': 'O useapi não está respondendo agora. Tente de novo em alguns minutos.',
+  'error.storageUnavailable':
+    'O armazenamento não está respondendo agora, então não consegui aceitar seu pedido. Tente de novo em um minuto.',
   'error.timeout': 'O Midjourney demorou demais para responder. Tente de novo mais tarde.',
   'error.moderated': 'O Midjourney recusou este pedido (moderado).',
   'error.jobFailed': 'O Midjourney não conseguiu obter a seed deste trabalho. Tente de novo mais tarde.',
