@@ -21,9 +21,9 @@ export const getSeedCommand = {
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
     .toJSON(),
   async execute(interaction, ctx) {
-    const clues = cluesFromMessage(interaction.targetMessage, interaction.guildId);
     // Private answer: a right-click is a quick look-up for oneself; posting for everyone would fill the channel
     // with copies whenever several members look at the same image. /seed offers a public answer.
+    const clues = cluesFromMessage(interaction.targetMessage, interaction.guildId);
     await seedFromMessage(interaction, ctx, clues, { ephemeral: true });
   },
 } satisfies MessageCommand;

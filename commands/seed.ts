@@ -6,6 +6,7 @@ import {
   RESTJSONErrorCodes,
   SlashCommandBuilder,
 } from 'discord.js';
+import { acknowledge } from '../src/discord/acknowledge.js';
 import { UserFacingError } from '../src/discord/errors.js';
 import { parseJobInput } from '../src/discord/job-input.js';
 import { cluesFromMessage } from '../src/discord/message-clues.js';
@@ -82,8 +83,13 @@ export const seedCommand = {
     if (!input) throw new UserFacingError('error.invalidInput');
     assertMayAsk(interaction, ctx);
 
+    // Mistakes that need no I/O are answered privately at once; anything else is acknowledged before the first read.
+    if (input.kind === 'jobid' && isVideoJobid(input.jobid)) throw new UserFacingError('error.video');
+    if (input.kind === 'link' && input.guildId !== (interaction.guildId ?? undefined))
+      throw new UserFacingError('error.otherGuild');
+    await acknowledge(interaction, ephemeral);
+
     if (input.kind === 'jobid') {
-      if (isVideoJobid(input.jobid)) throw new UserFacingError('error.video');
       // SEED_ACCESS=owner: the owner comes from the index (the Midjourney message of a job the bot has seen); a
       // jobid the bot has never seen is refused rather than looked up upstream.
       const entry = await ctx.index.byJobid(input.jobid);
@@ -98,8 +104,6 @@ export const seedCommand = {
       return;
     }
 
-    if (input.kind === 'link' && input.guildId !== (interaction.guildId ?? undefined))
-      throw new UserFacingError('error.otherGuild');
     // A message the index knows needs no fetch (and no Message Content intent).
     const entry = await ctx.index.byMessage(input.messageId, interaction.guildId ?? undefined);
     if (entry) {

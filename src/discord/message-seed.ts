@@ -1,6 +1,7 @@
 // From a Discord message to the seed flow: shared by the "Get seed" context menu, `/seed` with a message link or id,
 // and the paste-jobid modal. Every refusal here is a UserFacingError thrown before any upstream call; the router turns
 // it into an ephemeral reply.
+
 import {
   ActionRowBuilder,
   ButtonBuilder,
@@ -18,6 +19,7 @@ import {
   type TargetRefusal,
 } from '../seed/resolve.js';
 import type { IndexEntry } from '../seed/types.js';
+import { acknowledge, replyPrivately } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
 import { isModerator, memberOf } from './permissions.js';
 import { runSeed, type SeedInteraction } from './seed-flow.js';
@@ -83,9 +85,7 @@ async function replyUnknown(
   const content = resolution.knownSeed
     ? t('reply.seedOnlyFromPrompt', { seed: resolution.knownSeed.seed })
     : t('error.unknownMessage', { why });
-  const body = { content, components: [row] };
-  if (interaction.deferred || interaction.replied) await interaction.editReply(body);
-  else await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
+  await replyPrivately(interaction, { content, components: [row] });
 }
 
 /** Check the message, check who asks, find its job, and run the seed flow (or offer the paste-jobid button). */
@@ -97,6 +97,8 @@ export async function seedFromMessage(
 ): Promise<void> {
   const refusal = checkTarget(clues, ctx.config.seed.midjourneyBotIds);
   if (refusal) throw new UserFacingError(REFUSAL_KEYS[refusal]);
+  // Past the checks that need no I/O: acknowledged before the index is read.
+  await acknowledge(interaction, options.ephemeral);
   const resolution = await resolveJob(clues, ctx.index);
   // Access before the "unknown" answer: nobody is offered a button they may not use.
   assertSeedAccess(interaction, ctx, { known: true, ownerId: resolution.ownerId });

@@ -4,7 +4,9 @@
 import { type Interaction, MessageFlags, type RepliableInteraction } from 'discord.js';
 import { translator } from '../i18n/index.js';
 import { isSeedError } from '../seed/errors.js';
+import { isStorageUnavailable } from '../storage/port.js';
 import { isUseapiError } from '../useapi/errors.js';
+import { replyPrivately } from './acknowledge.js';
 import { isUserFacingError } from './errors.js';
 import { errorReply } from './replies.js';
 import type { BotContext, CommandSet, ComponentHandler, MessageCommand, SlashCommand } from './types.js';
@@ -41,7 +43,8 @@ export function createRouter(commands: CommandSet, ctx: BotContext): Router {
     ctx: BotContext,
   ) {
     const ref = ctx.cid ?? ctx.newRef();
-    const expected = isUserFacingError(error) || isSeedError(error) || isUseapiError(error);
+    const expected =
+      isUserFacingError(error) || isSeedError(error) || isUseapiError(error) || isStorageUnavailable(error);
     if (expected)
       ctx.log.info(
         { ref, command, kind: (error as { kind?: string }).kind ?? (error as Error).message },
@@ -51,9 +54,8 @@ export function createRouter(commands: CommandSet, ctx: BotContext): Router {
     ctx.metrics.interactions.inc({ command, outcome: expected ? 'refused' : 'error' });
     const body = errorReply(error, translator(interaction.locale), ref);
     try {
-      if (interaction.deferred || interaction.replied)
-        await interaction.editReply({ ...body, components: [] });
-      else await interaction.reply({ content: body.content, flags: MessageFlags.Ephemeral });
+      // A refusal is the member's own business, even after a public deferral.
+      await replyPrivately(interaction, { content: body.content, embeds: [], components: [] });
     } catch (replyError) {
       // The interaction may have expired; there is nobody left to tell.
       ctx.log.warn({ ref, err: replyError }, 'could not send the error reply');

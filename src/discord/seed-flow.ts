@@ -1,13 +1,13 @@
 // The one core call shared by /seed, the "Get seed" context menu and the paste-jobid modal: check the member's
 // limit, acknowledge, store the request and hand it to the processor. The answer arrives through the notifier.
-import {
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
-  type MessageContextMenuCommandInteraction,
-  MessageFlags,
-  type ModalSubmitInteraction,
+import type {
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  MessageContextMenuCommandInteraction,
+  ModalSubmitInteraction,
 } from 'discord.js';
 import { channelOfJobid } from '../seed/jobid.js';
+import { acknowledge } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
 import type { BotContext } from './types.js';
 
@@ -31,6 +31,8 @@ export async function runSeed(
   ctx: BotContext,
   target: SeedTarget,
 ): Promise<void> {
+  // Acknowledged before the cache or the limiter is read (the callers that read more defer earlier still).
+  await acknowledge(interaction, target.ephemeral);
   // A stored seed beats the one in the prompt: it comes with the images, in one reply.
   const cached = await ctx.seeds.cached(target.jobid);
   if (cached) ctx.metrics.cacheHits.inc();
@@ -38,9 +40,6 @@ export async function runSeed(
     const allowed = await ctx.limiter.take(interaction.user.id);
     if (!allowed.ok)
       throw new UserFacingError('error.rateLimited', { seconds: Math.ceil(allowed.retryInMs / 1000) });
-  }
-  if (!interaction.deferred && !interaction.replied) {
-    await interaction.deferReply(target.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   }
   await ctx.requests.accept({
     id: interaction.id,

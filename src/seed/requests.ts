@@ -102,13 +102,40 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
   const backoff = (attempt: number) =>
     Math.min(retryMax, retryBase * 2 ** (attempt - 1)) * (0.5 + random() / 2);
 
-  async function save(request: SeedRequest, patch: Partial<SeedRequest>): Promise<SeedRequest> {
-    Object.assign(request, patch, { updatedAt: now() });
+  /**
+   * Requests whose latest state could not be stored (storage away): kept here and written first thing when storage
+   * answers again, and preferred over the stored copy when this process takes them up again, so an outage never
+   * makes it forget a seed job it started or an answer it gave.
+   */
+  const unsaved = new Map<string, SeedRequest>();
+
+  async function persist(request: SeedRequest) {
     const closed = request.state === 'done' || request.state === 'failed';
     await deps.storage.requests.set(key(request.id), request, closed ? doneTtl : undefined);
     // Out of the open index only once stored as closed: an open request is never missing from it.
     if (closed) await deps.storage.open.remove(request.id);
-    return request;
+  }
+
+  /** Record a new state; when storage does not take it, it is kept in memory and written when storage returns. */
+  async function save(request: SeedRequest, patch: Partial<SeedRequest>, log: Logger): Promise<void> {
+    Object.assign(request, patch, { updatedAt: now() });
+    try {
+      await persist(request);
+      if (unsaved.get(request.id) === request) unsaved.delete(request.id);
+    } catch (error) {
+      unsaved.set(request.id, request);
+      log.warn(
+        { err: error, state: request.state },
+        'could not store the request state; kept until storage answers',
+      );
+    }
+  }
+
+  async function flushUnsaved() {
+    for (const request of [...unsaved.values()]) {
+      await persist(request);
+      if (unsaved.get(request.id) === request) unsaved.delete(request.id);
+    }
   }
 
   /** The last error per account channel, for /midjourney status (one small record per channel, not a scan). */
@@ -180,12 +207,9 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
 
   /** Ask the seed service; transient failures are waited out with backoff until the request's deadline. */
   async function retrieve(request: SeedRequest, signal: AbortSignal, progress: Pacer, log: Logger) {
-    const saveQuietly = (patch: Partial<SeedRequest>) => {
-      if (signal.aborted) return Promise.resolve();
-      return save(request, patch).then(
-        () => {},
-        (error) => log.warn({ err: error }, 'could not store the request state'),
-      );
+    // Nothing is written once the work stopped here (another process may own the request now).
+    const saveQuietly = async (patch: Partial<SeedRequest>) => {
+      if (!signal.aborted) await save(request, patch, log);
     };
     for (let attempt = 1; ; attempt++) {
       try {
@@ -261,13 +285,13 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
     };
     try {
       if (shown) await deps.notifier.deliver(request, shown, { partial: true });
-      await save(request, { state: 'running', attempts: request.attempts + 1 });
+      await save(request, { state: 'running', attempts: request.attempts + 1 }, log);
       const record = await retrieve(request, signal, progress, log);
       await progress.stop();
       await fence();
-      await save(request, { state: 'delivering' });
+      await save(request, { state: 'delivering' }, log);
       const via = await deps.notifier.deliver(request, record, { partial: false });
-      await save(request, { state: 'done', deliveredVia: via });
+      await save(request, { state: 'done', deliveredVia: via }, log);
       deps.onOutcome?.('done');
       log.info({ via, seed: record.seed }, 'request answered');
     } catch (error) {
@@ -286,13 +310,17 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       if (isSeedError(error) && error.kind === 'held') {
         // Kept: it runs again by itself when a moderator resets the account.
         const wasHeld = request.state === 'held';
-        await save(request, {
-          state: 'held',
-          lastError: kind,
-          accountChannel: error.details.channel ?? request.accountChannel,
-          // That seed job ended (or will) without a seed: after the reset a new one is asked for.
-          seedJobId: undefined,
-        });
+        await save(
+          request,
+          {
+            state: 'held',
+            lastError: kind,
+            accountChannel: error.details.channel ?? request.accountChannel,
+            // That seed job ended (or will) without a seed: after the reset a new one is asked for.
+            seedJobId: undefined,
+          },
+          log,
+        );
         if (!wasHeld) await tell(error).catch((e) => log.warn({ err: e }, 'could not tell the member'));
         deps.onOutcome?.('held');
         log.warn({ channel: error.details.channel }, 'request held: account pending moderation');
@@ -310,7 +338,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
         }
         log.warn({ err: e }, 'could not tell the member');
       }
-      await save(request, { state: 'failed', lastError: kind, deliveredVia: via });
+      await save(request, { state: 'failed', lastError: kind, deliveredVia: via }, log);
       deps.onOutcome?.('failed');
     }
   }
@@ -331,8 +359,9 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
     });
     let fresh: SeedRequest;
     try {
-      // Re-read under the lock: another process may have finished it meanwhile.
-      fresh = (await deps.storage.requests.get(key(request.id))) ?? request;
+      // Re-read under the lock: another process may have finished it meanwhile. A state this process could not
+      // store yet is newer than the stored one.
+      fresh = unsaved.get(request.id) ?? (await deps.storage.requests.get(key(request.id))) ?? request;
     } catch (error) {
       await lease.release();
       throw error;
@@ -360,6 +389,8 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
 
   async function resumeOpen(filter?: (request: SeedRequest) => boolean): Promise<number> {
     if (draining) return 0;
+    // What could not be stored during an outage goes first: nothing is resumed from a state older than it.
+    await flushUnsaved();
     const open = (await readOpen(RESUME_BATCH)).filter((r) => !running.has(r.id) && (!filter || filter(r)));
     // A seed job already running upstream holds an account slot whatever we do: those requests go first, so that
     // waiting ones do not reach seed_async before the resumed jobs have taken their slots back.
@@ -427,6 +458,12 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
           sleep(1_000, undefined, { ref: false }),
         ]);
       }
+      await flushUnsaved().catch((error) =>
+        deps.log.error(
+          { err: error, requests: unsaved.size },
+          'could not store the last states before stopping',
+        ),
+      );
       const left = all.filter((r) => r.abort.signal.aborted && OPEN_STATES.has(r.request.state)).length;
       return { finished: all.length - left, left };
     },

@@ -455,8 +455,14 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
         } else {
           seedJobId = job.jobid;
           logOf(options).debug({ jobid, seedJobId }, 'seed job started');
-          await deps.storage.meta.set(flightKey, { seedJobId }, flightTtl);
+          // The request keeps the id first (it survives a storage outage in memory); the marker only lets callbacks
+          // be recognised, and following works without it.
           await options.onSeedJob?.(seedJobId);
+          await deps.storage.meta
+            .set(flightKey, { seedJobId }, flightTtl)
+            .catch((error) =>
+              logOf(options).warn({ err: error, jobid }, 'could not mark the seed job; polling it'),
+            );
           // Its callback came before seed_async's answer: look at once.
           if (early?.has(seedJobId)) pendingWakes.add(seedJobId);
           record = await follow(jobid, seedJobId, options, false);

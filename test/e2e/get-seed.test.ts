@@ -15,6 +15,7 @@ import {
   MODERATOR,
   OTHER_GUILD,
   OTHER_MEMBER,
+  privateAnswer,
   startHarness,
   uniqueId,
 } from '../helpers/harness.js';
@@ -115,12 +116,10 @@ const seedOf = (m: FakeMessage | undefined) =>
 const seedAsyncJobid = () =>
   (h.useapi.requests.find((r) => r.path === SEED_ASYNC)?.body as { jobid?: string } | undefined)?.jobid;
 
-/** An ephemeral refusal: one type 4 callback, nothing upstream. */
+/** A refusal only the member sees (at once, or after the acknowledgement), nothing upstream. */
 async function expectRefusal(interaction: InteractionHandle, text: RegExp) {
-  const reply = await interaction.waitForCallback();
-  expect(reply.type).toBe(4);
-  expect(bodyOf(reply).content).toMatch(text);
-  expect((bodyOf(reply).flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+  const reply = await privateAnswer(interaction);
+  expect(reply.content).toMatch(text);
   expect(h.useapi.count('POST', SEED_ASYNC)).toBe(0);
 }
 
@@ -236,10 +235,8 @@ describe('right-click → Apps → Get seed', () => {
   describe('an unknown message', () => {
     async function openModal(message: FakeMessage) {
       const interaction = rightClick(message);
-      const reply = await interaction.waitForCallback();
-      expect(reply.type).toBe(4);
-      expect((bodyOf(reply).flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
-      expect(bodyOf(reply).content).toMatch(/could not find the useapi job.*I have not seen this job/);
+      const reply = await privateAnswer(interaction);
+      expect(reply.content).toMatch(/could not find the useapi job.*I have not seen this job/);
       const original = interaction.original();
       if (!original) throw new Error('no reply');
       const button = (original.components[0] as { components: { custom_id: string }[] }).components[0];
@@ -332,11 +329,9 @@ describe('/seed with a message link or id', () => {
       attachments: [{ filename: 'grid.png', content_type: 'image/png' }],
     });
     const interaction = slash(`https://ptb.discord.com/channels/${GUILD}/${CHANNEL}/${shown.id}`);
-    const reply = await interaction.waitForCallback();
-    expect(reply.type).toBe(4);
-    expect((bodyOf(reply).flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
-    expect(bodyOf(reply).content).toMatch(/did not show me what this message contains; right-click it/);
-    expect(JSON.stringify(bodyOf(reply).components)).toContain(`paste-jobid:${shown.id}`);
+    const reply = await privateAnswer(interaction);
+    expect(reply.content).toMatch(/did not show me what this message contains; right-click it/);
+    expect(JSON.stringify(reply.components)).toContain(`paste-jobid:${shown.id}`);
     expect(
       h.discord.rest.some(
         (r) => r.method === 'GET' && r.path === `/channels/${CHANNEL}/messages/${shown.id}`,
@@ -504,11 +499,9 @@ describe('fast path: --seed N already in the prompt', () => {
     await start();
     const { message } = midjourneyOutput({ prompt: 'a blue whale --seed 77 --v 6' });
     const interaction = rightClick(message);
-    const reply = await interaction.waitForCallback();
-    expect(reply.type).toBe(4);
-    expect((bodyOf(reply).flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
-    expect(bodyOf(reply).content).toMatch(/already written in the prompt: `--seed 77`/);
-    expect(JSON.stringify(bodyOf(reply).components)).toContain(`paste-jobid:${message.id}`);
+    const reply = await privateAnswer(interaction);
+    expect(reply.content).toMatch(/already written in the prompt: `--seed 77`/);
+    expect(JSON.stringify(reply.components)).toContain(`paste-jobid:${message.id}`);
     expect(h.useapi.count('POST', SEED_ASYNC)).toBe(0);
   });
 });

@@ -136,6 +136,11 @@ export interface FakeUseapi {
    * running on it ends failed with code 596.
    */
   setPendingModeration(channel: string, text?: string): void;
+  /**
+   * An outage from now on: 'refuse' closes the listening socket (new connections are refused, open ones dropped),
+   * a status answers every request with it (e.g. 503); 'none' ends it (listening again on the same port).
+   */
+  outage(mode: 'refuse' | 'none' | { status: number }): Promise<void>;
   /** Queued answers for requests matching method (any when absent) and path prefix, used before normal handling. */
   failNext(match: { method?: string; path: string }, responses: InjectedResponse[]): void;
   /** That share of seed_async calls answer 429 with executingJobs. `seed` reseeds the PRNG (default 1). */
@@ -632,8 +637,12 @@ export async function startFakeUseapi(options: FakeUseapiOptions = {}): Promise<
     );
     const injected = injection?.responses.shift();
     if (injected !== undefined) return inject(res, injected);
+    if (outageStatus !== undefined)
+      return sendError(res, outageStatus, outageStatus === 503 ? 'Service Unavailable' : 'Server error');
     route(req, res, url.pathname, query, body);
   };
+  let outageStatus: number | undefined;
+  let listening = true;
 
   const server = createServer((req, res) => {
     res.on('error', () => undefined);
@@ -718,6 +727,26 @@ export async function startFakeUseapi(options: FakeUseapiOptions = {}): Promise<
       account.pendingModMessage = text ?? DEFAULT_MOD_TEXT;
     },
 
+    async outage(mode) {
+      outageStatus = typeof mode === 'object' ? mode.status : undefined;
+      if (mode === 'refuse' && listening) {
+        listening = false;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      } else if (mode !== 'refuse' && !listening) {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, '127.0.0.1', () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        listening = true;
+      }
+    },
+
     failNext(match, responses) {
       injections.push({ method: match.method, path: match.path, responses: [...responses] });
     },
@@ -760,6 +789,7 @@ export async function startFakeUseapi(options: FakeUseapiOptions = {}): Promise<
       running.clear();
       closing.abort();
       await Promise.allSettled([...callbackChains.values()]);
+      if (!listening) return;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import {
   type FakeDiscord,
   type FakeMessage,
+  type InteractionHandle,
   type InteractionUser,
   startFakeDiscord,
 } from '../fakes/fake-discord.js';
@@ -183,3 +184,34 @@ export const isSeedReply = (m: FakeMessage | undefined): boolean =>
       Array.isArray(m.embeds) &&
       m.embeds.some((e) => /Seed \d+/.test(String((e as { title?: string }).title))),
   );
+
+/**
+ * The answer only the member sees, however it was sent: an ephemeral reply at once (a mistake that needed no I/O),
+ * an edit of an ephemeral deferral, or, after a public deferral, an ephemeral follow-up with the public "thinking"
+ * message deleted. Fails when the answer is public.
+ */
+export async function privateAnswer(
+  interaction: InteractionHandle,
+  timeoutMs = 10_000,
+): Promise<{ content: string; components: unknown[] }> {
+  const first = await interaction.waitForCallback(timeoutMs);
+  const data =
+    (first.body as { data?: { content?: string; flags?: number; components?: unknown[] } }).data ?? {};
+  const ephemeral = ((data.flags ?? 0) & 64) === 64;
+  if (first.type === 4) {
+    if (!ephemeral) throw new Error(`public reply: ${data.content}`);
+    return { content: data.content ?? '', components: data.components ?? [] };
+  }
+  if (first.type !== 5) throw new Error(`unexpected callback type ${first.type}`);
+  if (ephemeral) {
+    const edited = await interaction.waitForEdit(undefined, timeoutMs);
+    return { content: edited.content, components: edited.components };
+  }
+  await interaction.waitFor(
+    (i) =>
+      i.followups().some((m) => ((m.flags ?? 0) & 64) === 64) && i.events.some((e) => e.kind === 'delete'),
+    timeoutMs,
+  );
+  const followup = interaction.followups().find((m) => ((m.flags ?? 0) & 64) === 64);
+  return { content: followup?.content ?? '', components: followup?.components ?? [] };
+}
