@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { readOpenRequests } from '../../src/seed/requests.js';
 import { createStorage } from '../../src/storage/index.js';
 import {
   type FakeDiscord,
@@ -198,4 +199,81 @@ describeBackend(redis, 'two bot processes on one Redis and one account', () => {
     // (The log line follows the edit; it may still be on its way through the pipe.)
     await vi.waitFor(() => expect(f.b.logs.filter((l) => l.msg === 'request answered')).toHaveLength(4));
   }, 60_000);
+
+  /** The seed job ids of the open requests, once `count` of them have one. */
+  async function storedSeedJobs(f: Fleet, count: number): Promise<string[]> {
+    const storage = await createStorage(f.storageUrl);
+    try {
+      let ids: string[] = [];
+      await vi.waitFor(
+        async () => {
+          ids = (await readOpenRequests(storage)).flatMap((r) => (r.seedJobId ? [r.seedJobId] : []));
+          expect(ids).toHaveLength(count);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      return ids;
+    } finally {
+      await storage.close();
+    }
+  }
+
+  describe('a process paused (SIGSTOP) past its lease while it holds two requests', () => {
+    /** A starts both seed jobs, is paused, B takes the requests over and answers, then A is woken. */
+    async function pauseAndTakeOver(f: Fleet, expire: boolean) {
+      f.useapi.setSeedDuration(3_600_000);
+      const jobs = [imagineJob(f, 61), imagineJob(f, 62)];
+      const handles = jobs.map((jobid, i) => slashSeed(f, 0, jobid, member(40 + i)));
+      await Promise.all(handles.map((h) => h.waitForCallback()));
+      await vi.waitFor(() => expect(f.useapi.runningSeedJobs()).toBe(2), { timeout: 10_000, interval: 50 });
+      expect(seedAsyncCalls(f)).toHaveLength(2);
+      const seedJobIds = await storedSeedJobs(f, 2);
+      process.kill(f.a.pid, 'SIGSTOP');
+      if (expire) for (const h of handles) h.expire();
+      // B's sweep (every STORAGE_LEASE_MS = 2 s) takes both over once A's leases lapse; it follows A's seed jobs.
+      await vi.waitFor(
+        () => expect(f.b.logs.filter((l) => l.msg === 'resumed open requests').length).toBeGreaterThan(0),
+        { timeout: 15_000, interval: 100 },
+      );
+      for (const id of seedJobIds) f.useapi.completeNow(id);
+      await vi.waitFor(() => expect(f.b.logs.filter((l) => l.msg === 'request answered')).toHaveLength(2), {
+        timeout: 20_000,
+        interval: 100,
+      });
+      process.kill(f.a.pid, 'SIGCONT');
+      // A wakes, finds its leases gone and stops: it says so for each request, and writes nothing more.
+      await vi.waitFor(
+        () =>
+          expect(
+            f.a.logs.filter((l) => String(l.msg).startsWith('lost the request to another process')),
+          ).toHaveLength(2),
+        { timeout: 15_000, interval: 100 },
+      );
+      // Give a late write from A every chance to land before counting.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(f.a.logs.filter((l) => l.msg === 'request answered')).toHaveLength(0);
+      expect(seedAsyncCalls(f)).toHaveLength(2);
+      return handles;
+    }
+
+    it('delivers each request exactly once, and sends one seed_async per job', async () => {
+      const f = await startFleet({ USEAPI_POLL_INTERVAL_MS: '200' }, { callbacks: false });
+      const handles = await pauseAndTakeOver(f, false);
+      for (const h of handles) {
+        // The final edit (the one that uploads the four images) went out once.
+        const finals = h.events.filter((e) => e.kind === 'edit' && e.files.length === 4);
+        expect(finals).toHaveLength(1);
+        expect(isSeedReply(h.original())).toBe(true);
+      }
+    }, 90_000);
+
+    it('posts one channel message per request when the tokens expired meanwhile', async () => {
+      const f = await startFleet({ USEAPI_POLL_INTERVAL_MS: '200' }, { callbacks: false });
+      await pauseAndTakeOver(f, true);
+      const posted = f.discord.channelMessages(CHANNELS[0]);
+      for (const i of [40, 41]) {
+        expect(posted.filter((m) => m.content.includes(`<@${member(i)}>`))).toHaveLength(1);
+      }
+    }, 90_000);
+  });
 });
