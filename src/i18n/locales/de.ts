@@ -102,7 +102,8 @@ export const de = {
   'mod.button.confirm': 'Ja, jetzt zurücksetzen',
   'mod.button.cancel': 'Abbrechen',
   'mod.cancelled': 'Zurücksetzen abgebrochen.',
-  'mod.reset.ok': '✅ Konto {channel} von {user} zurückgesetzt. {count} wartende Anfrage(n) laufen wieder.',
+  'mod.reset.ok':
+    '✅ Konto {channel} von {user} zurückgesetzt. {count, plural, one {# wartende Anfrage läuft} other {# wartende Anfragen laufen}} wieder.',
   'mod.reset.stillPending':
     'Das Konto hat bei useapi noch eine offene Moderationsnachricht und bleibt angehalten. Melde dich mit dem Midjourney-Konto bei Discord an, bestätige die Nachricht (oder löse das CAPTCHA) und setze es dann erneut zurück.',
   'mod.reset.unauthorized':
@@ -144,7 +145,8 @@ export const de = {
   'mod.status.noAlert':
     '**Alarm:** nicht gepostet. Prüfe MOD_ALERT_CHANNEL_ID und ob der Bot in diesem Kanal posten darf.',
   'mod.status.resetEntry': '{time} durch {user}: {result}',
-  'mod.status.more': '{count} weitere(s) Konto/Konten nicht angezeigt.',
+  'mod.status.more':
+    '{count, plural, one {# weiteres Konto wird} other {# weitere Konten werden}} nicht angezeigt.',
 
   // Right-click "Get seed", message links and the job index (issue 3).
   'why.contentHidden':

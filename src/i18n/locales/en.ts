@@ -91,7 +91,8 @@ export const en = {
   'mod.button.confirm': 'Yes, reset now',
   'mod.button.cancel': 'Cancel',
   'mod.cancelled': 'Reset cancelled.',
-  'mod.reset.ok': '✅ Account {channel} reset by {user}. {count} waiting request(s) are running again.',
+  'mod.reset.ok':
+    '✅ Account {channel} reset by {user}. {count, plural, one {# waiting request is} other {# waiting requests are}} running again.',
   'mod.reset.stillPending':
     'The account still has a pending moderation message at useapi, so it stays held. Log in to Discord with the Midjourney account, acknowledge the message (or solve the CAPTCHA), then reset again.',
   'mod.reset.unauthorized': 'useapi refused the reset: the bot’s useapi token is not valid (401).',
@@ -129,7 +130,7 @@ export const en = {
   'mod.status.noAlert':
     '**Alert:** not posted. Check MOD_ALERT_CHANNEL_ID and that the bot may post in that channel.',
   'mod.status.resetEntry': '{time} by {user}: {result}',
-  'mod.status.more': '{count} more account(s) not shown.',
+  'mod.status.more': '{count, plural, one {# more account is} other {# more accounts are}} not shown.',
 
   // Right-click "Get seed", message links and the job index (issue 3).
   'why.contentHidden':

@@ -104,7 +104,7 @@ export const esES = {
   'mod.button.cancel': 'Cancelar',
   'mod.cancelled': 'Restablecimiento cancelado.',
   'mod.reset.ok':
-    '✅ Cuenta {channel} restablecida por {user}. {count} solicitud(es) en espera vuelven a ejecutarse.',
+    '✅ Cuenta {channel} restablecida por {user}. {count, plural, one {# solicitud en espera vuelve} other {# solicitudes en espera vuelven}} a ejecutarse.',
   'mod.reset.stillPending':
     'La cuenta todavía tiene un mensaje de moderación pendiente en useapi, así que sigue retenida. Inicia sesión en Discord con la cuenta de Midjourney, acepta el mensaje (o resuelve el CAPTCHA) y vuelve a restablecerla.',
   'mod.reset.unauthorized':
@@ -147,7 +147,7 @@ export const esES = {
   'mod.status.noAlert':
     '**Alerta:** no publicada. Comprueba MOD_ALERT_CHANNEL_ID y que el bot pueda publicar en ese canal.',
   'mod.status.resetEntry': '{time} por {user}: {result}',
-  'mod.status.more': '{count} cuenta(s) más sin mostrar.',
+  'mod.status.more': '{count, plural, one {# cuenta más sin mostrar} other {# cuentas más sin mostrar}}.',
 
   // Right-click "Get seed", message links and the job index (issue 3).
   'why.contentHidden':

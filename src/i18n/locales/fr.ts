@@ -101,7 +101,8 @@ export const fr = {
   'mod.button.confirm': 'Oui, réinitialiser',
   'mod.button.cancel': 'Annuler',
   'mod.cancelled': 'Réinitialisation annulée.',
-  'mod.reset.ok': '✅ Compte {channel} réinitialisé par {user}. {count} demande(s) en attente reprennent.',
+  'mod.reset.ok':
+    '✅ Compte {channel} réinitialisé par {user}. {count, plural, one {# demande en attente reprend} other {# demandes en attente reprennent}}.',
   'mod.reset.stillPending':
     'Le compte a encore un message de modération en attente chez useapi, il reste donc bloqué. Connecte-toi à Discord avec le compte Midjourney, valide le message (ou résous le CAPTCHA), puis réinitialise à nouveau.',
   'mod.reset.unauthorized':
@@ -142,7 +143,8 @@ export const fr = {
   'mod.status.noAlert':
     '**Alerte :** non publiée. Vérifie MOD_ALERT_CHANNEL_ID et que le bot peut écrire dans ce salon.',
   'mod.status.resetEntry': '{time} par {user} : {result}',
-  'mod.status.more': '{count} autre(s) compte(s) non affiché(s).',
+  'mod.status.more':
+    '{count, plural, one {# autre compte non affiché} other {# autres comptes non affichés}}.',
 
   // Right-click "Get seed", message links and the job index (issue 3).
   'why.contentHidden':

@@ -100,7 +100,7 @@ export const ptBR = {
   'mod.button.cancel': 'Cancelar',
   'mod.cancelled': 'Redefinição cancelada.',
   'mod.reset.ok':
-    '✅ Conta {channel} redefinida por {user}. {count} pedido(s) em espera voltaram a ser executados.',
+    '✅ Conta {channel} redefinida por {user}. {count, plural, one {# pedido em espera voltou a ser executado} other {# pedidos em espera voltaram a ser executados}}.',
   'mod.reset.stillPending':
     'A conta ainda tem uma mensagem de moderação pendente no useapi, então continua retida. Entre no Discord com a conta do Midjourney, confirme a mensagem (ou resolva o CAPTCHA) e redefina de novo.',
   'mod.reset.unauthorized': 'O useapi recusou a redefinição: o token do useapi do bot não é válido (401).',
@@ -140,7 +140,7 @@ export const ptBR = {
   'mod.status.noAlert':
     '**Alerta:** não publicado. Confira MOD_ALERT_CHANNEL_ID e se o bot pode publicar nesse canal.',
   'mod.status.resetEntry': '{time} por {user}: {result}',
-  'mod.status.more': 'Mais {count} conta(s) não exibida(s).',
+  'mod.status.more': '{count, plural, one {Mais # conta não exibida} other {Mais # contas não exibidas}}.',
 
   // Right-click "Get seed", message links and the job index (issue 3).
   'why.contentHidden':
