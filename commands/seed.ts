@@ -7,7 +7,7 @@ import {
   SlashCommandBuilder,
 } from 'discord.js';
 import { UserFacingError } from '../src/discord/errors.js';
-import { parseJobInput } from '../src/discord/job-input.js';
+import { jobInputProblem, parseJobInput } from '../src/discord/job-input.js';
 import { cluesFromMessage } from '../src/discord/message-clues.js';
 import {
   assertMayAsk,
@@ -65,7 +65,7 @@ export const seedCommand = {
         .setDescription('useapi jobid, Discord message link or message id')
         .setDescriptionLocalizations(localizations('cmd.seed.job.description'))
         .setRequired(true)
-        .setMaxLength(200)
+        .setMaxLength(1000)
         .setAutocomplete(true),
     )
     .addBooleanOption((o) =>
@@ -77,9 +77,10 @@ export const seedCommand = {
     )
     .toJSON(),
   async execute(interaction, ctx) {
-    const input = parseJobInput(interaction.options.getString('job', true));
+    const raw = interaction.options.getString('job', true);
+    const input = parseJobInput(raw);
     const ephemeral = interaction.options.getBoolean('private') ?? false;
-    if (!input) throw new UserFacingError('error.invalidInput');
+    if (!input) throw new UserFacingError(jobInputProblem(raw, 'error.invalidInput'));
     assertMayAsk(interaction, ctx);
 
     if (input.kind === 'jobid') {

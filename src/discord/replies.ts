@@ -76,7 +76,6 @@ export function seedReply(
     description: truncate([`\`--seed ${record.seed}\``, ...notes].join('\n'), 4096),
     color: EMBED_COLOR,
     fields,
-    footer: { text: truncate(t('reply.footer', { seed: record.seed }), 2048) },
   };
   const imageUrls = options.partial
     ? []

@@ -197,7 +197,9 @@ describe('translator', () => {
   });
 
   it('uses the es-ES messages for es-419', () => {
-    expect(translator('es-419')('reply.footer', { seed: 42 })).toBe('Úsala con --seed 42');
+    expect(translator('es-419')('reply.title', { seed: 42 })).toBe(
+      esES['reply.title'].replace('{seed}', '42'),
+    );
   });
 
   it('falls back to English for an unknown or missing locale', () => {

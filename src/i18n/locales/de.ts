@@ -41,7 +41,6 @@ export const de = {
   'reply.imagesPending': 'Seed aus dem Prompt; die vier Bilder werden geladen…',
   'reply.imagesUnavailable': 'Die vier Bilder sind nicht verfügbar.',
   'reply.fromPrompt': 'Der Seed stand bereits im Prompt.',
-  'reply.footer': 'Verwende ihn mit --seed {seed}',
   'reply.lateMention': '{user}, hier ist der Seed, nach dem du gefragt hast:',
   'reason.tooLarge': 'zu groß zum Hochladen hier',
   'reason.download': 'Download fehlgeschlagen',
@@ -164,4 +163,13 @@ export const de = {
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'Der Bot startet gerade neu. Versuche es in ein paar Sekunden erneut.',
+
+  // Forgiving input, the copy button, useapi's Midjourney status (issue 12).
+  'error.severalJobids':
+    'Dieser Text enthält mehr als eine Jobid. Füge nur die Jobid des Bildes ein, dessen Seed du möchtest.',
+  'error.discontinued':
+    'Seeds sind gerade nicht verfügbar: useapi.net bedient Midjourney für diesen Bot nicht mehr. Die Administration des Bots kann es mit `npm run doctor` prüfen.',
+  'button.copySeed': 'Prompt mit Seed kopieren',
+  'copy.gone':
+    'Diesen Seed habe ich nicht mehr gespeichert. Frage erneut mit /seed und der Jobid aus der Antwort.',
 } satisfies Messages;

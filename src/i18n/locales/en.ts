@@ -37,7 +37,6 @@ export const en = {
   'reply.imagesPending': 'Seed from the prompt; fetching the four images…',
   'reply.imagesUnavailable': 'The four images are not available.',
   'reply.fromPrompt': 'The seed was already written in the prompt.',
-  'reply.footer': 'Use it with --seed {seed}',
   'reply.lateMention': '{user}, here is the seed you asked for:',
   'reason.tooLarge': 'too large to upload here',
   'reason.download': 'download failed',
@@ -148,6 +147,14 @@ export const en = {
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'The bot is restarting. Try again in a few seconds.',
+
+  // Forgiving input, the copy button, useapi's Midjourney status (issue 12).
+  'error.severalJobids':
+    'That text holds more than one jobid. Paste only the jobid of the image you want the seed of.',
+  'error.discontinued':
+    'Seeds are not available right now: useapi.net no longer serves Midjourney for this bot. The bot’s administrator can check with `npm run doctor`.',
+  'button.copySeed': 'Copy prompt with seed',
+  'copy.gone': 'I no longer have this seed stored. Ask again with /seed and the jobid shown in the reply.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -40,7 +40,6 @@ export const esES = {
   'reply.imagesPending': 'Seed sacada del prompt; obteniendo las cuatro imágenes…',
   'reply.imagesUnavailable': 'Las cuatro imágenes no están disponibles.',
   'reply.fromPrompt': 'La seed ya estaba escrita en el prompt.',
-  'reply.footer': 'Úsala con --seed {seed}',
   'reply.lateMention': '{user}, aquí tienes la seed que pediste:',
   'reason.tooLarge': 'demasiado grandes para subirlas aquí',
   'reason.download': 'falló la descarga',
@@ -165,4 +164,13 @@ export const esES = {
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'El bot se está reiniciando. Vuelve a intentarlo en unos segundos.',
+
+  // Forgiving input, the copy button, useapi's Midjourney status (issue 12).
+  'error.severalJobids':
+    'Ese texto contiene más de un jobid. Pega solo el jobid de la imagen cuya semilla quieres.',
+  'error.discontinued':
+    'Las semillas no están disponibles ahora: useapi.net ya no ofrece Midjourney para este bot. La administración del bot puede comprobarlo con `npm run doctor`.',
+  'button.copySeed': 'Copiar prompt con semilla',
+  'copy.gone':
+    'Ya no tengo guardada esta semilla. Vuelve a pedirla con /seed y el jobid que aparece en la respuesta.',
 } satisfies Messages;

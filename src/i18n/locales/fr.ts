@@ -41,7 +41,6 @@ export const fr = {
   'reply.imagesPending': 'Seed tirée du prompt ; récupération des quatre images…',
   'reply.imagesUnavailable': 'Les quatre images ne sont pas disponibles.',
   'reply.fromPrompt': 'La seed figurait déjà dans le prompt.',
-  'reply.footer': 'Utilise-la avec --seed {seed}',
   'reply.lateMention': '{user}, voici la seed que tu as demandée :',
   'reason.tooLarge': 'trop volumineuses pour être envoyées ici',
   'reason.download': 'échec du téléchargement',
@@ -162,4 +161,13 @@ export const fr = {
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'Le bot redémarre. Réessaie dans quelques secondes.',
+
+  // Forgiving input, the copy button, useapi's Midjourney status (issue 12).
+  'error.severalJobids':
+    'Ce texte contient plus d’un jobid. Colle seulement le jobid de l’image dont tu veux la seed.',
+  'error.discontinued':
+    'Les seeds ne sont pas disponibles pour le moment : useapi.net ne sert plus Midjourney pour ce bot. L’administrateur du bot peut vérifier avec `npm run doctor`.',
+  'button.copySeed': 'Copier le prompt avec la seed',
+  'copy.gone':
+    'Je n’ai plus cette seed en mémoire. Redemande avec /seed et le jobid affiché dans la réponse.',
 } satisfies Messages;

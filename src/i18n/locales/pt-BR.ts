@@ -39,7 +39,6 @@ export const ptBR = {
   'reply.imagesPending': 'Seed tirada do prompt; buscando as quatro imagens…',
   'reply.imagesUnavailable': 'As quatro imagens não estão disponíveis.',
   'reply.fromPrompt': 'A seed já estava escrita no prompt.',
-  'reply.footer': 'Use com --seed {seed}',
   'reply.lateMention': '{user}, aqui está a seed que você pediu:',
   'reason.tooLarge': 'grandes demais para enviar aqui',
   'reason.download': 'falha no download',
@@ -158,4 +157,11 @@ export const ptBR = {
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'O bot está reiniciando. Tente de novo em alguns segundos.',
+
+  // Forgiving input, the copy button, useapi's Midjourney status (issue 12).
+  'error.severalJobids': 'Esse texto tem mais de um jobid. Cole só o jobid da imagem cuja seed você quer.',
+  'error.discontinued':
+    'As seeds não estão disponíveis agora: o useapi.net não atende mais o Midjourney para este bot. A administração do bot pode verificar com `npm run doctor`.',
+  'button.copySeed': 'Copiar prompt com seed',
+  'copy.gone': 'Não tenho mais esta seed guardada. Peça de novo com /seed e o jobid mostrado na resposta.',
 } satisfies Messages;
