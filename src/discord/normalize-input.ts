@@ -10,13 +10,13 @@ const SPACES = /[\s\p{Zs}]+/gu;
 /** Quotes (straight, curly, low, guillemets, CJK corner brackets), backticks (also ```), `<…>` around links,
  * markdown emphasis and spoilers. None of them can start or end a jobid, a link or a message id. */
 const WRAPPER = '`\'"“”„‟‘’‚‛«»‹›「」『』<>*_|~';
-const LEADING = new RegExp(`^[\\s${escape(WRAPPER)}([]+`);
+const LEADING = new RegExp(`^[\\s${inClass(WRAPPER)}([]+`);
 /** …plus the punctuation that ends a sentence the id was copied from. */
-const TRAILING = new RegExp(`[\\s${escape(WRAPPER)}.,;:!?)\\]]+$`);
+const TRAILING = new RegExp(`[\\s${inClass(WRAPPER)}.,;:!?)\\]]+$`);
 /** `Job ID: …`, `jobid = …`, `job-id …` (Midjourney writes **Job ID**, useapi writes jobid). */
 const PREFIX = /^(?:job[\s_-]*id)\s*[:=]?\s*/i;
 
-function escape(chars: string): string {
+function inClass(chars: string): string {
   return chars.replace(/[\\\]^-]/g, '\\$&');
 }
 
