@@ -165,6 +165,8 @@ export function errorMessage(
         return { key: 'error.moderated', params: {} };
       case 'timeout':
         return { key: 'error.timeout', params: {} };
+      case 'discontinued':
+        return { key: 'error.discontinued', params: {} };
       case 'unavailable':
       case 'untrackable':
       case 'network':

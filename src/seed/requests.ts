@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/port.js';
 import { isUseapiError } from '../useapi/errors.js';
+import { logUpstreamFailure } from '../useapi/severity.js';
 import { isSeedError, SeedError } from './errors.js';
 import type { SeedService, SeedStatus } from './seed-service.js';
 import { OPEN_STATES, type RequestState, type SeedRecord, type SeedRequest } from './types.js';
@@ -200,7 +201,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
         return;
       }
       if (kind === 'internal') log.error({ err: error }, 'request failed');
-      else log.info({ kind }, 'request failed');
+      else logUpstreamFailure(log, error, { kind }, 'request failed');
       const via = await tell(error).catch((e) => {
         log.warn({ err: e }, 'could not tell the member');
         return 'none' as const;
