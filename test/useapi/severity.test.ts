@@ -2,6 +2,7 @@
 // error, once per incident; logged through a real pino logger into memory.
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
+import { createRedactor } from '../../src/redact.js';
 import { UseapiError, type UseapiErrorKind } from '../../src/useapi/errors.js';
 import {
   createUpstreamFailureLog,
@@ -24,7 +25,7 @@ interface Line {
 
 function capture() {
   const { lines, stream } = captureLogs();
-  const log = createLogger({ level: 'debug', format: 'json', destination: stream, redact: (line) => line });
+  const log = createLogger({ level: 'debug', format: 'json', destination: stream, redact: createRedactor() });
   return { log, lines: () => lines.map((l) => JSON.parse(l) as Line) };
 }
 
