@@ -74,6 +74,8 @@ describe('Copy prompt with seed', () => {
     expect(answer.content).toBe('a red fox in snow --ar 3:2 --seed 1234567890\n--seed 1234567890');
     expect(answer.embeds).toEqual([]);
     expect(h.useapi.requests.length).toBe(before);
+    // Every payload the bot sent passed the fake's checks of Discord's rules (custom id, label, content limits).
+    expect(h.discord.violations).toEqual([]);
   });
 
   it('still works after a restart, from storage', async () => {

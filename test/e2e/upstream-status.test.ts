@@ -1,7 +1,7 @@
 // What the operator and the members see when useapi refuses the bot's own setup or no longer serves Midjourney:
 // a plain answer to every member, one error line per incident, a metric by kind and severity, no retry loop.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../helpers/harness.js';
+import { CHANNEL, GUILD, type Harness, MEMBER, startHarness } from '../helpers/harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -72,5 +72,33 @@ describe('severity of upstream failures', () => {
     expect(metrics).toContain(
       'seedbot_upstream_errors_total{kind="not_found",severity="info",cause="member"}',
     );
+  });
+});
+
+describe('the router’s boundary', () => {
+  it('logs an ended subscription met while handling an interaction at error, once per incident', async () => {
+    h = await startHarness();
+    const harness = h;
+    const { jobid, message } = harness.imagineJob();
+    harness.useapi.failNext({ method: 'GET', path: '/v2/jobs/' }, [
+      { status: 402, body: { error: 'Account has no subscription or subscription expired', code: 402 } },
+      { status: 402, body: { error: 'Account has no subscription or subscription expired', code: 402 } },
+    ]);
+    for (let i = 0; i < 2; i++) {
+      const submit = harness.discord.modalSubmit({
+        customId: `paste-jobid:${message.id}`,
+        fields: { jobid },
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user: MEMBER,
+      });
+      await submit.waitForEdit((m) => /subscription has ended/.test(m.content), 10_000);
+    }
+    const refused = lines(harness).filter((l) => l.msg === 'interaction refused');
+    expect(refused.map((l) => `${l.level >= ERROR ? 'error' : l.level} ${l.kind}`)).toEqual([
+      'error no_subscription',
+      '20 no_subscription',
+    ]);
+    expect(refused[0]?.hint).toMatch(/renew/);
   });
 });
