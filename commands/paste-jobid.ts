@@ -10,12 +10,13 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import { UserFacingError } from '../src/discord/errors.js';
+import { jobInputProblem, pastedJobid } from '../src/discord/job-input.js';
 import { assertMayAsk, assertSeedAccess, PASTE_JOBID_PREFIX } from '../src/discord/message-seed.js';
 import { runSeed } from '../src/discord/seed-flow.js';
 import type { ComponentHandler } from '../src/discord/types.js';
 import { translator } from '../src/i18n/index.js';
 import { ownerOf } from '../src/seed/job-index.js';
-import { isVideoJobid, parseJobid } from '../src/seed/jobid.js';
+import { isVideoJobid } from '../src/seed/jobid.js';
 import { knownSeedOf } from '../src/seed/resolve.js';
 
 const FIELD = 'jobid';
@@ -46,7 +47,7 @@ export const pasteJobidHandler = {
               .setStyle(TextInputStyle.Short)
               .setPlaceholder('job:20241218021941022-user:1308-channel:…')
               .setMinLength(20)
-              .setMaxLength(200)
+              .setMaxLength(1000)
               .setRequired(true),
           ),
       );
@@ -54,8 +55,9 @@ export const pasteJobidHandler = {
   },
   async modal(interaction: ModalSubmitInteraction, ctx, args) {
     const messageId = targetOf(args);
-    const parsed = parseJobid(interaction.fields.getTextInputValue(FIELD));
-    if (!parsed) throw new UserFacingError('error.pastedNotJobid');
+    const pasted = interaction.fields.getTextInputValue(FIELD);
+    const parsed = pastedJobid(pasted);
+    if (!parsed) throw new UserFacingError(jobInputProblem(pasted, 'error.pastedNotJobid'));
     if (isVideoJobid(parsed.jobid)) throw new UserFacingError('error.video');
     assertMayAsk(interaction, ctx);
     // The check reads the job upstream (GET, never seed_async) and may take a while: acknowledge first.

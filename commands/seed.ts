@@ -8,7 +8,7 @@ import {
 } from 'discord.js';
 import { acknowledge } from '../src/discord/acknowledge.js';
 import { UserFacingError } from '../src/discord/errors.js';
-import { parseJobInput } from '../src/discord/job-input.js';
+import { jobInputProblem, parseJobInput } from '../src/discord/job-input.js';
 import { cluesFromMessage } from '../src/discord/message-clues.js';
 import {
   assertMayAsk,
@@ -66,7 +66,7 @@ export const seedCommand = {
         .setDescription('useapi jobid, Discord message link or message id')
         .setDescriptionLocalizations(localizations('cmd.seed.job.description'))
         .setRequired(true)
-        .setMaxLength(200)
+        .setMaxLength(1000)
         .setAutocomplete(true),
     )
     .addBooleanOption((o) =>
@@ -78,9 +78,10 @@ export const seedCommand = {
     )
     .toJSON(),
   async execute(interaction, ctx) {
-    const input = parseJobInput(interaction.options.getString('job', true));
+    const raw = interaction.options.getString('job', true);
+    const input = parseJobInput(raw);
     const ephemeral = interaction.options.getBoolean('private') ?? false;
-    if (!input) throw new UserFacingError('error.invalidInput');
+    if (!input) throw new UserFacingError(jobInputProblem(raw, 'error.invalidInput'));
     assertMayAsk(interaction, ctx);
 
     // Mistakes that need no I/O are answered privately at once; anything else is acknowledged before the first read.

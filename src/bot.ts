@@ -25,6 +25,7 @@ import type { Hold } from './seed/types.js';
 import { createStorage } from './storage/index.js';
 import type { Storage } from './storage/port.js';
 import { createUseapiClient } from './useapi/http-client.js';
+import { severityOf } from './useapi/severity.js';
 
 export interface BotOptions {
   /** Where log lines go (default stdout). */
@@ -79,6 +80,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       // Every 429 answer, the client's own retries included.
       if (status === 429) metrics.busy.inc();
     },
+    onError: (error) => metrics.upstreamErrors.inc({ kind: error.kind, ...severityOf(error.kind) }),
   });
   const index = createJobIndex({ jobs: storage.jobs, meta: storage.meta });
   // Holds exist before the Discord client that alerts moderators: the alert is bound once the client exists.

@@ -382,6 +382,25 @@ async function checkCommands(config: Config, discord: Discord): Promise<Check> {
 const SETUP_GUIDE_URL = 'https://useapi.net/docs/start-here/setup-useapi';
 const MJ_SETUP = 'https://useapi.net/docs/start-here/setup-midjourney';
 
+const USEAPI_MIDJOURNEY_DOCS = 'https://useapi.net/docs/api-v2';
+
+/** useapi no longer serving Midjourney for this token: one line with what it means and where to check. */
+const discontinued = (evidence: string): Check =>
+  failure(
+    'useapi token',
+    `useapi no longer serves Midjourney for this token (${evidence}): the bot cannot fetch any seed, and members who ask are told seeds are unavailable.`,
+    `Check ${USEAPI_MIDJOURNEY_DOCS} and your subscription at https://useapi.net (useapi's docs say "Midjourney support was discontinued on June 24, 2026").`,
+  );
+
+/** Whether useapi accepts the token on its general account route (GET /account), which is not Midjourney's. */
+async function tokenValid(config: Config, fetchFn: typeof fetch, timeoutMs: number): Promise<boolean> {
+  const answer = await request(fetchFn, `${config.useapi.apiUrl.replace(/\/+$/, '')}/account`, {
+    headers: { Authorization: `Bearer ${config.useapi.token}` },
+    timeoutMs,
+  });
+  return answer.status === 200;
+}
+
 async function checkUseapi(config: Config, fetchFn: typeof fetch, timeoutMs: number): Promise<Check[]> {
   const name = 'useapi token';
   const client = createUseapiClient({
@@ -397,7 +416,16 @@ async function checkUseapi(config: Config, fetchFn: typeof fetch, timeoutMs: num
   } catch (error) {
     if (!isUseapiError(error)) throw error;
     switch (error.kind) {
+      case 'discontinued':
+        return [discontinued(`GET /account/midjourney answered HTTP ${error.status ?? '?'}`)];
       case 'unauthorized':
+        // A token useapi accepts elsewhere but not for Midjourney: the Midjourney API is gone for it.
+        if (await tokenValid(config, fetchFn, timeoutMs))
+          return [
+            discontinued(
+              `GET /account/midjourney refused the token (HTTP ${error.status ?? 401}) that GET /account accepts`,
+            ),
+          ];
         return [
           failure(
             name,
@@ -440,20 +468,31 @@ async function checkUseapi(config: Config, fetchFn: typeof fetch, timeoutMs: num
         `Add your Midjourney Discord account at useapi (${MJ_SETUP}).`,
       ),
     ];
+  // Listed is not enough: each account route must answer too (useapi may keep the list and drop the rest).
+  for (const a of accounts.slice(0, 5)) {
+    try {
+      await client.getAccount(a.channel);
+    } catch (error) {
+      if (isUseapiError(error) && error.kind === 'discontinued')
+        return [discontinued(`GET /account/midjourney/${a.channel} answered HTTP ${error.status ?? '?'}`)];
+      // Anything else (a 404 for one channel, a timeout) is not this check's to judge: the list answered.
+    }
+  }
   const lines = accounts.map(
     (a) =>
       `account channel ${a.channel}: Discord token ${mask(a.discord)}, maxJobs ${a.maxJobs ?? 'unknown'}`,
   );
+  const listed = `accepted: ${accounts.length} Midjourney account${accounts.length === 1 ? '' : 's'}`;
   const smallest = Math.min(...accounts.map((a) => a.maxJobs ?? Number.POSITIVE_INFINITY));
   const checks: Check[] = [];
   if (Number.isFinite(smallest) && config.useapi.maxJobs > smallest)
     checks.push(
-      pass(name, `accepted: ${accounts.length} Midjourney account(s)\n${lines.join('\n')}`, {
+      pass(name, `${listed}\n${lines.join('\n')}`, {
         warning: true,
         fix: `USEAPI_MAX_JOBS is ${config.useapi.maxJobs} but an account allows ${smallest} jobs at once: useapi will answer 429 (busy). Set USEAPI_MAX_JOBS=${smallest}.`,
       }),
     );
-  else checks.push(pass(name, `accepted: ${accounts.length} Midjourney account(s)\n${lines.join('\n')}`));
+  else checks.push(pass(name, `${listed}\n${lines.join('\n')}`));
   for (const a of accounts) {
     if (!a.pendingModMessage) continue;
     checks.push(

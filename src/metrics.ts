@@ -14,6 +14,7 @@ export interface Metrics {
   pendingModeration: Counter<string>;
   callbacks: Counter<'outcome'>;
   requests: Counter<'outcome'>;
+  upstreamErrors: Counter<'kind' | 'severity' | 'cause'>;
 }
 
 export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
@@ -76,6 +77,12 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
       name: 'seedbot_requests_total',
       help: 'Seed requests finished, by outcome',
       labelNames: ['outcome'],
+      registers,
+    }),
+    upstreamErrors: new Counter({
+      name: 'seedbot_upstream_errors_total',
+      help: 'useapi calls that failed (after retries), by error kind, operator severity and cause',
+      labelNames: ['kind', 'severity', 'cause'],
       registers,
     }),
   };

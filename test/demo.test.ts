@@ -41,7 +41,7 @@ describe('npm run demo', () => {
     // The right-click, in the member's language.
     expect(stdout).toContain('✔ Get seed');
     expect(stdout).toContain('▌Seed 987654321');
-    expect(stdout).toContain('Verwende ihn mit --seed 987654321');
+    expect(stdout).toContain('buttons: [Prompt mit Seed kopieren]');
     // The 596: the member is told the request is kept, moderators get the alert, the reset answers the member.
     expect(stdout).toContain('waiting for a moderator');
     expect(stdout).toContain('is held for moderation');

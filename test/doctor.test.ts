@@ -101,6 +101,74 @@ describe('npm run doctor', () => {
     expect(output).not.toContain('wrong-useapi-token-abcdef');
   });
 
+  describe('when useapi no longer serves Midjourney for the token', () => {
+    const NOTICE =
+      /^✖ useapi token: useapi no longer serves Midjourney for this token \(.+\): the bot cannot fetch any seed, and members who ask are told seeds are unavailable\.$/;
+
+    it.each([
+      [
+        '404 on the account list',
+        '/v2/account/midjourney',
+        404,
+        /GET \/account\/midjourney answered HTTP 404/,
+      ],
+      [
+        '410 on the account list',
+        '/v2/account/midjourney',
+        410,
+        /GET \/account\/midjourney answered HTTP 410/,
+      ],
+      [
+        '410 on an account route',
+        `/v2/account/midjourney/${ACCOUNT_CHANNEL}`,
+        410,
+        new RegExp(`GET /account/midjourney/${ACCOUNT_CHANNEL} answered HTTP 410`),
+      ],
+    ])(
+      'says so in one line, with what it means and where to check, on %s',
+      async (_what, path, status, evidence) => {
+        const harness = await setup();
+        await registerCommands(loadConfig(harness.env));
+        harness.useapi.failNext({ method: 'GET', path }, [
+          { status, body: { error: 'Not found', code: status } },
+        ]);
+        const { exitCode, output } = await doctor(doctorEnv(harness));
+        expect(exitCode).toBe(1);
+        const found = line(output, 'useapi token');
+        expect(found).toMatch(NOTICE);
+        expect(found).toMatch(evidence);
+        expect(output).toContain('https://useapi.net/docs/api-v2');
+        expect(output).toContain('Midjourney support was discontinued on June 24, 2026');
+        expect(output.match(/no longer serves Midjourney/g)).toHaveLength(1);
+      },
+    );
+
+    it('says so when the Midjourney routes refuse a token useapi accepts elsewhere', async () => {
+      const harness = await setup();
+      harness.useapi.failNext({ method: 'GET', path: '/v2/account/midjourney' }, [
+        { status: 401, body: { error: 'Unauthorized', code: 401 } },
+      ]);
+      const { exitCode, output } = await doctor(doctorEnv(harness));
+      expect(exitCode).toBe(1);
+      expect(line(output, 'useapi token')).toMatch(NOTICE);
+      expect(line(output, 'useapi token')).toContain(
+        'refused the token (HTTP 401) that GET /account accepts',
+      );
+    });
+
+    it('still says the token is wrong when useapi refuses it everywhere', async () => {
+      const harness = await setup();
+      const { output } = await doctor(doctorEnv(harness, { USEAPI_TOKEN: 'wrong-useapi-token-abcdef' }));
+      expect(output).not.toContain('no longer serves Midjourney');
+    });
+
+    it('passes when the accounts are listed and answer', async () => {
+      const harness = await setup();
+      const { output } = await doctor(doctorEnv(harness));
+      expect(line(output, 'useapi token')).toMatch(/^✔ useapi token: accepted: 1 Midjourney account$/);
+    });
+  });
+
   it('fails when the commands are not registered, and suggests npm run register', async () => {
     const harness = await setup({ DISCORD_GUILD_ID: GUILD });
     const { exitCode, output } = await doctor(doctorEnv(harness));

@@ -1,6 +1,11 @@
 // Pure reply builders: from core results to Discord message bodies. No I/O, so they are tested as plain functions.
-
-import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord.js';
+import {
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  ButtonStyle,
+  ComponentType,
+} from 'discord.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { isSeedError } from '../seed/errors.js';
 import type { Progress } from '../seed/requests.js';
@@ -32,6 +37,44 @@ export interface ImagesOutcome {
 }
 
 const EMBED_COLOR = 0x5865f2;
+/** Discord's limit for a button's custom id, and for a message's content. */
+const CUSTOM_ID_MAX = 100;
+const CONTENT_MAX = 2000;
+
+/** The "Copy prompt with seed" button: `copy-seed:<parent jobid>` (the seed record's key in storage). */
+export const COPY_SEED_PREFIX = 'copy-seed';
+
+/** The custom id of the copy button for a job, when it fits Discord's 100 characters. */
+export const copySeedCustomId = (jobid: string): string | undefined => {
+  const id = `${COPY_SEED_PREFIX}:${jobid}`;
+  return id.length <= CUSTOM_ID_MAX ? id : undefined;
+};
+
+/** `--seed N` and `--sameseed [N]` already in a prompt (also with the dash a phone makes of `--`). */
+const SEED_PARAMETER = /(?:^|\s+)(?:--|[—–])(?:seed|sameseed)(?:\s+\d+)?(?=\s|$)/gi;
+
+/** The prompt with `--seed N` appended in place of any seed it had: ready to paste into /imagine. */
+export function promptWithSeed(prompt: string, seed: number): string {
+  const rest = prompt.replace(SEED_PARAMETER, '').trim();
+  return rest ? `${rest} --seed ${seed}` : `--seed ${seed}`;
+}
+
+/**
+ * What the copy button answers, as plain text (on a phone a long press copies a whole message, never one code span):
+ * the prompt ready for /imagine, then the bare `--seed N` on its own line. A prompt too long for one message goes in
+ * a text file instead.
+ */
+export function copySeedReply(record: SeedRecord): { content: string; file?: AttachedImage } {
+  const seedLine = `--seed ${record.seed}`;
+  if (!record.prompt?.trim()) return { content: seedLine };
+  const full = promptWithSeed(record.prompt, record.seed);
+  const content = `${full}\n${seedLine}`;
+  if (content.length <= CONTENT_MAX) return { content };
+  return {
+    content: seedLine,
+    file: { name: 'prompt.txt', data: Buffer.from(`${full}\n`, 'utf8'), contentType: 'text/plain' },
+  };
+}
 const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 export const jumpLink = (
@@ -78,7 +121,6 @@ export function seedReply(
     description: truncate([`\`--seed ${record.seed}\``, ...notes].join('\n'), 4096),
     color: EMBED_COLOR,
     fields,
-    footer: { text: truncate(t('reply.footer', { seed: record.seed }), 2048) },
   };
   const imageUrls = options.partial
     ? []
@@ -92,7 +134,25 @@ export function seedReply(
   const content = options.mentionUserId
     ? t('reply.lateMention', { user: `<@${options.mentionUserId}>` })
     : '';
-  return { content, embeds, components: [] };
+  // Not on a partial answer: its seed is not stored yet, so the button would find nothing.
+  const customId = options.partial ? undefined : copySeedCustomId(record.jobid);
+  const components: APIActionRowComponent<APIComponentInMessageActionRow>[] = customId
+    ? [
+        {
+          type: ComponentType.ActionRow,
+          components: [
+            {
+              type: ComponentType.Button,
+              style: ButtonStyle.Secondary,
+              custom_id: customId,
+              label: truncate(t('button.copySeed'), 80),
+              emoji: { name: '📋' },
+            },
+          ],
+        },
+      ]
+    : [];
+  return { content, embeds, components };
 }
 
 export function progressReply(progress: Progress, t: Translate, now = Date.now()): ReplyBody {
@@ -174,6 +234,8 @@ export function errorMessage(
         return { key: 'error.moderated', params: {} };
       case 'timeout':
         return { key: 'error.timeout', params: {} };
+      case 'discontinued':
+        return { key: 'error.discontinued', params: {} };
       case 'unavailable':
       case 'untrackable':
       case 'network':

@@ -6,6 +6,7 @@ import { translator } from '../i18n/index.js';
 import { isSeedError } from '../seed/errors.js';
 import { isStorageUnavailable } from '../storage/port.js';
 import { isUseapiError } from '../useapi/errors.js';
+import { logUpstreamFailure } from '../useapi/severity.js';
 import { replyPrivately } from './acknowledge.js';
 import { isUserFacingError } from './errors.js';
 import { errorReply } from './replies.js';
@@ -45,7 +46,9 @@ export function createRouter(commands: CommandSet, ctx: BotContext): Router {
     const ref = ctx.cid ?? ctx.newRef();
     const expected =
       isUserFacingError(error) || isSeedError(error) || isUseapiError(error) || isStorageUnavailable(error);
-    if (expected)
+    // An upstream failure is logged at the severity its kind has for the operator, once per incident.
+    if (isUseapiError(error)) logUpstreamFailure(ctx.log, error, { ref, command }, 'interaction refused');
+    else if (expected)
       ctx.log.info(
         { ref, command, kind: (error as { kind?: string }).kind ?? (error as Error).message },
         'interaction refused',

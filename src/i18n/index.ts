@@ -26,26 +26,60 @@ export function registerLocale(code: string, messages: Messages): void {
 }
 
 const PLACEHOLDER = /\{(\w+)\}/g;
+/**
+ * A count that reads right in every language, chosen by `Intl.PluralRules` of the locale:
+ * `{count, plural, one {# request} other {# requests}}` (ICU's form, without nesting; `#` is the number).
+ */
+export const PLURAL = /\{(\w+), plural,((?:\s*(?:zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}/g;
+const PLURAL_FORM = /(zero|one|two|few|many|other)\s*\{([^{}]*)\}/g;
+
+/** The forms of each plural block in a message: `[{ name: 'count', forms: { one: '# request', … } }]`. */
+export function pluralsOf(text: string): { name: string; forms: Record<string, string> }[] {
+  return [...text.matchAll(PLURAL)].map((m) => ({
+    name: m[1] ?? '',
+    forms: Object.fromEntries([...(m[2] ?? '').matchAll(PLURAL_FORM)].map((f) => [f[1], f[2] ?? ''])),
+  }));
+}
 
 /** Language → the regional locale that serves it when the exact code is missing (es-419 → es-ES, pt → pt-BR). */
 const LANGUAGE_FALLBACK: Record<string, string> = { es: 'es-ES', pt: 'pt-BR' };
 
-export function messagesFor(locale: string | undefined): Messages {
-  if (!locale) return en;
+/** The registered locale code that serves `locale` (its messages and its plural rules). */
+export function localeFor(locale: string | undefined): string {
+  if (!locale) return 'en-US';
   const language = locale.split('-')[0] ?? '';
-  return LOCALES[locale] ?? LOCALES[language] ?? LOCALES[LANGUAGE_FALLBACK[language] ?? ''] ?? en;
+  for (const code of [locale, language, LANGUAGE_FALLBACK[language]])
+    if (code !== undefined && Object.hasOwn(LOCALES, code)) return code;
+  return 'en-US';
+}
+
+export function messagesFor(locale: string | undefined): Messages {
+  return LOCALES[localeFor(locale)] ?? en;
 }
 
 export function translator(locale: string | undefined): Translate {
-  const messages = messagesFor(locale);
+  const code = localeFor(locale);
+  const messages = LOCALES[code] ?? en;
+  const rules = new Intl.PluralRules(code);
+  const numbers = new Intl.NumberFormat(code);
   return (key, params = {}) =>
-    (messages[key] ?? en[key]).replace(PLACEHOLDER, (whole, name: string) =>
-      name in params ? String(params[name]) : whole,
-    );
+    (messages[key] ?? en[key])
+      .replace(PLURAL, (whole, name: string) => {
+        const value = params[name];
+        if (typeof value !== 'number') return whole;
+        const forms = pluralsOf(whole)[0]?.forms ?? {};
+        const form = forms[rules.select(value)] ?? forms.other ?? '';
+        return form.replace(/#/g, numbers.format(value));
+      })
+      .replace(PLACEHOLDER, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-export const placeholdersOf = (text: string): string[] =>
-  [...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').sort();
+/** The parameters a message uses (a plural block counts as its parameter). */
+export const placeholdersOf = (text: string): string[] => {
+  const plurals = pluralsOf(text).map((p) => p.name);
+  const rest = text.replace(PLURAL, '');
+  return [...plurals, ...[...rest.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '')].sort();
+};
 
 /** Discord localization map for a command field: every locale but the default. */
 export function localizations(key: MessageKey): Record<string, string> {

@@ -29,6 +29,13 @@ export const isVideoJobid = (jobid: string): boolean => /^j\d+v-/.test(jobid.tri
 const JOBID_ANYWHERE =
   /(job:\d{17}-user:\d+-channel:\d{17,20}(?:-bot:(?:midjourney|niji))?|j\d{10,25}[iv]-u\d+-c\d{17,20}-bot:(?:midjourney|niji))/;
 
+const JOBIDS_ANYWHERE = new RegExp(`(?<![\\w:-])${JOBID_ANYWHERE.source}(?![\\w:-])`, 'g');
+
+/** Every distinct useapi jobid written as a whole word in a text, in order. */
+export function findJobids(text: string): string[] {
+  return [...new Set([...text.matchAll(JOBIDS_ANYWHERE)].map((m) => m[1] ?? ''))].filter(Boolean);
+}
+
 /** The first useapi jobid written anywhere in a text. */
 export function findJobid(text: string | undefined | null): string | undefined {
   if (!text) return undefined;

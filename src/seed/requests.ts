@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { isStorageUnavailable, type Storage } from '../storage/port.js';
 import { isUseapiError } from '../useapi/errors.js';
+import { logUpstreamFailure } from '../useapi/severity.js';
 import { isSeedError, isTransient, SeedError } from './errors.js';
 import type { Holds } from './holds.js';
 import { channelOfJobid } from './jobid.js';
@@ -327,7 +328,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
         return;
       }
       if (kind === 'internal') log.error({ err: error }, 'request failed');
-      else log.info({ kind }, 'request failed');
+      else logUpstreamFailure(log, error, { kind }, 'request failed');
       let via: DeliveredVia = 'none';
       try {
         via = await tell(error);

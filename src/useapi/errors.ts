@@ -37,7 +37,13 @@ export type UseapiErrorKind =
   /** connection refused/reset before a response */
   | 'network'
   /** a body that is not JSON or fails the schema */
-  | 'bad_response';
+  | 'bad_response'
+  /**
+   * useapi no longer serves Midjourney for this token: 410 on any route, 404 on the account list (a route that exists
+   * whenever the Midjourney API is served), or an error text saying it was discontinued (as its docs have said since
+   * June 24, 2026)
+   */
+  | 'discontinued';
 
 export interface UseapiErrorDetails {
   status?: number | undefined;

@@ -2,7 +2,7 @@
 // becomes a UseapiError whose kind follows errors.ts. Retries are bounded, jittered, and only where a repeat
 // cannot start a second job.
 import type { z } from 'zod';
-import { UseapiError, type UseapiErrorDetails, type UseapiErrorKind } from './errors.js';
+import { isUseapiError, UseapiError, type UseapiErrorDetails, type UseapiErrorKind } from './errors.js';
 import type { CallOptions, Job, MidjourneyAccount, SeedAsyncOptions, UseapiClient } from './port.js';
 import {
   accountMapSchema,
@@ -44,6 +44,8 @@ export interface UseapiClientOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called after every attempt, for metrics. */
   onCall?: (info: UseapiCallInfo) => void;
+  /** Called once for every call that ends in a UseapiError (after its retries), for metrics. */
+  onError?: (error: UseapiError) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -148,6 +150,16 @@ const kindOfStatus = (status: number): UseapiErrorKind => {
   return 'bad_request';
 };
 
+/** How useapi's pages announce the end of its Midjourney API ("Midjourney support was discontinued on June 24, 2026"). */
+const DISCONTINUED = /\bdiscontinued\b|\bno longer (?:supported|available|offered)\b/i;
+
+/**
+ * useapi no longer serving Midjourney for this token: 410 Gone on any route, 404 on the account list (which exists
+ * whenever the Midjourney API is served, even with no account), or an error text saying so.
+ */
+const isDiscontinued = (req: Request, status: number, upstream: string | undefined): boolean =>
+  status === 410 || (status === 404 && req.endpoint === 'accounts') || DISCONTINUED.test(upstream ?? '');
+
 /** Codes (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...) anywhere in a fetch rejection's cause chain. */
 const errorCodes = (error: unknown): string[] => {
   const codes: string[] = [];
@@ -226,7 +238,9 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
     const details: UseapiErrorDetails = { status, upstream };
     let kind = kindOfStatus(status);
 
-    if (status === 400) {
+    if (isDiscontinued(req, status, upstream)) {
+      kind = 'discontinued';
+    } else if (status === 400) {
       const classified = classify400(upstream ?? '');
       kind = classified.kind;
       details.verb = classified.verb;
@@ -351,8 +365,18 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
     return result.data;
   };
 
-  const request = async <T>(req: Request, schema: z.ZodType<T>): Promise<T> =>
-    parse(req, schema, await call(req));
+  /** Every failed call is reported once, whichever way it failed (status, no answer, body). */
+  const reported = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      if (isUseapiError(error)) options.onError?.(error);
+      throw error;
+    }
+  };
+
+  const request = <T>(req: Request, schema: z.ZodType<T>): Promise<T> =>
+    reported(async () => parse(req, schema, await call(req)));
 
   return {
     seedAsync(jobid: string, opts: SeedAsyncOptions = {}): Promise<Job> {
@@ -424,14 +448,16 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
     },
 
     async resetAccount(channel: string, opts: CallOptions = {}): Promise<void> {
-      await call({
-        endpoint: 'reset',
-        method: 'POST',
-        path: `account/midjourney/${encodeURIComponent(channel)}/reset`,
-        signal: opts.signal,
-        channel,
-        idempotent: true,
-      });
+      await reported(() =>
+        call({
+          endpoint: 'reset',
+          method: 'POST',
+          path: `account/midjourney/${encodeURIComponent(channel)}/reset`,
+          signal: opts.signal,
+          channel,
+          idempotent: true,
+        }),
+      );
     },
   };
 }

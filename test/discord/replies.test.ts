@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  COPY_SEED_PREFIX,
+  copySeedCustomId,
+  copySeedReply,
   errorMessage,
   errorReply,
   jumpLink,
   progressReply,
+  promptWithSeed,
   safeFilename,
   seedReply,
 } from '../../src/discord/replies.js';
@@ -133,5 +137,61 @@ describe('helpers', () => {
   it('makes attachment names safe for attachment:// links', () => {
     expect(safeFilename('my cat (1).png', 0)).toBe('my_cat_1_.png');
     expect(safeFilename('', 2)).toBe('seed_image_3.png');
+  });
+});
+
+describe('the copy button', () => {
+  it('is on the seed reply, keyed by the parent jobid, and the footer no longer repeats --seed N', () => {
+    const body = seedReply(record, t, { files });
+    const button = body.components?.[0]?.components[0];
+    expect(button).toMatchObject({ type: 2, style: 2, label: 'Copy prompt with seed' });
+    expect(button && 'custom_id' in button ? button.custom_id : '').toBe(
+      `${COPY_SEED_PREFIX}:${record.jobid}`,
+    );
+    expect(body.embeds[0]?.footer).toBeUndefined();
+  });
+
+  it('is not on a partial answer, whose seed is not stored yet', () => {
+    expect(seedReply(record, t, { files: [] }, { partial: true }).components).toEqual([]);
+  });
+
+  it('is left out when the custom id would pass Discord’s 100 characters', () => {
+    expect(copySeedCustomId('x'.repeat(91))).toBeUndefined();
+    expect(copySeedCustomId(record.jobid)?.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('promptWithSeed', () => {
+  it.each([
+    ['Steampunk cat --s 750', 'Steampunk cat --s 750 --seed 42'],
+    ['Steampunk cat --seed 7 --s 750', 'Steampunk cat --s 750 --seed 42'],
+    ['Steampunk cat --s 750 --seed 7', 'Steampunk cat --s 750 --seed 42'],
+    ['Steampunk cat --sameseed 9 --ar 2:3', 'Steampunk cat --ar 2:3 --seed 42'],
+    ['Steampunk cat --sameseed', 'Steampunk cat --seed 42'],
+    ['Steampunk cat —seed 7', 'Steampunk cat --seed 42'],
+    ['Steampunk cat --SEED 7 --seed 8', 'Steampunk cat --seed 42'],
+    ['a seedy bar --seeds are words', 'a seedy bar --seeds are words --seed 42'],
+    ['', '--seed 42'],
+  ])('%j → %j', (prompt, expected) => {
+    expect(promptWithSeed(prompt, 42)).toBe(expected);
+  });
+});
+
+describe('copySeedReply', () => {
+  it('answers the prompt ready for /imagine, then the bare --seed N on its own line', () => {
+    expect(copySeedReply(record)).toEqual({
+      content: 'Steampunk cat --s 750 --seed 3141592653\n--seed 3141592653',
+    });
+  });
+
+  it('answers only --seed N when the prompt is unknown', () => {
+    expect(copySeedReply({ ...record, prompt: undefined })).toEqual({ content: '--seed 3141592653' });
+  });
+
+  it('puts a prompt too long for one message in a text file', () => {
+    const long = copySeedReply({ ...record, prompt: 'word '.repeat(500) });
+    expect(long.content).toBe('--seed 3141592653');
+    expect(long.file?.name).toBe('prompt.txt');
+    expect(long.file?.data.toString('utf8')).toMatch(/^word word .* --seed 3141592653\n$/);
   });
 });

@@ -259,7 +259,8 @@ describe('right-click → Apps → Get seed', () => {
       const customId = await openModal(message);
       const submit = h.discord.modalSubmit({
         customId,
-        fields: { jobid: ` ${job.jobid} ` },
+        // As copied from some clients: a word joiner, a zero-width space, curly quotes and a prefix.
+        fields: { jobid: `\u2060jobid: “${job.jobid}”\u200B` },
         guildId: GUILD,
         channelId: CHANNEL,
         user: MEMBER,

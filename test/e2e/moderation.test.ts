@@ -292,7 +292,7 @@ describe('a moderator resets the account', () => {
     const { seed } = await holdThroughSeed(h);
     const confirmation = await confirmationOf(midjourney(h, 'reset', MODERATOR, ACCOUNT_CHANNEL));
     const { answer } = await confirm(h, confirmation);
-    expect(answer.content).toMatch(/1 waiting request\(s\) are running again/);
+    expect(answer.content).toMatch(/1 waiting request is running again/);
     await seed.waitForEdit(isSeedReply, 15_000);
     expect(h.useapi.count('POST', RESET_PATH)).toBe(1);
   });

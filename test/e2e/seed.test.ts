@@ -75,6 +75,25 @@ describe('/seed job:<jobid>', () => {
     expect(h.useapi.count('POST', '/v2/jobs/seed_async')).toBe(0);
   });
 
+  it('reads a jobid pasted with zero-width characters, quotes and a "Job ID:" prefix', async () => {
+    const { jobid } = h.imagineJob({ seedValue: 31337 });
+    const final = await h.slashSeed(`\u2060Job ID: “${jobid}”\u200B`).waitForEdit(isSeedReply, 15_000);
+    expect(seedOf(final)).toBe('31337');
+    expect(h.useapi.count('POST', '/v2/jobs/seed_async')).toBe(1);
+  });
+
+  it('refuses a paste holding two jobids with what to do, without calling useapi', async () => {
+    const a = h.imagineJob().jobid;
+    const b = h.imagineJob().jobid;
+    const before = h.useapi.requests.length;
+    const reply = await h.slashSeed(`${a} and ${b}`).waitForCallback();
+    expect(reply.type).toBe(4);
+    const body = reply.body as { data?: { content?: string; flags?: number } };
+    expect(body.data?.content).toMatch(/more than one jobid\. Paste only the jobid/);
+    expect((body.data?.flags ?? 0) & 64).toBe(64);
+    expect(h.useapi.requests.length).toBe(before);
+  });
+
   it('tells the member when useapi does not know the job', async () => {
     const interaction = h.slashSeed(
       'job:20241218021941022-user:1308-channel:1316232391072944131-bot:midjourney',

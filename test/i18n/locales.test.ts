@@ -3,10 +3,13 @@ import { Locale } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import {
   LOCALES,
+  localeFor,
   localizations,
   type MessageKey,
   messagesFor,
+  PLURAL,
   placeholdersOf,
+  pluralsOf,
   translator,
 } from '../../src/i18n/index.js';
 import { de } from '../../src/i18n/locales/de.js';
@@ -117,12 +120,71 @@ describe.each(locales)('braces in %s', (_code, messages) => {
   it('no message contains a raw `{` or `}` besides the placeholders en has', () => {
     const bad = enKeys.filter((k) => {
       const allowed = new Set(placeholdersOf(en[k]));
-      const rest = (messages[k] ?? '').replace(/\{(\w+)\}/g, (whole, name: string) =>
-        allowed.has(name) ? '' : whole,
-      );
+      const rest = (messages[k] ?? '')
+        .replace(PLURAL, '')
+        .replace(/\{(\w+)\}/g, (whole, name: string) => (allowed.has(name) ? '' : whole));
       return /[{}]/.test(rest);
     });
     expect(bad.map((k) => `${k}: ${messages[k]}`)).toEqual([]);
+  });
+});
+
+describe.each(locales)('counts in %s', (code, messages) => {
+  const categories = new Intl.PluralRules(code).resolvedOptions().pluralCategories as string[];
+
+  it('writes no "(s)"-style plural: counts go through a plural block', () => {
+    const bad = enKeys.filter((k) => /\w\((?:s|n|es|e)\)/.test(messages[k]));
+    expect(bad.map((k) => `${k}: ${messages[k]}`)).toEqual([]);
+  });
+
+  it('gives every plural block an "other" form, the "one" form the language has, and no form it lacks', () => {
+    const bad: string[] = [];
+    for (const k of enKeys)
+      for (const { name, forms } of pluralsOf(messages[k])) {
+        const have = Object.keys(forms);
+        if (!have.includes('other')) bad.push(`${k}: {${name}} has no "other"`);
+        if (categories.includes('one') && !have.includes('one') && have.length > 1)
+          bad.push(`${k}: {${name}} has no "one"`);
+        for (const form of have)
+          if (!categories.includes(form)) bad.push(`${k}: {${name}} has "${form}", which ${code} lacks`);
+      }
+    expect(bad).toEqual([]);
+  });
+});
+
+describe('plural messages', () => {
+  it('picks the form by the locale’s plural rules and writes the number', () => {
+    const en = translator('en-US');
+    expect(en('mod.status.more', { count: 1 })).toBe('1 more account is not shown.');
+    expect(en('mod.status.more', { count: 2 })).toBe('2 more accounts are not shown.');
+    expect(en('mod.status.more', { count: 0 })).toBe('0 more accounts are not shown.');
+    const fr = translator('fr');
+    // French counts 0 and 1 as singular; English does not.
+    expect(fr('mod.status.more', { count: 0 })).toContain('0 autre compte non affiché');
+    expect(fr('mod.status.more', { count: 3 })).toContain('3 autres comptes non affichés');
+    expect(translator('de')('mod.reset.ok', { channel: 'c', user: 'u', count: 1 })).toContain(
+      '1 wartende Anfrage läuft wieder',
+    );
+    expect(translator('pt-BR')('mod.status.more', { count: 1200 })).toContain('Mais 1.200 contas');
+  });
+
+  it('uses the plural rules of the locale that serves the member (es-419 → es-ES)', () => {
+    expect(localeFor('es-419')).toBe('es-ES');
+    expect(localeFor('xx-YY')).toBe('en-US');
+    expect(translator('es-419')('mod.status.more', { count: 1 })).toBe('1 cuenta más sin mostrar.');
+  });
+
+  it('counts a plural block as its parameter', () => {
+    expect(placeholdersOf('{user}: {count, plural, one {# x} other {# xs}} in {channel}')).toEqual([
+      'channel',
+      'count',
+      'user',
+    ]);
+  });
+
+  it('leaves a plural block alone when its parameter is missing or not a number', () => {
+    const text = translator('en-US')('mod.status.more', { count: 'many' });
+    expect(text).toContain('{count, plural,');
   });
 });
 
@@ -135,7 +197,9 @@ describe('translator', () => {
   });
 
   it('uses the es-ES messages for es-419', () => {
-    expect(translator('es-419')('reply.footer', { seed: 42 })).toBe('Úsala con --seed 42');
+    expect(translator('es-419')('reply.title', { seed: 42 })).toBe(
+      esES['reply.title'].replace('{seed}', '42'),
+    );
   });
 
   it('falls back to English for an unknown or missing locale', () => {

@@ -82,7 +82,8 @@ afterEach(async () => {
 });
 
 describe('createUseapiClient: seed_async and polling', () => {
-  beforeEach(() => start({ seedDurationMs: 150, progressSteps: 1 }));
+  // Long enough that the first poll sees 'started' even on a busy machine.
+  beforeEach(() => start({ seedDurationMs: 600, progressSteps: 1 }));
 
   it('starts a seed job and follows it through progress to completed by polling getJob', async () => {
     const parent = fake.addJob({ prompt: 'Steampunk cat', seedValue: SEED });
@@ -256,6 +257,45 @@ describe('createUseapiClient: error mapping', () => {
     expect(error).toMatchObject({ kind, status, endpoint: 'get_job' });
     expect(error.message).toContain('get_job');
     expect(error.message).toContain(`HTTP ${status}`);
+  });
+
+  it('maps 410 on any route, 404 on the account list and a "discontinued" text to discontinued', async () => {
+    const client = clientFor();
+    fake.failNext({ path: '/v2/account/midjourney' }, [
+      { status: 404, body: { error: 'Not found', code: 404 } },
+    ]);
+    expect(await failure(client.getAccounts())).toMatchObject({ kind: 'discontinued', status: 404 });
+    fake.failNext({ path: '/v2/account/midjourney' }, [{ status: 410, body: 'Gone' }]);
+    expect((await failure(client.getAccount(CHANNEL))).kind).toBe('discontinued');
+    const done = fake.addJob({});
+    fake.failNext({ path: '/v2/jobs/seed_async' }, [{ status: 410, body: { error: 'Gone', code: 410 } }]);
+    expect((await failure(client.seedAsync(done.jobid))).kind).toBe('discontinued');
+    const notice = 'Midjourney support was discontinued on June 24, 2026';
+    fake.failNext({ path: '/v2/jobs/seed_async' }, [{ status: 400, body: { error: notice, code: 400 } }]);
+    expect(await failure(client.seedAsync(done.jobid))).toMatchObject({
+      kind: 'discontinued',
+      upstream: notice,
+    });
+    // Documented 404s keep their meaning: an account channel that is not configured, a job useapi does not know.
+    expect((await failure(client.getAccount(OTHER_CHANNEL))).kind).toBe('not_found');
+    expect((await failure(client.getJob(`job:20241218021941022-user:1308-channel:${CHANNEL}`))).kind).toBe(
+      'not_found',
+    );
+    // Not retried: a gone API does not come back in a second.
+    expect(fake.count('POST', '/v2/jobs/seed_async')).toBe(2);
+  });
+
+  it('reports each failed call once to onError, after its retries', async () => {
+    const errors: UseapiError[] = [];
+    const client = clientFor({ onError: (e) => errors.push(e), retry: { maxAttempts: 3 } });
+    fake.failNext({ method: 'GET', path: '/v2/jobs' }, [{ status: 503 }, { status: 503 }, { status: 503 }]);
+    await failure(client.getExecutingJobs());
+    fake.failNext({ method: 'GET', path: '/v2/jobs' }, [{ status: 200, body: '{"not":"a list"}' }]);
+    await failure(client.getExecutingJobs());
+    fake.failNext({ method: 'POST', path: '/v2/account/midjourney' }, [{ status: 401 }]);
+    await failure(client.resetAccount(CHANNEL));
+    expect(await client.getExecutingJobs()).toEqual([]);
+    expect(errors.map((e) => e.kind)).toEqual(['unavailable', 'bad_response', 'unauthorized']);
   });
 
   it('maps a wrong token to unauthorized', async () => {

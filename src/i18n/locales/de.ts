@@ -43,7 +43,6 @@ export const de = {
   'reply.imagesPending': 'Seed aus dem Prompt; die vier Bilder werden geladen…',
   'reply.imagesUnavailable': 'Die vier Bilder sind nicht verfügbar.',
   'reply.fromPrompt': 'Der Seed stand bereits im Prompt.',
-  'reply.footer': 'Verwende ihn mit --seed {seed}',
   'reply.lateMention': '{user}, hier ist der Seed, nach dem du gefragt hast:',
   'reason.tooLarge': 'zu groß zum Hochladen hier',
   'reason.download': 'Download fehlgeschlagen',
@@ -106,7 +105,8 @@ export const de = {
   'mod.button.confirm': 'Ja, jetzt zurücksetzen',
   'mod.button.cancel': 'Abbrechen',
   'mod.cancelled': 'Zurücksetzen abgebrochen.',
-  'mod.reset.ok': '✅ Konto {channel} von {user} zurückgesetzt. {count} wartende Anfrage(n) laufen wieder.',
+  'mod.reset.ok':
+    '✅ Konto {channel} von {user} zurückgesetzt. {count, plural, one {# wartende Anfrage läuft} other {# wartende Anfragen laufen}} wieder.',
   'mod.reset.stillPending':
     'Das Konto hat bei useapi noch eine offene Moderationsnachricht und bleibt angehalten. Melde dich mit dem Midjourney-Konto bei Discord an, bestätige die Nachricht (oder löse das CAPTCHA) und setze es dann erneut zurück.',
   'mod.reset.unauthorized':
@@ -148,7 +148,8 @@ export const de = {
   'mod.status.noAlert':
     '**Alarm:** nicht gepostet. Prüfe MOD_ALERT_CHANNEL_ID und ob der Bot in diesem Kanal posten darf.',
   'mod.status.resetEntry': '{time} durch {user}: {result}',
-  'mod.status.more': '{count} weitere(s) Konto/Konten nicht angezeigt.',
+  'mod.status.more':
+    '{count, plural, one {# weiteres Konto wird} other {# weitere Konten werden}} nicht angezeigt.',
 
   // Right-click "Get seed", message links and the job index (issue 3).
   'why.contentHidden':
@@ -166,4 +167,13 @@ export const de = {
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'Der Bot startet gerade neu. Versuche es in ein paar Sekunden erneut.',
+
+  // Forgiving input, the copy button, useapi's Midjourney status (issue 12).
+  'error.severalJobids':
+    'Dieser Text enthält mehr als eine Jobid. Füge nur die Jobid des Bildes ein, dessen Seed du möchtest.',
+  'error.discontinued':
+    'Seeds sind gerade nicht verfügbar: useapi.net bedient Midjourney für diesen Bot nicht mehr. Die Administration des Bots kann es mit `npm run doctor` prüfen.',
+  'button.copySeed': 'Prompt mit Seed kopieren',
+  'copy.gone':
+    'Diesen Seed habe ich nicht mehr gespeichert. Frage erneut mit /seed und der Jobid aus der Antwort.',
 } satisfies Messages;

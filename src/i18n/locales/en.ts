@@ -39,7 +39,6 @@ export const en = {
   'reply.imagesPending': 'Seed from the prompt; fetching the four images…',
   'reply.imagesUnavailable': 'The four images are not available.',
   'reply.fromPrompt': 'The seed was already written in the prompt.',
-  'reply.footer': 'Use it with --seed {seed}',
   'reply.lateMention': '{user}, here is the seed you asked for:',
   'reason.tooLarge': 'too large to upload here',
   'reason.download': 'download failed',
@@ -95,7 +94,8 @@ export const en = {
   'mod.button.confirm': 'Yes, reset now',
   'mod.button.cancel': 'Cancel',
   'mod.cancelled': 'Reset cancelled.',
-  'mod.reset.ok': '✅ Account {channel} reset by {user}. {count} waiting request(s) are running again.',
+  'mod.reset.ok':
+    '✅ Account {channel} reset by {user}. {count, plural, one {# waiting request is} other {# waiting requests are}} running again.',
   'mod.reset.stillPending':
     'The account still has a pending moderation message at useapi, so it stays held. Log in to Discord with the Midjourney account, acknowledge the message (or solve the CAPTCHA), then reset again.',
   'mod.reset.unauthorized': 'useapi refused the reset: the bot’s useapi token is not valid (401).',
@@ -133,7 +133,7 @@ export const en = {
   'mod.status.noAlert':
     '**Alert:** not posted. Check MOD_ALERT_CHANNEL_ID and that the bot may post in that channel.',
   'mod.status.resetEntry': '{time} by {user}: {result}',
-  'mod.status.more': '{count} more account(s) not shown.',
+  'mod.status.more': '{count, plural, one {# more account is} other {# more accounts are}} not shown.',
 
   // Right-click "Get seed", message links and the job index (issue 3).
   'why.contentHidden':
@@ -151,6 +151,14 @@ export const en = {
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'The bot is restarting. Try again in a few seconds.',
+
+  // Forgiving input, the copy button, useapi's Midjourney status (issue 12).
+  'error.severalJobids':
+    'That text holds more than one jobid. Paste only the jobid of the image you want the seed of.',
+  'error.discontinued':
+    'Seeds are not available right now: useapi.net no longer serves Midjourney for this bot. The bot’s administrator can check with `npm run doctor`.',
+  'button.copySeed': 'Copy prompt with seed',
+  'copy.gone': 'I no longer have this seed stored. Ask again with /seed and the jobid shown in the reply.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -42,7 +42,6 @@ export const esES = {
   'reply.imagesPending': 'Seed sacada del prompt; obteniendo las cuatro imágenes…',
   'reply.imagesUnavailable': 'Las cuatro imágenes no están disponibles.',
   'reply.fromPrompt': 'La seed ya estaba escrita en el prompt.',
-  'reply.footer': 'Úsala con --seed {seed}',
   'reply.lateMention': '{user}, aquí tienes la seed que pediste:',
   'reason.tooLarge': 'demasiado grandes para subirlas aquí',
   'reason.download': 'falló la descarga',
@@ -108,7 +107,7 @@ export const esES = {
   'mod.button.cancel': 'Cancelar',
   'mod.cancelled': 'Restablecimiento cancelado.',
   'mod.reset.ok':
-    '✅ Cuenta {channel} restablecida por {user}. {count} solicitud(es) en espera vuelven a ejecutarse.',
+    '✅ Cuenta {channel} restablecida por {user}. {count, plural, one {# solicitud en espera vuelve} other {# solicitudes en espera vuelven}} a ejecutarse.',
   'mod.reset.stillPending':
     'La cuenta todavía tiene un mensaje de moderación pendiente en useapi, así que sigue retenida. Inicia sesión en Discord con la cuenta de Midjourney, acepta el mensaje (o resuelve el CAPTCHA) y vuelve a restablecerla.',
   'mod.reset.unauthorized':
@@ -151,7 +150,7 @@ export const esES = {
   'mod.status.noAlert':
     '**Alerta:** no publicada. Comprueba MOD_ALERT_CHANNEL_ID y que el bot pueda publicar en ese canal.',
   'mod.status.resetEntry': '{time} por {user}: {result}',
-  'mod.status.more': '{count} cuenta(s) más sin mostrar.',
+  'mod.status.more': '{count, plural, one {# cuenta más sin mostrar} other {# cuentas más sin mostrar}}.',
 
   // Right-click "Get seed", message links and the job index (issue 3).
   'why.contentHidden':
@@ -169,4 +168,13 @@ export const esES = {
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'El bot se está reiniciando. Vuelve a intentarlo en unos segundos.',
+
+  // Forgiving input, the copy button, useapi's Midjourney status (issue 12).
+  'error.severalJobids':
+    'Ese texto contiene más de un jobid. Pega solo el jobid de la imagen cuya semilla quieres.',
+  'error.discontinued':
+    'Las semillas no están disponibles ahora: useapi.net ya no ofrece Midjourney para este bot. La administración del bot puede comprobarlo con `npm run doctor`.',
+  'button.copySeed': 'Copiar prompt con semilla',
+  'copy.gone':
+    'Ya no tengo guardada esta semilla. Vuelve a pedirla con /seed y el jobid que aparece en la respuesta.',
 } satisfies Messages;

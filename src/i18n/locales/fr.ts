@@ -43,7 +43,6 @@ export const fr = {
   'reply.imagesPending': 'Seed tirée du prompt ; récupération des quatre images…',
   'reply.imagesUnavailable': 'Les quatre images ne sont pas disponibles.',
   'reply.fromPrompt': 'La seed figurait déjà dans le prompt.',
-  'reply.footer': 'Utilise-la avec --seed {seed}',
   'reply.lateMention': '{user}, voici la seed que tu as demandée :',
   'reason.tooLarge': 'trop volumineuses pour être envoyées ici',
   'reason.download': 'échec du téléchargement',
@@ -105,7 +104,8 @@ export const fr = {
   'mod.button.confirm': 'Oui, réinitialiser',
   'mod.button.cancel': 'Annuler',
   'mod.cancelled': 'Réinitialisation annulée.',
-  'mod.reset.ok': '✅ Compte {channel} réinitialisé par {user}. {count} demande(s) en attente reprennent.',
+  'mod.reset.ok':
+    '✅ Compte {channel} réinitialisé par {user}. {count, plural, one {# demande en attente reprend} other {# demandes en attente reprennent}}.',
   'mod.reset.stillPending':
     'Le compte a encore un message de modération en attente chez useapi, il reste donc bloqué. Connecte-toi à Discord avec le compte Midjourney, valide le message (ou résous le CAPTCHA), puis réinitialise à nouveau.',
   'mod.reset.unauthorized':
@@ -146,7 +146,8 @@ export const fr = {
   'mod.status.noAlert':
     '**Alerte :** non publiée. Vérifie MOD_ALERT_CHANNEL_ID et que le bot peut écrire dans ce salon.',
   'mod.status.resetEntry': '{time} par {user} : {result}',
-  'mod.status.more': '{count} autre(s) compte(s) non affiché(s).',
+  'mod.status.more':
+    '{count, plural, one {# autre compte non affiché} other {# autres comptes non affichés}}.',
 
   // Right-click "Get seed", message links and the job index (issue 3).
   'why.contentHidden':
@@ -164,4 +165,13 @@ export const fr = {
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'Le bot redémarre. Réessaie dans quelques secondes.',
+
+  // Forgiving input, the copy button, useapi's Midjourney status (issue 12).
+  'error.severalJobids':
+    'Ce texte contient plus d’un jobid. Colle seulement le jobid de l’image dont tu veux la seed.',
+  'error.discontinued':
+    'Les seeds ne sont pas disponibles pour le moment : useapi.net ne sert plus Midjourney pour ce bot. L’administrateur du bot peut vérifier avec `npm run doctor`.',
+  'button.copySeed': 'Copier le prompt avec la seed',
+  'copy.gone':
+    'Je n’ai plus cette seed en mémoire. Redemande avec /seed et le jobid affiché dans la réponse.',
 } satisfies Messages;

@@ -41,7 +41,6 @@ export const ja = {
   'reply.imagesPending': 'プロンプトからシードを取得しました。画像4枚を取得しています…',
   'reply.imagesUnavailable': '画像4枚は利用できません。',
   'reply.fromPrompt': 'シードはすでにプロンプトに書かれていました。',
-  'reply.footer': '--seed {seed} で使えます',
   'reply.lateMention': '{user} さん、リクエストされたシードです:',
   'reason.tooLarge': 'サイズが大きすぎてここにアップロードできません',
   'reason.download': 'ダウンロードに失敗しました',
@@ -168,4 +167,13 @@ export const ja = {
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'ボットを再起動しています。数秒後にもう一度お試しください。',
+
+  // Forgiving input, the copy button, useapi's Midjourney status (issue 12).
+  'error.severalJobids':
+    'そのテキストには jobid が複数含まれています。シードを知りたい画像の jobid だけを貼り付けてください。',
+  'error.discontinued':
+    '現在シードを取得できません。useapi.net はこのボットに対して Midjourney を提供しなくなりました。ボットの管理者は `npm run doctor` で確認できます。',
+  'button.copySeed': 'シード付きプロンプトをコピー',
+  'copy.gone':
+    'このシードはもう保存されていません。返信に表示された jobid を使って /seed でもう一度依頼してください。',
 } satisfies Messages;

@@ -41,7 +41,6 @@ export const ptBR = {
   'reply.imagesPending': 'Seed tirada do prompt; buscando as quatro imagens…',
   'reply.imagesUnavailable': 'As quatro imagens não estão disponíveis.',
   'reply.fromPrompt': 'A seed já estava escrita no prompt.',
-  'reply.footer': 'Use com --seed {seed}',
   'reply.lateMention': '{user}, aqui está a seed que você pediu:',
   'reason.tooLarge': 'grandes demais para enviar aqui',
   'reason.download': 'falha no download',
@@ -104,7 +103,7 @@ export const ptBR = {
   'mod.button.cancel': 'Cancelar',
   'mod.cancelled': 'Redefinição cancelada.',
   'mod.reset.ok':
-    '✅ Conta {channel} redefinida por {user}. {count} pedido(s) em espera voltaram a ser executados.',
+    '✅ Conta {channel} redefinida por {user}. {count, plural, one {# pedido em espera voltou a ser executado} other {# pedidos em espera voltaram a ser executados}}.',
   'mod.reset.stillPending':
     'A conta ainda tem uma mensagem de moderação pendente no useapi, então continua retida. Entre no Discord com a conta do Midjourney, confirme a mensagem (ou resolva o CAPTCHA) e redefina de novo.',
   'mod.reset.unauthorized': 'O useapi recusou a redefinição: o token do useapi do bot não é válido (401).',
@@ -144,7 +143,7 @@ export const ptBR = {
   'mod.status.noAlert':
     '**Alerta:** não publicado. Confira MOD_ALERT_CHANNEL_ID e se o bot pode publicar nesse canal.',
   'mod.status.resetEntry': '{time} por {user}: {result}',
-  'mod.status.more': 'Mais {count} conta(s) não exibida(s).',
+  'mod.status.more': '{count, plural, one {Mais # conta não exibida} other {Mais # contas não exibidas}}.',
 
   // Right-click "Get seed", message links and the job index (issue 3).
   'why.contentHidden':
@@ -162,4 +161,11 @@ export const ptBR = {
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'O bot está reiniciando. Tente de novo em alguns segundos.',
+
+  // Forgiving input, the copy button, useapi's Midjourney status (issue 12).
+  'error.severalJobids': 'Esse texto tem mais de um jobid. Cole só o jobid da imagem cuja seed você quer.',
+  'error.discontinued':
+    'As seeds não estão disponíveis agora: o useapi.net não atende mais o Midjourney para este bot. A administração do bot pode verificar com `npm run doctor`.',
+  'button.copySeed': 'Copiar prompt com seed',
+  'copy.gone': 'Não tenho mais esta seed guardada. Peça de novo com /seed e o jobid mostrado na resposta.',
 } satisfies Messages;

@@ -1,0 +1,125 @@
+// How much an upstream failure matters to the operator, decided once per kind in one exhaustive table: a member's
+// mistake (an unknown or unfinished job) is routine and logged at info; our own configuration (the token refused, the
+// subscription ended) or the vendor breaking its contract (bodies that no longer match, Midjourney discontinued) is
+// an error, logged once per incident so an outage does not bury the log under one line per request.
+import type { Logger } from 'pino';
+import { isUseapiError, type UseapiError, type UseapiErrorKind } from './errors.js';
+
+export type Severity = 'info' | 'error';
+/** Why it happened, for the metric: whose move it is. */
+export type FailureCause = 'member' | 'transient' | 'configuration' | 'vendor' | 'moderation';
+
+export const UPSTREAM_SEVERITY: Record<UseapiErrorKind, { severity: Severity; cause: FailureCause }> = {
+  // We always send a jobid: its absence is our bug, which is a contract matter.
+  jobid_missing: { severity: 'error', cause: 'vendor' },
+  // Our replyUrl/replyRef: PUBLIC_URL or CALLBACK_SECRET too long.
+  too_long: { severity: 'error', cause: 'configuration' },
+  parent_not_completed: { severity: 'info', cause: 'member' },
+  unsupported_job: { severity: 'info', cause: 'member' },
+  // The job belongs to a Midjourney account this token does not have.
+  account_missing: { severity: 'info', cause: 'member' },
+  // A 400 useapi does not document.
+  bad_request: { severity: 'error', cause: 'vendor' },
+  unauthorized: { severity: 'error', cause: 'configuration' },
+  no_subscription: { severity: 'error', cause: 'configuration' },
+  not_found: { severity: 'info', cause: 'member' },
+  conflict: { severity: 'info', cause: 'member' },
+  moderated: { severity: 'info', cause: 'member' },
+  busy: { severity: 'info', cause: 'transient' },
+  unavailable: { severity: 'info', cause: 'transient' },
+  // useapi's advice for 504: the account's maxJobs is set higher than Midjourney allows.
+  untrackable: { severity: 'error', cause: 'configuration' },
+  // A human must act; moderators are also alerted in Discord.
+  pending_moderation: { severity: 'error', cause: 'moderation' },
+  timeout: { severity: 'info', cause: 'transient' },
+  network: { severity: 'info', cause: 'transient' },
+  bad_response: { severity: 'error', cause: 'vendor' },
+  discontinued: { severity: 'error', cause: 'vendor' },
+};
+
+export const severityOf = (kind: UseapiErrorKind) => UPSTREAM_SEVERITY[kind];
+
+/** One incident lasts this long: an error-level kind is logged at error once in it, at debug after. */
+export const INCIDENT_WINDOW_MS = 60 * 60 * 1000;
+
+export interface UpstreamFailureLog {
+  /**
+   * Logs a UseapiError at its kind's severity (error once per kind per incident window, debug after); anything else
+   * at info, as a refusal.
+   */
+  logUpstreamFailure(log: Logger, error: unknown, context?: Record<string, unknown>, message?: string): void;
+}
+
+export function createUpstreamFailureLog(
+  options: { now?: () => number; windowMs?: number } = {},
+): UpstreamFailureLog {
+  const now = options.now ?? Date.now;
+  const windowMs = options.windowMs ?? INCIDENT_WINDOW_MS;
+  const lastLogged = new Map<UseapiErrorKind, number>();
+  return {
+    logUpstreamFailure(log, error, context = {}, message = 'upstream failure') {
+      // Not an upstream failure (a SeedError: job failed, deadline…): callers log their own bugs; this stays routine.
+      if (!isUseapiError(error)) {
+        log.info(context, message);
+        return;
+      }
+      const { severity, cause } = severityOf(error.kind);
+      const fields = { ...context, ...describe(error), severity, cause };
+      if (severity === 'info') {
+        log.info(fields, message);
+        return;
+      }
+      const at = now();
+      const last = lastLogged.get(error.kind);
+      if (last !== undefined && at - last < windowMs) {
+        log.debug({ ...fields, incidentSince: new Date(last).toISOString() }, message);
+        return;
+      }
+      lastLogged.set(error.kind, at);
+      log.error({ ...fields, hint: HINTS[error.kind] }, message);
+    },
+  };
+}
+
+/** What a log line shows of a UseapiError: its typed fields and message, never a stack or a token. */
+const describe = (error: UseapiError) => ({
+  kind: error.kind,
+  status: error.status,
+  endpoint: error.endpoint,
+  upstream: error.upstream,
+  jobid: error.jobid,
+  detail: error.message,
+});
+
+/** What the operator should do, on the one error line of an incident. */
+const HINTS: Partial<Record<UseapiErrorKind, string>> = {
+  unauthorized:
+    'useapi refused USEAPI_TOKEN: copy the API token again from useapi.net; `npm run doctor` checks it',
+  no_subscription: 'the useapi subscription has ended: renew it at https://useapi.net',
+  too_long: 'PUBLIC_URL plus CALLBACK_SECRET make a replyUrl over 1024 characters: shorten them',
+  untrackable: "useapi answered 504: lower the account's maxJobs at useapi (3 on Basic/Standard plans)",
+  bad_response: "useapi's answers no longer match its documented shape: check https://useapi.net/docs/api-v2",
+  bad_request: 'useapi refused a request the bot believes valid: check https://useapi.net/docs/api-v2',
+  jobid_missing:
+    'useapi says the jobid is missing from a request that carried it: check https://useapi.net/docs/api-v2',
+  discontinued:
+    'useapi no longer serves Midjourney for this token: no seed can be fetched. Run `npm run doctor`; see https://useapi.net/docs/api-v2',
+  pending_moderation:
+    'a Midjourney account waits for a moderator: acknowledge the message in Discord, then /midjourney reset',
+};
+
+/**
+ * The process's incident memory: an incident is the process's (every request hitting the same refused token is one
+ * incident), so the boundaries that log failures (the router, the request processor) share it.
+ */
+const processLog = createUpstreamFailureLog();
+
+/** Logs an upstream failure at the severity of its kind, once per incident at error level. */
+export function logUpstreamFailure(
+  log: Logger,
+  error: unknown,
+  context: Record<string, unknown> = {},
+  message = 'upstream failure',
+): void {
+  processLog.logUpstreamFailure(log, error, context, message);
+}
