@@ -1,8 +1,14 @@
 // The storage port on every backend: the same Store semantics (get, set with ttl, delete, entries, getMany) and a
 // Coordinator whose locks, slots and pub/sub hold. On Redis the coordination is also checked across two connections,
 // which is what two bot processes sharing one Redis see.
-import { afterAll, afterEach, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { createOutageReporter, guardStore } from '../../src/storage/guard.js';
 import { createStorage, type Storage } from '../../src/storage/index.js';
+import { StorageUnavailableError } from '../../src/storage/port.js';
+import { openSqliteFile } from '../../src/storage/sqlite.js';
 import { backends, describeBackend, describeEachBackend, redis } from '../helpers/backends.js';
 
 const opened: Storage[] = [];
@@ -301,4 +307,86 @@ async function redisQueueLength(url: string, name: string): Promise<number> {
   } finally {
     await client.close();
   }
+}
+
+describeEachBackend('OpenIndex', (backend) => {
+  it('lists open ids oldest first, once each, and forgets removed ones', async () => {
+    const s = await open(backend.freshUrl());
+    await s.open.add('b', 2);
+    await s.open.add('a', 1);
+    await s.open.add('c', 3);
+    await s.open.add('a', 9); // a second add keeps the first time
+    expect(await s.open.list(10)).toEqual(['a', 'b', 'c']);
+    expect(await s.open.list(2)).toEqual(['a', 'b']);
+    await s.open.remove('b');
+    expect(await s.open.list(10)).toEqual(['a', 'c']);
+    expect(await s.open.count()).toBe(2);
+  });
+
+  it('pages through more entries than one page without recursion', async () => {
+    const s = await open(backend.freshUrl());
+    await Promise.all(
+      Array.from({ length: 450 }, (_, i) =>
+        s.holds.set(`k${i}`, { channel: String(i), since: i, incidentId: 'x' }),
+      ),
+    );
+    const seen = new Set<string>();
+    for await (const [key] of s.holds.entries()) seen.add(key);
+    expect(seen.size).toBe(450);
+  });
+});
+
+describeBackend(backends[0] as (typeof backends)[number], 'SQLite file', () => {
+  it('really deletes expired rows, through the expiry index', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seed-bot-purge-'));
+    try {
+      const file = await openSqliteFile(join(dir, 'bot.sqlite'));
+      const seeds = file.store<{ n: number }>('seeds', () => {});
+      await Promise.all(Array.from({ length: 1_500 }, (_, i) => seeds.set(`gone${i}`, { n: i }, 1)));
+      await seeds.set('kept', { n: 1 });
+      await seeds.set('later', { n: 2 }, 60_000);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await file.purge()).toBe(1_500);
+      const keys: string[] = [];
+      for await (const [key] of seeds.entries()) keys.push(key);
+      expect(keys.sort()).toEqual(['kept', 'later']);
+      expect(await file.purge()).toBe(0);
+      await file.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a storage call that does not answer', () => {
+  it('fails as unavailable within its deadline, and reports the outage once', async () => {
+    const downs: unknown[] = [];
+    const ups: number[] = [];
+    const outage = createOutageReporter({
+      down: (e) => downs.push(e),
+      up: ({ failures }) => ups.push(failures),
+    });
+    const hanging = { ...memoryStore(), get: () => new Promise<undefined>(() => {}) };
+    const guarded = guardStore(hanging, 50, outage);
+    for (let i = 0; i < 3; i++)
+      await expect(guarded.get('x')).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(downs).toHaveLength(1);
+    await guarded.set('x', 1);
+    expect(ups).toEqual([3]);
+  });
+});
+
+function memoryStore() {
+  const map = new Map<string, unknown>();
+  return {
+    get: async (k: string) => map.get(k),
+    getMany: async (keys: string[]) => keys.map((k) => map.get(k)),
+    set: async (k: string, v: unknown) => {
+      map.set(k, v);
+    },
+    delete: async (k: string) => map.delete(k),
+    async *entries(): AsyncIterable<[string, unknown]> {
+      yield* map.entries();
+    },
+  };
 }
