@@ -22,13 +22,13 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pngBytes } from './cdn.js';
+import { pngBytes } from '../../dev/fakes/cdn.js';
 import {
   type FakeDiscord,
   type FakeDiscordOptions,
   type FakeGuild,
   startFakeDiscord,
-} from './fake-discord.js';
+} from '../../dev/fakes/fake-discord.js';
 
 const GUILD_ID = '1180000000000000001';
 const CHANNEL_ID = '1180000000000000010';
