@@ -21,6 +21,7 @@ import { createRestKit } from './discord/rest-kit.js';
 import { createAccountRoutes } from './discord/routes-account.js';
 import { createChannelRoutes } from './discord/routes-channels.js';
 import { createWebhookRoutes } from './discord/routes-webhooks.js';
+import { createSenders } from './discord/senders.js';
 import { createSetup } from './discord/setup.js';
 import { createMessageStore } from './discord/store.js';
 import type { FakeDiscord, FakeDiscordOptions } from './discord/types.js';
@@ -36,7 +37,8 @@ function assemble(options: FakeDiscordOptions) {
   const g = Object.assign(w, createGateway(w));
   const s = Object.assign(g, createMessageStore(g), createMakeMessage(g), createSetup(g));
   const h = Object.assign(s, createHandles(s));
-  const i = Object.assign(h, createInteractions(h));
+  const ix = Object.assign(h, createInteractions(h));
+  const i = Object.assign(ix, createSenders(ix));
   const k = Object.assign(i, createRestKit(i));
   const c = Object.assign(k, createCallback(k), createCommandRegistry(k));
   const routes = [

@@ -1,39 +1,25 @@
 // Interactions a test sends: the payload discord.js needs (member, channel, entitlements, resolved messages), dispatched
 // to the session that owns the guild.
 import { randomBytes } from 'node:crypto';
-import {
-  type APIApplicationCommandInteractionDataOption,
-  type APIChatInputApplicationCommandGuildInteraction,
-  ApplicationCommandType,
-  ComponentType,
+import type {
+  APIChatInputApplicationCommandGuildInteraction,
   InteractionType,
-  type Locale,
+  Locale,
 } from 'discord-api-types/v10';
 import {
   apiChannel,
-  apiMessage,
   apiUser,
   botChannelPermissions,
-  commandOptions,
   member,
   memberPermissions,
-  modalSubmission,
   shardOf,
   snowflake,
 } from '../interaction-data.js';
-import { type InteractionState, iso, isRecord, now, type Session, uploadLimit } from './common.js';
+import { type InteractionState, iso, now, type Session, uploadLimit } from './common.js';
 import type { Gateway } from './gateway.js';
 import type { Handles } from './handles.js';
 import type { MessageStore } from './store.js';
-import type {
-  ButtonInput,
-  FakeMessage,
-  InteractionHandle,
-  InteractionTarget,
-  MessageCommandInput,
-  ModalSubmitInput,
-  SlashInput,
-} from './types.js';
+import type { InteractionHandle, InteractionTarget } from './types.js';
 import type { World } from './world.js';
 
 export function createInteractions(w: World & Gateway & Handles & MessageStore) {
@@ -49,7 +35,6 @@ export function createInteractions(w: World & Gateway & Handles & MessageStore) 
     liveSessions,
     owns,
     dispatch,
-    toStored,
     handleFor,
     globalCommands,
   } = w;
@@ -160,80 +145,7 @@ export function createInteractions(w: World & Gateway & Handles & MessageStore) 
     return { id };
   };
 
-  const chatInput = (input: SlashInput, type: InteractionType): InteractionHandle => {
-    const { st, base } = prepare(
-      input,
-      type,
-      `${type === InteractionType.ApplicationCommandAutocomplete ? 'autocomplete' : 'slash'} /${input.name}`,
-    );
-    const { id, registered } = commandId(input.guildId, input.name, ApplicationCommandType.ChatInput);
-    st.name = input.name;
-    st.commandType = ApplicationCommandType.ChatInput;
-    const options: APIApplicationCommandInteractionDataOption[] = commandOptions(input, registered?.options);
-    const data = {
-      id,
-      name: input.name,
-      type: ApplicationCommandType.ChatInput as const,
-      options,
-      ...(registered?.guild_id ? { guild_id: String(registered.guild_id) } : {}),
-    };
-    return deliver(st, input, { ...base, type, data });
-  };
-
-  const messageCommand = (input: MessageCommandInput): InteractionHandle => {
-    const { st, base } = prepare(
-      input,
-      InteractionType.ApplicationCommand,
-      `message command "${input.name}"`,
-    );
-    const { id } = commandId(input.guildId, input.name, ApplicationCommandType.Message);
-    st.name = input.name;
-    st.commandType = ApplicationCommandType.Message;
-    const target = input.target;
-    const isFake =
-      typeof target.id === 'string' && typeof target.channel_id === 'string' && isRecord(target.author);
-    const resolved: unknown = isFake ? apiMessage(toStored(target as FakeMessage)) : target;
-    const targetId = String(target.id);
-    return deliver(st, input, {
-      ...base,
-      type: InteractionType.ApplicationCommand,
-      data: {
-        id,
-        name: input.name,
-        type: ApplicationCommandType.Message,
-        target_id: targetId,
-        resolved: { messages: { [targetId]: resolved } },
-      },
-    });
-  };
-
-  const button = (input: ButtonInput): InteractionHandle => {
-    const { st, base } = prepare(input, InteractionType.MessageComponent, `button "${input.customId}"`);
-    const message = toStored(input.message);
-    st.sourceMessageId = message.id;
-    return deliver(st, input, {
-      ...base,
-      type: InteractionType.MessageComponent,
-      message: apiMessage(message),
-      data: { custom_id: input.customId, component_type: ComponentType.Button },
-    });
-  };
-
-  const modalSubmit = (input: ModalSubmitInput): InteractionHandle => {
-    const { st, base } = prepare(input, InteractionType.ModalSubmit, `modal "${input.customId}"`);
-    const shown = [...interactions.values()]
-      .reverse()
-      .find((x) => isRecord(x.modal) && x.modal.custom_id === input.customId);
-    const message = input.message ? toStored(input.message) : undefined;
-    st.sourceMessageId = message?.id;
-    return deliver(st, input, {
-      ...base,
-      type: InteractionType.ModalSubmit,
-      ...(message ? { message: apiMessage(message) } : {}),
-      data: { custom_id: input.customId, components: modalSubmission(shown?.modal, input.fields) },
-    });
-  };
-  return { prepare, deliver, findCommand, commandId, chatInput, messageCommand, button, modalSubmit };
+  return { prepare, deliver, findCommand, commandId };
 }
 
 export type Interactions = ReturnType<typeof createInteractions>;
