@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../test/helpers/bot-process.js';
+import { ROOT } from '../dev/bot-process.js';
 import {
   completionFigures,
   FULL,

@@ -7,15 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Events, GatewayIntentBits, REST, Routes } from 'discord.js';
+import { type BotProcess, freePort, ROOT, spawnBot } from '../dev/bot-process.js';
+import { signCdnUrl } from '../dev/fakes/cdn.js';
+import { type FakeDiscord, type InteractionHandle, startFakeDiscord } from '../dev/fakes/fake-discord.js';
+import { type FakeUseapi, prngOf, startFakeUseapi } from '../dev/fakes/fake-useapi.js';
+import { ACCOUNT_CHANNEL, baseEnv, CHANNEL, GUILD, isSeedReply, MEMBER } from '../dev/fixtures.js';
+import { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL } from '../dev/redis.js';
 import { createJobIndex } from '../src/seed/job-index.js';
 import type { SeedRecord } from '../src/seed/types.js';
 import { createStorage } from '../src/storage/index.js';
-import { signCdnUrl } from '../test/fakes/cdn.js';
-import { type FakeDiscord, type InteractionHandle, startFakeDiscord } from '../test/fakes/fake-discord.js';
-import { type FakeUseapi, prngOf, startFakeUseapi } from '../test/fakes/fake-useapi.js';
-import { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL } from '../test/helpers/backends.js';
-import { type BotProcess, freePort, ROOT, spawnBot } from '../test/helpers/bot-process.js';
-import { ACCOUNT_CHANNEL, baseEnv, CHANNEL, GUILD, isSeedReply, MEMBER } from '../test/helpers/harness.js';
 import { latencyRow, type Row, round } from './stats.js';
 
 export interface Sizes {

@@ -10,19 +10,19 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pretty from 'pino-pretty';
 import { commandData, commands } from '../commands/index.js';
-import { type Bot, createBot } from '../src/bot.js';
-import { loadConfig } from '../src/config.js';
-import { registerCommands } from '../src/register.js';
 import {
   type FakeDiscord,
   type FakeMessage,
   type InteractionHandle,
   type InteractionUser,
   startFakeDiscord,
-} from '../test/fakes/fake-discord.js';
-import { type FakeJob, type FakeUseapi, startFakeUseapi } from '../test/fakes/fake-useapi.js';
-import { addImagineJob, midjourneyMessage } from '../test/fakes/midjourney.js';
-import { freePort } from '../test/fakes/net.js';
+} from '../dev/fakes/fake-discord.js';
+import { type FakeJob, type FakeUseapi, startFakeUseapi } from '../dev/fakes/fake-useapi.js';
+import { addImagineJob, midjourneyMessage } from '../dev/fakes/midjourney.js';
+import { freePort } from '../dev/fakes/net.js';
+import { type Bot, createBot } from '../src/bot.js';
+import { loadConfig } from '../src/config.js';
+import { registerCommands } from '../src/register.js';
 
 const GUILD = '811111111111111111';
 const CHANNEL = '833333333333333333';

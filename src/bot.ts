@@ -129,7 +129,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   });
   const images = createImageFetcher({ rest: client.rest, log });
   const notifier = createDiscordNotifier({
-    rest: client.rest,
+    client,
     images,
     log,
     uploadLimit: (guildId) =>

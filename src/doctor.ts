@@ -2,7 +2,7 @@
 // check fails. Every check is a small function returning {name, ok, detail, fix}; the printer is pure; the whole
 // output passes through the redactor, so no token is ever printed (masked: first and last 3 characters).
 // It reaches Discord at DISCORD_API_URL and useapi at USEAPI_API_URL, so the tests run it against the fakes.
-import { PermissionFlagsBits } from 'discord.js';
+import { DiscordAPIError, HTTPError, PermissionFlagsBits, REST, type RouteLike, Routes } from 'discord.js';
 import dotenv from 'dotenv';
 import { commandData } from '../commands/index.js';
 import { type Config, ConfigError, loadConfig, redactUrl } from './config.js';
@@ -36,9 +36,6 @@ export interface DoctorReport {
   checks: Check[];
   exitCode: 0 | 1;
 }
-
-const API_VERSION = 'v10';
-const USER_AGENT = 'DiscordBot (mj-seed-bot, 0.1.0) doctor';
 
 const pass = (name: string, detail: string, extra: Partial<Check> = {}): Check => ({
   name,
@@ -91,7 +88,7 @@ const errorCodeOf = (error: unknown): string => {
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
-    if (current.name === 'TimeoutError') return 'timeout';
+    if (current.name === 'TimeoutError' || current.name === 'AbortError') return 'timeout';
     current = current.cause;
   }
   return error instanceof Error ? error.name : 'error';
@@ -131,18 +128,31 @@ const describe = (answer: HttpAnswer) =>
     : `HTTP ${answer.status}${record(answer.body).message ? ` ${String(record(answer.body).message)}` : ''}`;
 
 interface Discord {
-  get(path: string): Promise<HttpAnswer>;
+  get(path: RouteLike, query?: URLSearchParams): Promise<HttpAnswer>;
   apiUrl: string;
 }
 
+/** Discord through @discordjs/rest, as the bot and `npm run register` reach it; every answer becomes an HttpAnswer. */
 function discordApi(config: Config, fetchFn: typeof fetch, timeoutMs: number): Discord {
+  const rest = new REST({
+    api: config.discord.apiUrl,
+    timeout: timeoutMs,
+    // One try: the doctor reports what it saw instead of retrying a network error or a 5xx.
+    retries: 0,
+    userAgentAppendix: 'mj-seed-bot doctor',
+    makeRequest: (url, init) => fetchFn(url, init),
+  }).setToken(config.discord.token);
   return {
     apiUrl: config.discord.apiUrl,
-    get: (path) =>
-      request(fetchFn, `${config.discord.apiUrl}/${API_VERSION}${path}`, {
-        headers: { Authorization: `Bot ${config.discord.token}`, 'User-Agent': USER_AGENT },
-        timeoutMs,
-      }),
+    async get(path, query) {
+      try {
+        return { status: 200, body: await rest.get(path, query ? { query } : {}) };
+      } catch (error) {
+        if (error instanceof DiscordAPIError) return { status: error.status, body: error.rawError };
+        if (error instanceof HTTPError) return { status: error.status, body: undefined };
+        return { status: 0, body: undefined, error: errorCodeOf(error) };
+      }
+    },
   };
 }
 
@@ -325,8 +335,8 @@ async function checkCommands(config: Config, discord: Discord): Promise<Check> {
   const app = config.discord.applicationId;
   const guild = config.discord.guildId;
   const scope = guild ? `guild ${guild}` : 'global';
-  const path = guild ? `/applications/${app}/guilds/${guild}/commands` : `/applications/${app}/commands`;
-  const answer = await discord.get(`${path}?with_localizations=true`);
+  const path = guild ? Routes.applicationGuildCommands(app, guild) : Routes.applicationCommands(app);
+  const answer = await discord.get(path, new URLSearchParams({ with_localizations: 'true' }));
   if (answer.status !== 200) {
     const code = discordCode(answer);
     if (guild && (answer.status === 403 || code === 50001))

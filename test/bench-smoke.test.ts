@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { ROOT } from './helpers/bot-process.js';
+import { ROOT } from '../dev/bot-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'seed-bot-bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,13 @@
 // Tells moderators about a held account: one message per incident in MOD_ALERT_CHANNEL_ID (with the Reset
 // button), then the audit line of every reset and, once the hold is cleared, the alert marked resolved. When the
 // channel is unset or unusable, it says so loudly in the log: /midjourney status still shows the hold.
-import { type APIMessage, type REST, Routes } from 'discord.js';
+import {
+  type APIMessage,
+  type REST,
+  type RESTPatchAPIChannelMessageJSONBody,
+  type RESTPostAPIChannelMessageJSONBody,
+  Routes,
+} from 'discord.js';
 import type { Logger } from 'pino';
 import { translator } from '../i18n/index.js';
 import type { Holds } from '../seed/holds.js';
@@ -50,7 +56,10 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       let message: APIMessage;
       try {
         message = (await deps.rest.post(Routes.channelMessages(channelId), {
-          body: { ...alertMessage(shown, t()), allowed_mentions: { parse: [] } },
+          body: {
+            ...alertMessage(shown, t()),
+            allowed_mentions: { parse: [] },
+          } satisfies RESTPostAPIChannelMessageJSONBody,
         })) as APIMessage;
       } catch (error) {
         log.error(
@@ -86,12 +95,18 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       const translate = t();
       try {
         await deps.rest.post(Routes.channelMessages(channelId), {
-          body: { content: auditLine(outcome.audit, translate), allowed_mentions: { parse: [] } },
+          body: {
+            content: auditLine(outcome.audit, translate),
+            allowed_mentions: { parse: [] },
+          } satisfies RESTPostAPIChannelMessageJSONBody,
         });
         const hold = outcome.hold;
         if (outcome.result === 'ok' && hold?.alertMessageId) {
           await deps.rest.patch(Routes.channelMessage(channelId, hold.alertMessageId), {
-            body: alertMessage(hold, translate, { by: outcome.audit.by, at: outcome.audit.at }),
+            body: alertMessage(hold, translate, {
+              by: outcome.audit.by,
+              at: outcome.audit.at,
+            }) satisfies RESTPatchAPIChannelMessageJSONBody,
           });
         }
       } catch (error) {

@@ -2,13 +2,21 @@
 // interaction token, channel, user), so a request accepted by one process or before a restart is answered the same way.
 // Within the token's 15 minutes it edits the original reply; after that, or when the edit fails, it posts in the
 // channel and mentions the member; when it can't post there, it sends a DM.
-import { DiscordAPIError, type RawFile, type REST, Routes } from 'discord.js';
+import {
+  type Client,
+  DiscordAPIError,
+  Events,
+  InteractionWebhook,
+  type MessageMentionOptions,
+  MessagePayload,
+  type MessageTarget,
+} from 'discord.js';
 import type { Logger } from 'pino';
 import { translator } from '../i18n/index.js';
 import type { DeliveredVia, Notifier, Progress } from '../seed/requests.js';
 import type { SeedRecord, SeedRequest } from '../seed/types.js';
 import { DEFAULT_UPLOAD_LIMIT, type ImageFetcher } from './images.js';
-import { errorReply, progressReply, type ReplyBody, seedReply } from './replies.js';
+import { type AttachedImage, errorReply, progressReply, type ReplyBody, seedReply } from './replies.js';
 
 /** Interaction tokens live 15 minutes; past 14.5 we don't try the edit. */
 export const INTERACTION_TOKEN_TTL_MS = 15 * 60 * 1000;
@@ -19,7 +27,8 @@ const EXPIRED_CODES = new Set([10015, 10062, 50027]);
 const CANT_POST_CODES = new Set([50001, 50013, 10003, 50007]);
 
 export interface DiscordNotifierDeps {
-  rest: REST;
+  /** Its REST manager sends everything; discord.js builds the bodies (MessagePayload). Need not be logged in yet. */
+  client: Client;
   images: ImageFetcher;
   log: Logger;
   /** Upload limit of a guild (boosts raise it). */
@@ -36,34 +45,50 @@ const cantPost = (error: unknown) =>
   error instanceof DiscordAPIError &&
   (CANT_POST_CODES.has(Number(error.code)) || error.status === 403 || error.status === 404);
 
-export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
-  /** Edit the original reply; false when the token is no longer usable. */
-  editOriginal(request: SeedRequest, body: ReplyBody, files?: RawFile[]): Promise<boolean>;
-} {
+/**
+ * A body built by discord.js's own MessagePayload (attachment ids, allowed mentions, flags as Discord's API wants them).
+ * The files keep the content type the images were served with instead of one sniffed from their bytes.
+ */
+function payloadFor(
+  target: MessageTarget,
+  body: ReplyBody,
+  files: AttachedImage[],
+  allowedMentions: MessageMentionOptions,
+): MessagePayload {
+  const payload = MessagePayload.create(target, {
+    content: body.content,
+    embeds: body.embeds,
+    components: body.components ?? [],
+    files: files.map((f) => ({ attachment: f.data, name: f.name })),
+    allowedMentions,
+  }).resolveBody();
+  payload.files = files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType }));
+  return payload;
+}
+
+export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier {
   const now = deps.now ?? Date.now;
   const uploadLimit = deps.uploadLimit ?? (() => DEFAULT_UPLOAD_LIMIT);
   // Requests whose token Discord refused: not tried again (each refusal counts toward Discord's invalid-request ban).
   const refused = new Set<string>();
   const tokenUsable = (r: SeedRequest) =>
     !refused.has(r.id) && now() - r.createdAt < INTERACTION_TOKEN_TTL_MS - TOKEN_MARGIN_MS;
+  // discord.js types an interaction webhook with a logged-in client; the first READY gives one (it stays usable for
+  // REST across gateway reconnects). Nothing is delivered before it: open requests resume after READY.
+  let ready = deps.client.isReady() ? deps.client : undefined;
+  deps.client.once(Events.ClientReady, (client) => {
+    ready = client;
+  });
+  const webhookOf = (request: SeedRequest): InteractionWebhook => {
+    if (!ready) throw new Error('the Discord client has not been ready yet');
+    return new InteractionWebhook(ready, request.applicationId, request.interactionToken);
+  };
 
-  async function editOriginal(request: SeedRequest, body: ReplyBody, files: RawFile[] = []) {
+  async function editOriginal(request: SeedRequest, body: ReplyBody, files: AttachedImage[] = []) {
     if (!tokenUsable(request)) return false;
     try {
-      await deps.rest.patch(
-        Routes.webhookMessage(request.applicationId, request.interactionToken, '@original'),
-        {
-          body: {
-            content: body.content,
-            embeds: body.embeds,
-            components: body.components ?? [],
-            attachments: files.map((f, id) => ({ id, filename: f.name })),
-            allowed_mentions: { parse: [] },
-          },
-          files,
-          auth: false,
-        },
-      );
+      const webhook = webhookOf(request);
+      await webhook.editMessage('@original', payloadFor(webhook, body, files, { parse: [] }));
       return true;
     } catch (error) {
       if (!isExpired(error)) throw error;
@@ -73,19 +98,26 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
     }
   }
 
-  async function postLate(request: SeedRequest, body: ReplyBody, files: RawFile[]): Promise<DeliveredVia> {
-    const payload = {
-      content: body.content,
-      embeds: body.embeds,
-      components: body.components ?? [],
-      attachments: files.map((f, id) => ({ id, filename: f.name })),
-      allowed_mentions: { users: [request.userId] },
-    };
+  async function postLate(
+    request: SeedRequest,
+    body: ReplyBody,
+    files: AttachedImage[],
+  ): Promise<DeliveredVia> {
+    const mentions: MessageMentionOptions = { users: [request.userId] };
     // A private request is answered privately.
     if (request.channelId && !request.ephemeral) {
       try {
-        await deps.rest.post(Routes.channelMessages(request.channelId), { body: payload, files });
-        return 'channel';
+        // From the cache (the Guilds intent fills it) or GET /channels/{id}; in a process whose shard does not own
+        // the guild, too.
+        const channel = await deps.client.channels.fetch(request.channelId, { allowUnknownGuild: true });
+        if (channel?.isSendable()) {
+          await channel.send(payloadFor(channel, body, files, mentions));
+          return 'channel';
+        }
+        deps.log.info(
+          { cid: request.correlationId, requestId: request.id, channelId: request.channelId },
+          'the channel takes no messages; sending a DM',
+        );
       } catch (error) {
         if (!cantPost(error)) throw error;
         deps.log.info(
@@ -94,18 +126,12 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
         );
       }
     }
-    const dm = (await deps.rest.post(Routes.userChannels(), { body: { recipient_id: request.userId } })) as {
-      id: string;
-    };
-    await deps.rest.post(Routes.channelMessages(dm.id), { body: payload, files });
+    const dm = await deps.client.users.createDM(request.userId);
+    await dm.send(payloadFor(dm, body, files, mentions));
     return 'dm';
   }
 
-  const toRaw = (files: { name: string; data: Buffer; contentType?: string | undefined }[]): RawFile[] =>
-    files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType }));
-
   return {
-    editOriginal,
     async progress(request: SeedRequest, progress: Progress) {
       const t = translator(request.locale);
       await editOriginal(request, progressReply(progress, t, now()));
@@ -118,7 +144,7 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier & {
             uploadLimit(request.guildId),
             deps.log.child({ cid: request.correlationId, requestId: request.id }),
           );
-      const files = toRaw(images.files);
+      const files = images.files;
       const t = translator(request.locale);
       if (await editOriginal(request, seedReply(record, t, images, { partial: options.partial }), files))
         return 'edit';

@@ -1,8 +1,8 @@
 // useapi callbacks end to end: the fake useapi posts to the bot's real HTTP server (PUBLIC_URL = the bot's own
 // address), the real discord.js client answers through the fake Discord, storage is a real SQLite file.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FakeMessage } from '../fakes/fake-discord.js';
-import { freePort } from '../helpers/bot-process.js';
+import { freePort } from '../../dev/bot-process.js';
+import type { FakeMessage } from '../../dev/fakes/fake-discord.js';
 import {
   ACCOUNT_CHANNEL,
   GUILD,

@@ -1,7 +1,7 @@
 // "Copy prompt with seed" end to end: the real discord.js client logged in to the fake Discord clicks the button of
 // a seed reply; the answer is private plain text from storage, for anyone, after a restart, with no useapi call.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeMessage, InteractionHandle, InteractionUser } from '../fakes/fake-discord.js';
+import type { FakeMessage, InteractionHandle, InteractionUser } from '../../dev/fakes/fake-discord.js';
 import {
   CHANNEL,
   GUILD,

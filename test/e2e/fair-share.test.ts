@@ -1,8 +1,8 @@
 // Sharing the Midjourney account: at most USEAPI_MAX_JOBS seed jobs upstream, 429s absorbed, users served in turn,
 // the queue position shown, and the per-member limit. Real bot, fake useapi and fake Discord, real SQLite.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FakeMessage, InteractionHandle, InteractionUser } from '../fakes/fake-discord.js';
-import { freePort } from '../helpers/bot-process.js';
+import { freePort } from '../../dev/bot-process.js';
+import type { FakeMessage, InteractionHandle, InteractionUser } from '../../dev/fakes/fake-discord.js';
 import {
   ACCOUNT_CHANNEL,
   type Harness,

@@ -2,8 +2,8 @@
 // discord.js client logged in to the fake Discord, the fake useapi, a real SQLite file. The job index is fed the way
 // production feeds it: useapi callbacks to the bot's HTTP server, and the jobs the bot reads itself.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FakeMessage, InteractionHandle, InteractionUser } from '../fakes/fake-discord.js';
-import type { FakeJob } from '../fakes/fake-useapi.js';
+import type { FakeMessage, InteractionHandle, InteractionUser } from '../../dev/fakes/fake-discord.js';
+import type { FakeJob } from '../../dev/fakes/fake-useapi.js';
 import {
   ACCOUNT_CHANNEL,
   CHANNEL,

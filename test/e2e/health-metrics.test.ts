@@ -1,6 +1,6 @@
 // /healthz and /metrics of the running bot, scraped over real HTTP while it works.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FakeMessage } from '../fakes/fake-discord.js';
+import type { FakeMessage } from '../../dev/fakes/fake-discord.js';
 import {
   ACCOUNT_CHANNEL,
   type Harness,

@@ -1,7 +1,7 @@
 // The four images: attached so they outlive Discord's CDN links, refreshed first when the stored links have expired,
 // linked (and said so) when they are too large or cannot be downloaded.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeMessage } from '../fakes/fake-discord.js';
+import type { FakeMessage } from '../../dev/fakes/fake-discord.js';
 import { type Harness, isSeedReply, startHarness } from '../helpers/harness.js';
 
 let h: Harness | undefined;

@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { Events } from 'discord.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FakeMessage, InteractionHandle, InteractionUser } from '../fakes/fake-discord.js';
+import type { FakeMessage, InteractionHandle, InteractionUser } from '../../dev/fakes/fake-discord.js';
 import {
   ACCOUNT_CHANNEL,
   ALERT_CHANNEL,

@@ -6,18 +6,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { readOpenRequests } from '../../src/seed/requests.js';
-import { createStorage } from '../../src/storage/index.js';
+import { type BotProcess, freePort, spawnBot } from '../../dev/bot-process.js';
 import {
   type FakeDiscord,
   type InteractionHandle,
   shardOf,
   startFakeDiscord,
-} from '../fakes/fake-discord.js';
-import { type FakeUseapi, startFakeUseapi } from '../fakes/fake-useapi.js';
-import { addImagineJob } from '../fakes/midjourney.js';
+} from '../../dev/fakes/fake-discord.js';
+import { type FakeUseapi, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
+import { addImagineJob } from '../../dev/fakes/midjourney.js';
+import { readOpenRequests } from '../../src/seed/requests.js';
+import { createStorage } from '../../src/storage/index.js';
 import { describeBackend, redis } from '../helpers/backends.js';
-import { type BotProcess, freePort, spawnBot } from '../helpers/bot-process.js';
 import { ACCOUNT_CHANNEL, baseEnv, GUILD, isSeedReply, MEMBER } from '../helpers/harness.js';
 
 const SECRET = 'multi-process-callback-secret-0123456789';

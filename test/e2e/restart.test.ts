@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord.js';
-import { type FakeUseapi, startFakeUseapi } from '../fakes/fake-useapi.js';
-import { addImagineJob } from '../fakes/midjourney.js';
-import { type BotProcess, spawnBot } from '../helpers/bot-process.js';
+import { type BotProcess, spawnBot } from '../../dev/bot-process.js';
+import { type FakeDiscord, startFakeDiscord } from '../../dev/fakes/fake-discord.js';
+import { type FakeUseapi, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
+import { addImagineJob } from '../../dev/fakes/midjourney.js';
 import {
   ACCOUNT_CHANNEL,
   baseEnv,

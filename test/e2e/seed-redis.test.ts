@@ -1,7 +1,7 @@
 // The core /seed scenario end to end with STORAGE_URL=redis://…: the same behaviour as on SQLite (seed.test.ts).
 // Each test has its own key prefix (redis://127.0.0.1:6379/0?prefix=mjtest:<run>:<n>:).
 import { afterAll, afterEach, expect, it } from 'vitest';
-import type { FakeMessage } from '../fakes/fake-discord.js';
+import type { FakeMessage } from '../../dev/fakes/fake-discord.js';
 import { describeBackend, redis } from '../helpers/backends.js';
 import { type Harness, isSeedReply, MEMBER, startHarness } from '../helpers/harness.js';
 

@@ -1,6 +1,6 @@
 // /seed end to end: the real discord.js client logged in to the fake Discord, the fake useapi, a real SQLite file.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeMessage } from '../fakes/fake-discord.js';
+import type { FakeMessage } from '../../dev/fakes/fake-discord.js';
 import { type Harness, isSeedReply, MEMBER, startHarness } from '../helpers/harness.js';
 
 let h: Harness;

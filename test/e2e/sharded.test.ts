@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { type FakeDiscord, shardOf, startFakeDiscord } from '../fakes/fake-discord.js';
-import { type FakeUseapi, startFakeUseapi } from '../fakes/fake-useapi.js';
+import { type BotProcess, spawnBot } from '../../dev/bot-process.js';
+import { type FakeDiscord, shardOf, startFakeDiscord } from '../../dev/fakes/fake-discord.js';
+import { type FakeUseapi, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
 import { describeBackend, redis } from '../helpers/backends.js';
-import { type BotProcess, spawnBot } from '../helpers/bot-process.js';
 import { ACCOUNT_CHANNEL, baseEnv, GUILD, isSeedReply, MEMBER } from '../helpers/harness.js';
 
 const guildOnShard = (shard: number) => {

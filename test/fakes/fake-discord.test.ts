@@ -22,13 +22,13 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pngBytes } from './cdn.js';
+import { pngBytes } from '../../dev/fakes/cdn.js';
 import {
   type FakeDiscord,
   type FakeDiscordOptions,
   type FakeGuild,
   startFakeDiscord,
-} from './fake-discord.js';
+} from '../../dev/fakes/fake-discord.js';
 
 const GUILD_ID = '1180000000000000001';
 const CHANNEL_ID = '1180000000000000010';
@@ -569,5 +569,78 @@ describe('fake Discord REST rules', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ message: '404: Not Found', code: 0 });
     expect(f.unknownRoutes).toEqual([`GET /guilds/${GUILD_ID}/bans`]);
+  });
+});
+
+describe("fake Discord against Discord's OpenAPI spec", () => {
+  it('refuses a numeric attachment id (the spec wants a snowflake string) and records it', async () => {
+    const f = await start();
+    const rest = new REST({ api: f.apiUrl }).setToken(f.token);
+    const error = await caught(() =>
+      rest.post(Routes.channelMessages(CHANNEL_ID), {
+        body: { content: 'images', attachments: [{ id: 0, filename: 'a.png' }] },
+        files: [{ name: 'a.png', data: pngBytes(64), contentType: 'image/png' }],
+      }),
+    );
+
+    expect(error).toMatchObject({ code: 50035, status: 400 });
+    expect(f.violations).toEqual([
+      "POST /channels/:channel/messages: attachments[0].id: Must be of type string. (Discord's OpenAPI spec)",
+    ]);
+    expect(f.channelMessages(CHANNEL_ID)).toEqual([]);
+  });
+
+  it('accepts the same upload as discord.js sends it (string ids in payload_json)', async () => {
+    const f = await start();
+    const client = await connect(f);
+    const channel = (await client.channels.fetch(CHANNEL_ID)) as TextChannel;
+    await channel.send({
+      content: 'images',
+      files: [new AttachmentBuilder(pngBytes(64), { name: 'a.png' })],
+    });
+
+    expect(f.violations).toEqual([]);
+    expect(f.channelMessages(CHANNEL_ID).map((m) => m.attachments.map((a) => a.filename))).toEqual([
+      ['a.png'],
+    ]);
+  });
+
+  it('checks JSON bodies of other routes too: a DM channel needs a snowflake recipient', async () => {
+    const f = await start();
+    const rest = new REST({ api: f.apiUrl }).setToken(f.token);
+    const error = await caught(() => rest.post(Routes.userChannels(), { body: { recipient_id: 42 } }));
+
+    expect(error).toMatchObject({ code: 50035 });
+    expect(f.violations).toEqual([
+      "POST /users/@me/channels: recipient_id: Must be of type string. (Discord's OpenAPI spec)",
+    ]);
+  });
+});
+
+describe('fake Discord faults', () => {
+  it('holds matching REST requests for the given time until undone, and no others', async () => {
+    const f = await start();
+    const message = f.makeMessage({
+      channelId: CHANNEL_ID,
+      author: { id: '1180000000000000077' },
+      content: 'x',
+    });
+    const rest = new REST({ api: f.apiUrl }).setToken(f.token);
+    const undo = f.delayRest(
+      (method, path) => method === 'GET' && /^\/channels\/\d+\/messages\/\d+$/.test(path),
+      400,
+    );
+    const timed = async (work: () => Promise<unknown>): Promise<number> => {
+      const started = performance.now();
+      await work();
+      return performance.now() - started;
+    };
+
+    expect(await timed(() => rest.get(Routes.channelMessage(CHANNEL_ID, message.id)))).toBeGreaterThanOrEqual(
+      390,
+    );
+    expect(await timed(() => rest.get(Routes.channel(CHANNEL_ID)))).toBeLessThan(300);
+    undo();
+    expect(await timed(() => rest.get(Routes.channelMessage(CHANNEL_ID, message.id)))).toBeLessThan(300);
   });
 });

@@ -3,13 +3,12 @@
 // (redis://…/0?prefix=mjtest:<run>:<n>:), so test files running side by side never see each other's keys.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@keyv/redis';
 import { describe } from 'vitest';
+import { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL } from '../../dev/redis.js';
 
-export const REDIS_TEST_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+export { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL };
 
 export interface TestBackend {
   name: 'sqlite' | 'redis';
@@ -19,28 +18,6 @@ export interface TestBackend {
   freshUrl(): string;
   /** Delete everything freshUrl() handed out. */
   cleanup(): Promise<void>;
-}
-
-/** Does something answer PING with PONG at url's host and port? */
-export function probeRedis(url: string, timeoutMs = 500): Promise<string | undefined> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname, port: Number(port || 6379) });
-    const finish = (reason: string | undefined) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(reason);
-    };
-    const timer = setTimeout(
-      () => finish(`no answer from ${hostname}:${port} within ${timeoutMs} ms`),
-      timeoutMs,
-    );
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) =>
-      finish(String(data).startsWith('+PONG') ? undefined : `${hostname}:${port} is not a Redis`),
-    );
-    socket.once('error', (error) => finish(`${hostname}:${port}: ${error.message}`));
-  });
 }
 
 const run = randomBytes(3).toString('hex');
@@ -79,22 +56,6 @@ function redisBackend(skipReason: string | undefined): TestBackend {
       await deleteRedisPrefixes(prefixes.splice(0));
     },
   };
-}
-
-/** Remove every key under the given prefixes. */
-export async function deleteRedisPrefixes(prefixes: string[]): Promise<void> {
-  const client = createClient({ url: REDIS_TEST_URL });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    for (const prefix of prefixes) {
-      for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
-        if (keys.length) await client.unlink(keys);
-      }
-    }
-  } finally {
-    await client.close();
-  }
 }
 
 const redisSkipReason = await probeRedis(REDIS_TEST_URL);

@@ -4,37 +4,40 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type Bot, createBot } from '../../src/bot.js';
-import { loadConfig } from '../../src/config.js';
 import {
   type FakeDiscord,
   type FakeMessage,
   type InteractionHandle,
   type InteractionUser,
   startFakeDiscord,
-} from '../fakes/fake-discord.js';
-import { type FakeUseapi, type FakeUseapiOptions, startFakeUseapi } from '../fakes/fake-useapi.js';
-import { addImagineJob, midjourneyMessage } from '../fakes/midjourney.js';
+} from '../../dev/fakes/fake-discord.js';
+import { type FakeUseapi, type FakeUseapiOptions, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
+import { addImagineJob, midjourneyMessage } from '../../dev/fakes/midjourney.js';
+import {
+  ACCOUNT_CHANNEL,
+  ALERT_CHANNEL,
+  baseEnv,
+  CHANNEL,
+  GUILD,
+  MEMBER,
+  OTHER_GUILD,
+} from '../../dev/fixtures.js';
+import { type Bot, createBot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
 
-export const GUILD = '811111111111111111';
-export const OTHER_GUILD = '822222222222222222';
-export const CHANNEL = '833333333333333333';
-export const ALERT_CHANNEL = '844444444444444444';
-/** The Midjourney account's channel at useapi (part of every jobid). */
-export const ACCOUNT_CHANNEL = '1316232391072944131';
-export { MIDJOURNEY_BOT_ID as MIDJOURNEY_BOT } from '../fakes/midjourney.js';
-export const MEMBER: InteractionUser = { id: '855555555555555555', username: 'member', permissions: '0' };
-export const OTHER_MEMBER: InteractionUser = {
-  id: '866666666666666666',
-  username: 'other',
-  permissions: '0',
-};
-/** Manage Server (1 << 5). */
-export const MODERATOR: InteractionUser = {
-  id: '877777777777777777',
-  username: 'mod',
-  permissions: String(1 << 5),
-};
+export {
+  ACCOUNT_CHANNEL,
+  ALERT_CHANNEL,
+  baseEnv,
+  CHANNEL,
+  GUILD,
+  isSeedReply,
+  MEMBER,
+  MIDJOURNEY_BOT,
+  MODERATOR,
+  OTHER_GUILD,
+  OTHER_MEMBER,
+} from '../../dev/fixtures.js';
 
 export interface Harness {
   useapi: FakeUseapi;
@@ -79,25 +82,6 @@ export function captureLogs(): { lines: string[]; stream: Writable } {
     },
   });
   return { lines, stream };
-}
-
-export function baseEnv(useapi: FakeUseapi, discord: FakeDiscord, dir: string): Record<string, string> {
-  return {
-    DISCORD_TOKEN: discord.token,
-    DISCORD_APPLICATION_ID: discord.applicationId,
-    DISCORD_API_URL: discord.apiUrl,
-    USEAPI_TOKEN: useapi.token,
-    USEAPI_API_URL: useapi.url,
-    USEAPI_POLL_INTERVAL_MS: '200',
-    USEAPI_TIMEOUT_MS: '5000',
-    STORAGE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
-    HTTP_PORT: '0',
-    HTTP_HOST: '127.0.0.1',
-    LOG_LEVEL: 'debug',
-    LOG_FORMAT: 'json',
-    SEED_USER_LIMIT_PER_MINUTE: '0',
-    MOD_ALERT_CHANNEL_ID: ALERT_CHANNEL,
-  };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -176,14 +160,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   return harness;
 }
-
-/** The final seed reply: an edit whose first embed title names the seed. */
-export const isSeedReply = (m: FakeMessage | undefined): boolean =>
-  Boolean(
-    m &&
-      Array.isArray(m.embeds) &&
-      m.embeds.some((e) => /Seed \d+/.test(String((e as { title?: string }).title))),
-  );
 
 /**
  * The answer only the member sees, however it was sent: an ephemeral reply at once (a mistake that needed no I/O),

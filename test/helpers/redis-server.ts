@@ -4,7 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../fakes/net.js';
+import { freePort } from '../../dev/fakes/net.js';
 import { probeRedis } from './backends.js';
 
 export const redisServerMissing: string | undefined = (() => {

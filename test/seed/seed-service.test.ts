@@ -2,6 +2,7 @@
 // already started, and waiting after a 429 for one of the executing jobs to end.
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeUseapi, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
 import { createFairQueue } from '../../src/seed/fair-queue.js';
 import { createHolds } from '../../src/seed/holds.js';
 import { createJobIndex } from '../../src/seed/job-index.js';
@@ -9,7 +10,6 @@ import { createSeedService, type SeedService } from '../../src/seed/seed-service
 import { createStorage } from '../../src/storage/index.js';
 import type { Storage } from '../../src/storage/port.js';
 import { createUseapiClient } from '../../src/useapi/http-client.js';
-import { type FakeUseapi, startFakeUseapi } from '../fakes/fake-useapi.js';
 
 const CHANNEL = '1316232391072944131';
 let useapi: FakeUseapi;

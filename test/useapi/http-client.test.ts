@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { signCdnUrl } from '../../dev/fakes/cdn.js';
+import { type FakeUseapi, type FakeUseapiOptions, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
 import { isUseapiError, type UseapiError, type UseapiErrorKind } from '../../src/useapi/errors.js';
 import {
   createUseapiClient,
@@ -10,8 +12,6 @@ import {
   type UseapiClientOptions,
 } from '../../src/useapi/http-client.js';
 import type { Job, JobStatus, UseapiClient } from '../../src/useapi/port.js';
-import { signCdnUrl } from '../fakes/cdn.js';
-import { type FakeUseapi, type FakeUseapiOptions, startFakeUseapi } from '../fakes/fake-useapi.js';
 
 const CHANNEL = '1316232391072944131';
 const OTHER_CHANNEL = '1316232391072944999';

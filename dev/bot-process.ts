@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface BotProcess {
   name: string;
@@ -27,7 +27,7 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
 }
 
-export { freePort } from '../fakes/net.js';
+export { freePort } from './fakes/net.js';
 
 export function spawnBot(name: string, env: Record<string, string>, options: SpawnOptions = {}): BotProcess {
   const child = spawn(

@@ -1,0 +1,128 @@
+import { InteractionResponseType } from 'discord-api-types/v10';
+import { snapshot } from '../interaction-data.js';
+import { DEFAULT_WAIT_MS, type InteractionState, isRecord, type Upload } from './common.js';
+import type { FakeMessage, InteractionEvent, InteractionHandle } from './types.js';
+import type { World } from './world.js';
+
+export function createHandles(w: World) {
+  const { rest, messages } = w;
+  const pushEvent = (st: InteractionState, e: InteractionEvent): void => {
+    st.events.push(e);
+    for (const l of [...st.listeners]) l();
+  };
+
+  const fileInfo = (uploads: Upload[]): InteractionEvent['files'] =>
+    uploads.map((u) => ({
+      filename: u.filename,
+      size: u.size,
+      ...(u.contentType ? { contentType: u.contentType } : {}),
+    }));
+
+  const describe = (st: InteractionState): string => {
+    const lines = st.events.map((e, i) => {
+      const body = isRecord(e.body) && isRecord(e.body.data) && e.kind === 'callback' ? e.body.data : e.body;
+      const parts: string[] = [];
+      if (isRecord(body)) {
+        if (typeof body.content === 'string')
+          parts.push(`content=${JSON.stringify(body.content.slice(0, 80))}`);
+        if (Array.isArray(body.embeds)) parts.push(`embeds=${body.embeds.length}`);
+        if (Array.isArray(body.components)) parts.push(`components=${body.components.length}`);
+        if (typeof body.flags === 'number') parts.push(`flags=${body.flags}`);
+        if (Array.isArray(body.choices)) parts.push(`choices=${body.choices.length}`);
+      }
+      if (e.files.length) parts.push(`files=[${e.files.map((f) => f.filename).join(', ')}]`);
+      const type = e.type === undefined ? '' : ` type ${e.type}`;
+      return `  #${i + 1} +${(e.at - st.sentAt).toFixed(1)}ms ${e.kind}${type} ${parts.join(' ')}`;
+    });
+    const refused = rest
+      .filter(
+        (r) => r.status >= 400 && (r.path.includes(st.token) || r.path.includes(`/interactions/${st.id}/`)),
+      )
+      .map((r) => {
+        const answer = isRecord(r.response)
+          ? ` ${String(r.response.code)} ${String(r.response.message)}`
+          : '';
+        return `  refused: ${r.method} ${r.path.replace(st.token, ':token')} -> ${r.status}${answer}`;
+      });
+    return [...(lines.length ? lines : ['  (no events)']), ...refused].join('\n');
+  };
+
+  const waitOn = (
+    st: InteractionState,
+    check: () => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (check()) return resolve();
+      const listener = (): void => {
+        if (!check()) return;
+        clearTimeout(timer);
+        st.listeners.delete(listener);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        st.listeners.delete(listener);
+        reject(
+          new Error(
+            `fake-discord: timed out after ${timeoutMs} ms waiting for ${what} on ${st.label} (interaction ${st.id}).\n` +
+              `Events so far:\n${describe(st)}`,
+          ),
+        );
+      }, timeoutMs);
+      st.listeners.add(listener);
+    });
+
+  const handleFor = (st: InteractionState): InteractionHandle => {
+    const original = (): FakeMessage | undefined => {
+      const m = st.originalId ? messages.get(st.originalId) : undefined;
+      return m ? snapshot(m) : undefined;
+    };
+    const isOriginalEdit = (e: InteractionEvent): boolean =>
+      (e.kind === 'edit' && e.messageId !== undefined && e.messageId === st.originalId) ||
+      (e.kind === 'callback' &&
+        (e.type === InteractionResponseType.UpdateMessage ||
+          e.type === InteractionResponseType.ChannelMessageWithSource));
+    const handle: InteractionHandle = {
+      id: st.id,
+      token: st.token,
+      sentAt: st.sentAt,
+      events: st.events,
+      original,
+      followups: () =>
+        st.followupIds.flatMap((id) => {
+          const m = messages.get(id);
+          return m ? [snapshot(m)] : [];
+        }),
+      waitFor: (predicate, timeoutMs = DEFAULT_WAIT_MS) =>
+        waitOn(st, () => predicate(handle), timeoutMs, 'the predicate'),
+      waitForCallback: async (timeoutMs = DEFAULT_WAIT_MS) => {
+        const find = (): InteractionEvent | undefined => st.events.find((e) => e.kind === 'callback');
+        await waitOn(st, () => find() !== undefined, timeoutMs, 'a callback');
+        return find()!;
+      },
+      waitForEdit: async (predicate, timeoutMs = DEFAULT_WAIT_MS) => {
+        let found: FakeMessage | undefined;
+        await waitOn(
+          st,
+          () => {
+            if (!st.events.some(isOriginalEdit)) return false;
+            const m = original();
+            if (m && (!predicate || predicate(m))) found = m;
+            return found !== undefined;
+          },
+          timeoutMs,
+          predicate ? 'an edit of @original matching the predicate' : 'an edit of @original',
+        );
+        return found!;
+      },
+      expire: () => {
+        st.expired = true;
+      },
+    };
+    return handle;
+  };
+  return { pushEvent, fileInfo, describe, waitOn, handleFor };
+}
+
+export type Handles = ReturnType<typeof createHandles>;
