@@ -66,14 +66,14 @@ export const HISTORY_FULL: HistorySizes = {
 };
 
 export const HISTORY_SMOKE: HistorySizes = {
-  stored: 1_000,
-  open: 3,
-  idleSeconds: 5,
+  stored: 500,
+  open: 2,
+  idleSeconds: 2,
   concurrent: 10,
-  statusRuns: 2,
+  statusRuns: 1,
   startRuns: 1,
   storm: 50,
-  settleMs: 20_000,
+  settleMs: 10_000,
 };
 
 type Backend = 'sqlite' | 'redis';
