@@ -286,7 +286,8 @@ interface Fakes {
 async function startFakes(backend: Backend, imageBytes: number): Promise<Fakes> {
   const useapi = await startFakeUseapi({ seedDurationMs: 300, imageBytes });
   useapi.addAccount({ channel: ACCOUNT_CHANNEL, maxJobs: 3 });
-  const discord = await startFakeDiscord();
+  // Discord's own heartbeat interval: the fake's default (500 ms, for quick tests) would be most of an idle bot's CPU.
+  const discord = await startFakeDiscord({ heartbeatIntervalMs: 41_250 });
   discord.addGuild({ id: GUILD, channels: [{ id: CHANNEL }] });
   const dir = mkdtempSync(join(tmpdir(), 'seed-bot-bench-history-'));
   const prefix = `bench-history:${process.pid}:${Date.now()}:`;
@@ -379,7 +380,8 @@ async function measure(backend: Backend, history: boolean, sizes: Sizes, h: Hist
           `${round(out.settle.ms / 1000)} s after it\n`,
       );
       await warmUp(f, bot);
-      await sleep(1_000);
+      // The warm-up's own tail (uploads, the JIT, garbage collection) is not idle time.
+      await whileAlive(bot, settle(bot, 10_000));
       const cpu0 = await cpuSeconds(bot.pid);
       const t0 = clock();
       await whileAlive(bot, sleep(h.idleSeconds * 1000));
