@@ -355,6 +355,47 @@ interface Measured {
   failure?: string;
 }
 
+/** What is measured on a running bot: its start-up work, CPU while idle, /midjourney status, a burst of /seed. */
+async function measureRunning(f: Fakes, bot: BotProcess, h: HistorySizes, label: string, out: Measured) {
+  out.settle = await whileAlive(bot, settle(bot, h.settleMs));
+  process.stdout.write(
+    `  ${label}: start-up work ${out.settle.quiet ? 'done' : 'still going'} ${round(out.settle.ms / 1000)} s after READY\n`,
+  );
+  await warmUp(f, bot);
+  // The warm-up's own tail (uploads, the JIT, garbage collection) is not idle time.
+  await whileAlive(bot, settle(bot, 10_000));
+  const cpu0 = await cpuSeconds(bot.pid);
+  const t0 = clock();
+  await whileAlive(bot, sleep(h.idleSeconds * 1000));
+  const cpu1 = await cpuSeconds(bot.pid);
+  out.cpuPercent = ((cpu1 - cpu0) / ((clock() - t0) / 1000)) * 100;
+  process.stdout.write(`  ${label}: ${round(out.cpuPercent, 2)} % of a core over ${h.idleSeconds} idle s\n`);
+  for (let run = 0; run < h.statusRuns; run++) {
+    const status = f.discord.slash({
+      name: 'midjourney',
+      subcommand: 'status',
+      options: [],
+      guildId: GUILD,
+      channelId: CHANNEL,
+      user: MODERATOR,
+    });
+    await whileAlive(
+      bot,
+      status.waitForEdit((m) => m.embeds.length > 0, 300_000),
+    );
+    out.status.push(lastEditAt(status) - status.sentAt);
+  }
+  process.stdout.write(`  ${label}: /midjourney status ${out.status.map((t) => round(t)).join(', ')} ms\n`);
+  const burst = Array.from({ length: h.concurrent }, (_, i) =>
+    seedSlash(
+      f.discord,
+      f.useapi.addJob({ verb: 'imagine', channel: ACCOUNT_CHANNEL, server: GUILD }).jobid,
+      i,
+    ),
+  );
+  out.acks = await whileAlive(bot, ackTimes(f.discord, burst, 30_000));
+}
+
 /**
  * One bot on one storage, empty or with history: start → READY, its start-up work, warm-up, CPU over the idle
  * seconds, `/midjourney status` one after another, a burst of /seed for new jobs; then more starts.
@@ -371,62 +412,37 @@ async function measure(backend: Backend, history: boolean, sizes: Sizes, h: Hist
       await fillSeeds(storage, WARM, f.useapi.origin).finally(() => storage.close());
     }
     process.stdout.write(`  ${label}: starting the bot\n`);
-    const { bot, ms } = await startBot(f, sizes, `bench-history-${backend}`);
-    out.starts.push(ms);
-    try {
-      out.settle = await whileAlive(bot, settle(bot, h.settleMs));
-      process.stdout.write(
-        `  ${label}: READY after ${round(ms)} ms, start-up work ${out.settle.quiet ? 'done' : 'still going'} ` +
-          `${round(out.settle.ms / 1000)} s after it\n`,
-      );
-      await warmUp(f, bot);
-      // The warm-up's own tail (uploads, the JIT, garbage collection) is not idle time.
-      await whileAlive(bot, settle(bot, 10_000));
-      const cpu0 = await cpuSeconds(bot.pid);
-      const t0 = clock();
-      await whileAlive(bot, sleep(h.idleSeconds * 1000));
-      const cpu1 = await cpuSeconds(bot.pid);
-      out.cpuPercent = ((cpu1 - cpu0) / ((clock() - t0) / 1000)) * 100;
-      process.stdout.write(
-        `  ${label}: ${round(out.cpuPercent, 2)} % of a core over ${h.idleSeconds} idle s\n`,
-      );
-      for (let run = 0; run < h.statusRuns; run++) {
-        const status = f.discord.slash({
-          name: 'midjourney',
-          subcommand: 'status',
-          options: [],
-          guildId: GUILD,
-          channelId: CHANNEL,
-          user: MODERATOR,
-        });
-        await whileAlive(
-          bot,
-          status.waitForEdit((m) => m.embeds.length > 0, 300_000),
-        );
-        out.status.push(lastEditAt(status) - status.sentAt);
-      }
-      process.stdout.write(
-        `  ${label}: /midjourney status ${out.status.map((t) => round(t)).join(', ')} ms\n`,
-      );
-      const burst = Array.from({ length: h.concurrent }, (_, i) =>
-        seedSlash(
-          f.discord,
-          f.useapi.addJob({ verb: 'imagine', channel: ACCOUNT_CHANNEL, server: GUILD }).jobid,
-          i,
-        ),
-      );
-      out.acks = await whileAlive(bot, ackTimes(f.discord, burst, 30_000));
-    } catch (error) {
+    const started = await startBot(f, sizes, `bench-history-${backend}`).catch((error: unknown) => {
       if (!(error instanceof BotExited)) throw error;
-      out.failure = error.message;
-    } finally {
-      await bot.kill('SIGKILL');
+      out.failure = `before READY: ${error.message}`;
+      return undefined;
+    });
+    if (started) {
+      const { bot, ms } = started;
+      out.starts.push(ms);
+      process.stdout.write(`  ${label}: READY after ${round(ms)} ms\n`);
+      try {
+        await measureRunning(f, bot, h, label, out);
+      } catch (error) {
+        if (!(error instanceof BotExited)) throw error;
+        out.failure = error.message;
+      } finally {
+        await bot.kill('SIGKILL');
+      }
     }
     for (let run = 1; run < h.startRuns; run++) {
       await sleep(300);
-      const again = await startBot(f, sizes, `bench-history-start-${backend}`);
-      out.starts.push(again.ms);
-      await again.bot.kill('SIGKILL');
+      try {
+        const again = await startBot(f, sizes, `bench-history-start-${backend}`);
+        out.starts.push(again.ms);
+        await again.bot.kill('SIGKILL');
+      } catch (error) {
+        if (!(error instanceof BotExited)) throw error;
+        out.failure = [out.failure, `start ${run + 1}, before READY: ${error.message}`]
+          .filter(Boolean)
+          .join('; ');
+        break;
+      }
     }
     if (out.failure) process.stdout.write(`  ${label}: ${out.failure}\n`);
     return out;
