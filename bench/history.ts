@@ -464,12 +464,12 @@ const p99 = (xs: number[]) => {
   return sorted[Math.min(sorted.length, Math.ceil(0.99 * sorted.length)) - 1];
 };
 
-const shown = (n: number | undefined, unit: 'ms' | '%') =>
-  n === undefined
-    ? 'not measured'
-    : !Number.isFinite(n)
-      ? 'none within 30 s'
-      : `${round(n, unit === '%' ? 2 : 1)} ${unit}`;
+const shown = (n: number | undefined, unit: 'ms' | '%') => {
+  if (n === undefined) return 'not measured';
+  if (!Number.isFinite(n)) return 'none within 30 s';
+  if (unit === 'ms' && n >= 10_000) return `${round(n / 1000, 1)} s`;
+  return `${round(n, unit === '%' ? 2 : 1)} ${unit}`;
+};
 
 /** A figure on empty storage and with history: the row's value is their ratio. */
 function comparedRow(
