@@ -350,6 +350,8 @@ interface Measured {
   /** READY → start-up work done. */
   settle?: { ms: number; quiet: boolean };
   cpuPercent?: number;
+  /** Requests the bot sent to useapi and to Discord's REST API while idle. */
+  idleCalls?: { useapi: number; discord: number };
   status: number[];
   acks: number[];
   failure?: string;
@@ -365,10 +367,16 @@ async function measureRunning(f: Fakes, bot: BotProcess, h: HistorySizes, label:
   // The warm-up's own tail (uploads, the JIT, garbage collection) is not idle time.
   await whileAlive(bot, settle(bot, 10_000));
   const cpu0 = await cpuSeconds(bot.pid);
+  const calls0 = { useapi: f.useapi.requests.length, discord: f.discord.rest.length };
   const t0 = clock();
   await whileAlive(bot, sleep(h.idleSeconds * 1000));
   const cpu1 = await cpuSeconds(bot.pid);
   out.cpuPercent = ((cpu1 - cpu0) / ((clock() - t0) / 1000)) * 100;
+  // What an idle bot still asks for explains part of its CPU.
+  out.idleCalls = {
+    useapi: f.useapi.requests.length - calls0.useapi,
+    discord: f.discord.rest.length - calls0.discord,
+  };
   process.stdout.write(`  ${label}: ${round(out.cpuPercent, 2)} % of a core over ${h.idleSeconds} idle s\n`);
   for (let run = 0; run < h.statusRuns; run++) {
     const status = f.discord.slash({
@@ -555,6 +563,9 @@ async function historyRows(backend: Backend, sizes: Sizes, h: HistorySizes): Pro
       `empty ${shown(empty.cpuPercent, '%')}, with ${count(h.stored)}: ${shown(full.cpuPercent, '%')}` +
         (cpuRatio === undefined ? '' : `, ratio ${cpuRatio}`),
       settled,
+      full.idleCalls &&
+        `calls while idle: useapi ${empty.idleCalls?.useapi ?? '?'} empty / ${full.idleCalls.useapi} with history, ` +
+          `Discord REST ${empty.idleCalls?.discord ?? '?'} / ${full.idleCalls.discord}`,
       ...failed,
     ]
       .filter(Boolean)
