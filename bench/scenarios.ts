@@ -57,19 +57,19 @@ export const SMOKE: Sizes = {
 };
 
 const SECRET = 'bench-callback-secret-0123456789abcdef';
-const memberId = (i: number) => `85555555555${String(1_000_000 + i)}`;
+export const memberId = (i: number) => `85555555555${String(1_000_000 + i)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const clock = () => performance.timeOrigin + performance.now();
+export const clock = () => performance.timeOrigin + performance.now();
 
-const lastEditAt = (h: InteractionHandle) =>
+export const lastEditAt = (h: InteractionHandle) =>
   h.events.filter((e) => e.kind === 'edit' || (e.kind === 'callback' && e.type === 4)).at(-1)?.at ??
   Number.NaN;
 
-const storedJobid = (i: number) =>
+export const storedJobid = (i: number) =>
   `job:2024${String(1_000_000_000_000 + i)}-user:1308-channel:${ACCOUNT_CHANNEL}-bot:midjourney`;
 
 /** A stored seed whose four images the fake useapi's CDN serves. */
-function seedRecord(cdnOrigin: string, i: number): SeedRecord {
+export function seedRecord(cdnOrigin: string, i: number): SeedRecord {
   const expires = Math.floor(Date.now() / 1000) + 86_400;
   return {
     jobid: storedJobid(i),
@@ -129,9 +129,10 @@ async function fill(url: string, seeds: number[], indexEntries: number, cdnOrigi
   }
 }
 
-const childArgs = (sizes: Sizes) =>
+export const childArgs = (sizes: Sizes) =>
   sizes.built ? { entry: 'dist/src/main.js', nodeArgs: [] } : { entry: 'src/main.ts' };
-const runsAs = (sizes: Sizes) => (sizes.built ? 'node dist/src/main.js' : 'node --import tsx src/main.ts');
+export const runsAs = (sizes: Sizes) =>
+  sizes.built ? 'node dist/src/main.js' : 'node --import tsx src/main.ts';
 
 interface Rig {
   useapi: FakeUseapi;
@@ -158,7 +159,7 @@ interface RigOptions {
   storage?: 'sqlite' | 'redis';
 }
 
-const redisUrl = (prefix: string) => {
+export const redisUrl = (prefix: string) => {
   const url = new URL(REDIS_TEST_URL);
   url.searchParams.set('prefix', prefix);
   return url.toString();
@@ -226,7 +227,7 @@ async function startRig(sizes: Sizes, options: RigOptions = {}): Promise<Rig> {
   return rig;
 }
 
-function checkBuild(sizes: Sizes) {
+export function checkBuild(sizes: Sizes) {
   if (sizes.built && !existsSync(join(ROOT, 'dist/src/main.js'))) {
     throw new Error('dist/src/main.js is missing: run `npm run build` first');
   }

@@ -12,7 +12,7 @@ export function percentile(samples: number[], p: number): number {
 export interface Row {
   id: string;
   figure: string;
-  unit: 'ms' | 's' | 'MB' | 'ratio';
+  unit: 'ms' | 's' | 'MB' | 'ratio' | '%';
   /** Latencies: median and p99 of `samples` of them. */
   median?: number;
   p99?: number;
@@ -23,6 +23,8 @@ export interface Row {
   /** Whether the target holds; undefined when the row has none. */
   ok?: boolean;
   note?: string;
+  /** A figure measured twice, on empty storage and with history; `value` is then their ratio (or the history one). */
+  compared?: { unit: 'ms' | '%'; empty?: number; history?: number; ratio?: number };
 }
 
 export const latencyRow = (
