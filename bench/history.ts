@@ -137,7 +137,8 @@ async function fillHistory(
   applicationId: string,
   label: string,
 ): Promise<number> {
-  const storage = await createStorage(url);
+  // A bulk load, not an interactive path: writes queue far longer than the bot's own deadline.
+  const storage = await createStorage(url, { timeoutMs: 300_000 });
   const index = createJobIndex({ jobs: storage.jobs, meta: storage.meta });
   const t0 = Date.now();
   const now = Date.now();

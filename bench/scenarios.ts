@@ -99,7 +99,8 @@ export function seedRecord(cdnOrigin: string, i: number): SeedRecord {
 
 /** Seeds and index entries written as the bot writes them, into the storage at `url`. */
 async function fill(url: string, seeds: number[], indexEntries: number, cdnOrigin: string) {
-  const storage = await createStorage(url);
+  // A bulk load, not an interactive path: writes queue far longer than the bot's own deadline.
+  const storage = await createStorage(url, { timeoutMs: 300_000 });
   const index = createJobIndex({ jobs: storage.jobs, meta: storage.meta });
   try {
     for (let start = 0; start < Math.max(seeds.length, indexEntries); start += 200) {

@@ -25,12 +25,15 @@ export interface StorageOptions {
    * that died come back after about this long. One process (SQLite, memory) has no use for it.
    */
   leaseMs?: number;
-  /** Every storage call answers within this long or fails as unavailable. Default 2000. */
+  /** Every storage call answers within this long or fails as unavailable. Default 5000. */
   timeoutMs?: number;
 }
 
-/** A storage call that takes longer than this is an outage, not a slow answer (an interaction has 3 s in all). */
-export const STORAGE_TIMEOUT_MS = 2_000;
+/**
+ * A storage call that takes longer than this is an outage, not a slow answer. Members are acknowledged before any
+ * storage call, so this bounds only how long one waits to be told; a burst on one SQLite connection stays under it.
+ */
+export const STORAGE_TIMEOUT_MS = 5_000;
 
 export function sqlitePath(url: string): string {
   return resolve(url.replace(/^sqlite:\/\//, ''));
