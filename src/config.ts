@@ -1,7 +1,7 @@
 // loadConfig(env): the only place that reads configuration. Every problem is reported at once, with the
 // variable's name and how to fix it; secrets never appear in messages or in the redacted view.
 import { z } from 'zod';
-import { mask } from './redact.js';
+import { createRedactor, mask, type Redactor } from './redact.js';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 const url = (what: string) =>
@@ -190,6 +190,14 @@ export interface Config {
   };
   moderation: { alertChannelId: string | undefined; roleIds: string[] };
 }
+
+/** A redactor that knows every secret of the configuration (what the bot's log lines pass through). */
+export const redactorFor = (config: Pick<Config, 'discord' | 'useapi' | 'http'>): Redactor =>
+  createRedactor([config.discord.token, config.useapi.token, config.http.callbackSecret]);
+
+/** The same secrets read from the raw environment, for scripts that run before (or without) a valid config. */
+export const redactorForEnv = (env: Record<string, string | undefined>): Redactor =>
+  createRedactor([env.DISCORD_TOKEN?.trim(), env.USEAPI_TOKEN?.trim(), env.CALLBACK_SECRET?.trim()]);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -5,8 +5,8 @@
 import { DiscordAPIError, HTTPError, PermissionFlagsBits, REST, type RouteLike, Routes } from 'discord.js';
 import dotenv from 'dotenv';
 import { commandData } from '../commands/index.js';
-import { type Config, ConfigError, loadConfig, redactUrl } from './config.js';
-import { createRedactor, mask } from './redact.js';
+import { type Config, ConfigError, loadConfig, redactorForEnv, redactUrl } from './config.js';
+import { mask } from './redact.js';
 import { createStorage } from './storage/index.js';
 import { isUseapiError } from './useapi/errors.js';
 import { createUseapiClient } from './useapi/http-client.js';
@@ -747,11 +747,7 @@ export async function runDoctor(
   const fetchFn = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
   // Whatever an upstream echoes back, no secret of the environment reaches the output.
-  const redact = createRedactor([
-    env.DISCORD_TOKEN?.trim(),
-    env.USEAPI_TOKEN?.trim(),
-    env.CALLBACK_SECRET?.trim(),
-  ]);
+  const redact = redactorForEnv(env);
   const checks: Check[] = [];
   const { check, config } = checkConfig(env);
   checks.push(check);
