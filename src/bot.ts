@@ -24,6 +24,7 @@ import { createRateLimiter } from './seed/rate-limit.js';
 import { createRequestProcessor } from './seed/requests.js';
 import { createSeedService } from './seed/seed-service.js';
 import type { Hold, ResetAudit } from './seed/types.js';
+import { createJobidVerifier } from './seed/verify-jobid.js';
 import { createStorage } from './storage/index.js';
 import type { Storage } from './storage/port.js';
 import { createUseapiClient } from './useapi/http-client.js';
@@ -121,19 +122,18 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   resets.subscribe((outcome) => void alerts.resetDone(outcome));
   const limiter = createRateLimiter({ store: storage.volatile, perMinute: config.seed.userLimitPerMinute });
 
+  const verifyJobid = createJobidVerifier({ useapi, index, log });
   const ctx: BotContext = {
     config,
     log,
     client,
-    storage,
-    useapi,
     seeds,
     requests,
     index,
-    holds,
     limiter,
     metrics,
     moderation,
+    verifyJobid,
     newRef,
   };
   const router = createRouter(commands, ctx);

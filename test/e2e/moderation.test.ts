@@ -72,7 +72,7 @@ async function holdThroughSeed(harness: Harness) {
   if (!alert) throw new Error('no alert');
   // The alert's message id is stored on the hold right after the post.
   await vi.waitFor(async () =>
-    expect((await harness.bot.ctx.holds.get(ACCOUNT_CHANNEL))?.alertMessageId).toBe(alert.id),
+    expect((await harness.bot.holds.get(ACCOUNT_CHANNEL))?.alertMessageId).toBe(alert.id),
   );
   return { seed, reply, alert, jobid };
 }
@@ -203,7 +203,7 @@ describe('who may act', () => {
     expect(contentOf(await forged.waitForCallback())).toMatch(/Only moderators/);
     expect(upstreamCalls(h)).toBe(before);
     expect(h.useapi.count('POST', RESET_PATH)).toBe(0);
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
   });
 
   it('accepts a member with one of MOD_ROLE_IDS', async () => {
@@ -267,7 +267,7 @@ describe('a moderator resets the account', () => {
     ]);
     expect(embedText(first)).toContain('31337');
     expect(embedText(other)).toContain('2024');
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeUndefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeUndefined();
 
     const posts = await alertPosts(h, 2);
     expect(posts[1]?.content).toMatch(
@@ -312,7 +312,7 @@ describe('a moderator resets the account', () => {
     const answer = await cancel.waitForEdit((m) => /cancelled/.test(m.content), 5_000);
     expect(buttonsOf(answer)).toEqual([]);
     expect(upstreamCalls(h)).toBe(before);
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
   });
 
   it('says the useapi token is refused when the reset answers 401, and keeps the hold', async () => {
@@ -324,7 +324,7 @@ describe('a moderator resets the account', () => {
     const { answer } = await resetThroughAlert(h, alert);
     expect(answer.content).toMatch(/token is not valid \(401\)/);
     expect(h.useapi.count('POST', RESET_PATH)).toBe(1);
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
     const posts = await alertPosts(h, 2);
     expect(posts[1]?.content).toMatch(/refused, the useapi token is not valid \(401\)/);
   });
@@ -352,7 +352,7 @@ describe('a moderator resets the account', () => {
     ]);
     const { answer } = await resetThroughAlert(h, alert);
     expect(answer.content).toMatch(/still has a pending moderation message at useapi, so it stays held/);
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
     expect(h.useapi.count('POST', '/v2/jobs/seed_async')).toBe(1);
   });
 
@@ -365,7 +365,7 @@ describe('a moderator resets the account', () => {
     const { answer } = await resetThroughAlert(h, alert);
     expect(answer.content).toMatch(/stays held/);
     expect(h.useapi.count('POST', RESET_PATH)).toBe(1);
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
   });
 });
 
@@ -461,6 +461,6 @@ describe('without a usable alert channel', () => {
     await vi.waitFor(() =>
       expect(h!.logText()).toMatch(/NO moderator was alerted: posting in MOD_ALERT_CHANNEL_ID/),
     );
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
   });
 });
