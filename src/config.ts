@@ -2,8 +2,9 @@
 // variable's name and how to fix it; secrets never appear in messages or in the redacted view.
 import { z } from 'zod';
 import { createRedactor, mask, type Redactor } from './redact.js';
+import { SNOWFLAKE } from './snowflake.js';
 
-const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
+const snowflake = z.string().regex(SNOWFLAKE, 'must be a Discord id (17 to 20 digits)');
 const url = (what: string) =>
   z
     .string()

@@ -217,13 +217,3 @@ export async function resolveJob(clues: MessageClues, index: ResolveIndex): Prom
   // 5. Nothing.
   return { ok: false, reason: 'unknown', contentHidden: contentHidden(clues), knownSeed, ownerId };
 }
-
-/** The whole way from a message to a jobid: the checks, then the lookups. */
-export async function resolveMessage(
-  clues: MessageClues,
-  deps: { index: ResolveIndex; midjourneyBotIds: readonly string[] },
-): Promise<Resolution> {
-  const refusal = checkTarget(clues, deps.midjourneyBotIds);
-  if (refusal) return { ok: false, reason: refusal, ownerId: ownerOfMessage(clues) };
-  return resolveJob(clues, deps.index);
-}

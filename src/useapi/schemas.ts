@@ -124,19 +124,6 @@ export const jobSchema = z
     }),
   );
 
-/** seed_async answer when a new seed job was started. */
-export const seedStartedSchema = jobSchema.refine((j) => j.verb === 'seed_async', {
-  message: 'expected verb seed_async',
-});
-
-/** seed_async answer when the seed was already retrieved: the original job, carrying `seed`. */
-export const originalJobWithSeedSchema = jobSchema.refine(
-  (j) => j.verb !== 'seed_async' && j.seed !== undefined,
-  {
-    message: 'expected the original job with seed',
-  },
-);
-
 /** Either answer of POST /jobs/seed_async; anything else is a bad response. */
 export const seedAsyncResponseSchema = jobSchema.refine(
   (j) => j.verb === 'seed_async' || j.seed !== undefined,
