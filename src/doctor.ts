@@ -2,7 +2,15 @@
 // check fails. Every check is a small function returning {name, ok, detail, fix}; the printer is pure; the whole
 // output passes through the redactor, so no token is ever printed (masked: first and last 3 characters).
 // It reaches Discord at DISCORD_API_URL and useapi at USEAPI_API_URL, so the tests run it against the fakes.
-import { DiscordAPIError, HTTPError, PermissionFlagsBits, REST, type RouteLike, Routes } from 'discord.js';
+import {
+  DiscordAPIError,
+  HTTPError,
+  PermissionFlagsBits,
+  REST,
+  RESTJSONErrorCodes,
+  type RouteLike,
+  Routes,
+} from 'discord.js';
 import dotenv from 'dotenv';
 import { commandData } from '../commands/index.js';
 import { type Config, ConfigError, loadConfig, redactorForEnv, redactUrl } from './config.js';
@@ -339,7 +347,7 @@ async function checkCommands(config: Config, discord: Discord): Promise<Check> {
   const answer = await discord.get(path, new URLSearchParams({ with_localizations: 'true' }));
   if (answer.status !== 200) {
     const code = discordCode(answer);
-    if (guild && (answer.status === 403 || code === 50001))
+    if (guild && (answer.status === 403 || code === RESTJSONErrorCodes.MissingAccess))
       return failure(
         name,
         `cannot read the commands of ${scope}: ${describe(answer)}`,
@@ -659,7 +667,7 @@ async function checkAlertChannel(config: Config, discord: Discord, botUserId: st
       'MOD_ALERT_CHANNEL_ID not set: moderators get no alert message when an account is held (596)',
     );
   const channel = await discord.get(`/channels/${id}`);
-  if (channel.status === 404 || discordCode(channel) === 10003)
+  if (channel.status === 404 || discordCode(channel) === RESTJSONErrorCodes.UnknownChannel)
     return failure(
       name,
       `channel ${id} does not exist (or the bot is not in its server)`,
