@@ -1,5 +1,6 @@
 // The 596 workflow end to end: the real bot against the fake useapi and the fake Discord, on a real SQLite file.
 // A held account alerts moderators once, keeps every request, and resumes them after a moderator's reset.
+import { ok } from 'node:assert/strict';
 import { once } from 'node:events';
 import { Events } from 'discord.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -125,7 +126,8 @@ describe('a 596 puts the account on hold', () => {
   it('alerts once for many requests hitting the same incident at once', async () => {
     h = await startHarness();
     h.useapi.setPendingModeration(ACCOUNT_CHANNEL, MOD_TEXT);
-    const seeds = Array.from({ length: 5 }, () => h!.slashSeed(h!.imagineJob().jobid));
+    const harness = h;
+    const seeds = Array.from({ length: 5 }, () => harness.slashSeed(harness.imagineJob().jobid));
     await Promise.all(seeds.map((s) => s.waitForEdit((m) => heldText.test(m.content), 10_000)));
     await alertPosts(h, 1);
     expect(h.discord.channelMessages(ALERT_CHANNEL)).toHaveLength(1);
@@ -147,8 +149,9 @@ describe('a 596 puts the account on hold', () => {
     const { jobid } = h.imagineJob({ seedValue: 4242 });
     const seed = h.slashSeed(jobid);
     // The seed job is started and the request has stored it (what a resumed request follows first).
+    const harness = h;
     const seedJobId = await vi.waitFor(async () => {
-      const id = (await h!.bot.storage.requests.get(`req:${seed.id}`))?.seedJobId;
+      const id = (await harness.bot.storage.requests.get(`req:${seed.id}`))?.seedJobId;
       if (!id) throw new Error('no seed job yet');
       return id;
     });
@@ -158,7 +161,8 @@ describe('a 596 puts the account on hold', () => {
     const [alert] = await alertPosts(h, 1);
 
     h.useapi.setSeedDuration(200);
-    const { answer } = await resetThroughAlert(h, alert!);
+    ok(alert, 'the alert was posted');
+    const { answer } = await resetThroughAlert(h, alert);
     expect(answer.content).toMatch(/reset by/);
     const final = await seed.waitForEdit(isSeedReply, 15_000);
     expect(embedText(final)).toContain('4242');
@@ -416,8 +420,9 @@ describe('/midjourney status', () => {
 
   it('suggests the account channels to moderators only, and asks useapi once a minute at most', async () => {
     h = await startHarness();
+    const harness = h;
     const ask = (user: InteractionUser) =>
-      h!.discord.autocomplete({
+      harness.discord.autocomplete({
         name: 'midjourney',
         subcommand: 'reset',
         options: [{ name: 'channel', type: 3, value: '1316', focused: true }],
@@ -441,8 +446,9 @@ describe('without a usable alert channel', () => {
     h = await startHarness({ env: { MOD_ALERT_CHANNEL_ID: '' } });
     h.useapi.setPendingModeration(ACCOUNT_CHANNEL, MOD_TEXT);
     await h.slashSeed(h.imagineJob().jobid).waitForEdit((m) => heldText.test(m.content), 10_000);
+    const harness = h;
     await vi.waitFor(() =>
-      expect(h!.logText()).toMatch(/NO moderator was alerted: MOD_ALERT_CHANNEL_ID is not set/),
+      expect(harness.logText()).toMatch(/NO moderator was alerted: MOD_ALERT_CHANNEL_ID is not set/),
     );
     const line = JSON.parse(h.logs.find((l) => l.includes('MOD_ALERT_CHANNEL_ID is not set')) ?? '{}');
     expect(line.level).toBe(50);
@@ -458,8 +464,9 @@ describe('without a usable alert channel', () => {
     h = await startHarness({ env: { MOD_ALERT_CHANNEL_ID: '844444444444444999' } });
     h.useapi.setPendingModeration(ACCOUNT_CHANNEL, MOD_TEXT);
     await h.slashSeed(h.imagineJob().jobid).waitForEdit((m) => heldText.test(m.content), 10_000);
+    const harness = h;
     await vi.waitFor(() =>
-      expect(h!.logText()).toMatch(/NO moderator was alerted: posting in MOD_ALERT_CHANNEL_ID/),
+      expect(harness.logText()).toMatch(/NO moderator was alerted: posting in MOD_ALERT_CHANNEL_ID/),
     );
     expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
   });
