@@ -8,10 +8,10 @@ import { type Config, redactedConfig, redactorFor } from './config.js';
 import { createAlerts } from './discord/alerts.js';
 import { createImageFetcher, uploadLimitForTier } from './discord/images.js';
 import { createDiscordNotifier } from './discord/notifier.js';
-import { createRouter } from './discord/router.js';
+import { createRouter, type Router } from './discord/router.js';
 import type { BotContext } from './discord/types.js';
 import { createHealth } from './http/health.js';
-import { type HttpServer, startHttpServer } from './http/server.js';
+import { type HttpServer, type HttpServerDeps, startHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createCallbackHandler } from './seed/callbacks.js';
@@ -21,8 +21,8 @@ import { createHolds, type Holds } from './seed/holds.js';
 import { createJobIndex } from './seed/job-index.js';
 import { createModeration, type Moderation, type ResetOutcome } from './seed/moderation.js';
 import { createRateLimiter } from './seed/rate-limit.js';
-import { createRequestProcessor } from './seed/requests.js';
-import { createSeedService } from './seed/seed-service.js';
+import { createRequestProcessor, type Notifier } from './seed/requests.js';
+import { createSeedService, type SeedService, type SeedServiceDeps } from './seed/seed-service.js';
 import type { Hold, ResetAudit } from './seed/types.js';
 import { createJobidVerifier } from './seed/verify-jobid.js';
 import { createStorage } from './storage/index.js';
@@ -54,11 +54,8 @@ export interface Bot {
 const newRef = () => randomBytes(4).toString('hex');
 
 export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
-  const log = createLogger({
-    ...config.log,
-    redact: redactorFor(config),
-    destination: options.logDestination,
-  });
+  const destination = options.logDestination;
+  const log = createLogger({ ...config.log, redact: redactorFor(config), destination });
   const metrics = createMetrics();
   const storage = await openStorage(config, log);
   const useapi = useapiClientFor(config, metrics);
@@ -70,44 +67,13 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     coordinator: storage.coordinator,
     onIncident: incidents.emit,
   });
-  const queue = createFairQueue(config.useapi.maxJobs);
-  const replyUrl =
-    config.http.publicUrl && config.http.callbackSecret
-      ? `${config.http.publicUrl}/useapi/callback/${config.http.callbackSecret}`
-      : undefined;
-  const seeds = createSeedService({
-    useapi,
-    storage,
-    index,
-    holds,
-    queue,
-    log,
-    pollIntervalMs: config.useapi.pollIntervalMs,
-    deadlineMs: config.useapi.jobDeadlineMs,
-    maxJobs: config.useapi.maxJobs,
-    replyUrl,
-    busyWaitMs: config.useapi.busyWaitMs,
-    lockTtlMs: config.storageLeaseMs,
-    // 429s are counted per answer in onCall above; 596 here, whether it came as an answer or as a failed job.
-    onUpstreamSignal: (signal) => {
-      if (signal === 'pending_moderation') metrics.pendingModeration.inc();
-    },
-  });
+  const seeds = seedServiceFor(config, { useapi, storage, index, holds, log }, metrics);
 
   const client = discordClient(config);
-  const images = createImageFetcher({ rest: client.rest, log });
-  const notifier = createDiscordNotifier({
-    client,
-    images,
-    log,
-    uploadLimit: (guildId) =>
-      uploadLimitForTier(guildId ? client.guilds.cache.get(guildId)?.premiumTier : undefined),
-    guildLocale: (guildId) => (guildId ? client.guilds.cache.get(guildId)?.preferredLocale : undefined),
-  });
   const requests = createRequestProcessor({
     storage,
     seeds,
-    notifier,
+    notifier: notifierFor(client, log),
     holds,
     log,
     onOutcome: (outcome) => metrics.requests.inc({ outcome }),
@@ -122,7 +88,6 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   resets.subscribe((outcome) => void alerts.resetDone(outcome));
   const limiter = createRateLimiter({ store: storage.volatile, perMinute: config.seed.userLimitPerMinute });
 
-  const verifyJobid = createJobidVerifier({ useapi, index, log });
   const ctx: BotContext = {
     config,
     log,
@@ -133,14 +98,11 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     limiter,
     metrics,
     moderation,
-    verifyJobid,
+    verifyJobid: createJobidVerifier({ useapi, index, log }),
     newRef,
   };
   const router = createRouter(commands, ctx);
-  client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
-  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
-  client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
-  client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
+  listen(client, router, log);
 
   let http: HttpServer | undefined;
   let stopping = false;
@@ -162,15 +124,9 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     http: () => http,
     async start() {
       log.info({ config: redactedConfig(config) }, 'starting');
-      http = await startHttpServer({
-        port: config.http.port,
-        host: config.http.host,
-        callbackSecret: config.http.callbackSecret,
-        registry: metrics.registry,
-        onScrape: setGauges,
-        log,
+      http = await serveHttp(config, metrics, log, {
         health,
-        onCallbackOutcome: (outcome) => metrics.callbacks.inc({ outcome }),
+        onScrape: setGauges,
         onCallback: createCallbackHandler({ index, seeds, log }),
       });
       log.info({ url: http.url }, 'http server listening');
@@ -252,5 +208,60 @@ function alertsFor(config: Config, client: Client, holds: Holds, moderation: Mod
       return channel && 'guild' in channel ? channel.guild.preferredLocale : undefined;
     },
     pendingModMessage: (channel) => moderation.pendingModMessage(channel),
+  });
+}
+
+type SeedParts = Pick<SeedServiceDeps, 'useapi' | 'storage' | 'index' | 'holds' | 'log'>;
+
+function seedServiceFor(config: Config, parts: SeedParts, metrics: Metrics): SeedService {
+  const { publicUrl, callbackSecret } = config.http;
+  return createSeedService({
+    ...parts,
+    queue: createFairQueue(config.useapi.maxJobs),
+    pollIntervalMs: config.useapi.pollIntervalMs,
+    deadlineMs: config.useapi.jobDeadlineMs,
+    maxJobs: config.useapi.maxJobs,
+    replyUrl: publicUrl && callbackSecret ? `${publicUrl}/useapi/callback/${callbackSecret}` : undefined,
+    busyWaitMs: config.useapi.busyWaitMs,
+    lockTtlMs: config.storageLeaseMs,
+    // 429s are counted per answer by the useapi client; 596 here, whether it came as an answer or as a failed job.
+    onUpstreamSignal: (signal) => {
+      if (signal === 'pending_moderation') metrics.pendingModeration.inc();
+    },
+  });
+}
+
+function notifierFor(client: Client, log: Logger): Notifier {
+  return createDiscordNotifier({
+    client,
+    images: createImageFetcher({ rest: client.rest, log }),
+    log,
+    uploadLimit: (guildId) =>
+      uploadLimitForTier(guildId ? client.guilds.cache.get(guildId)?.premiumTier : undefined),
+    guildLocale: (guildId) => (guildId ? client.guilds.cache.get(guildId)?.preferredLocale : undefined),
+  });
+}
+
+function listen(client: Client, router: Router, log: Logger): void {
+  client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
+  client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));
+}
+
+function serveHttp(
+  config: Config,
+  metrics: Metrics,
+  log: Logger,
+  handlers: Pick<HttpServerDeps, 'health' | 'onScrape' | 'onCallback'>,
+): Promise<HttpServer> {
+  return startHttpServer({
+    ...handlers,
+    port: config.http.port,
+    host: config.http.host,
+    callbackSecret: config.http.callbackSecret,
+    registry: metrics.registry,
+    log,
+    onCallbackOutcome: (outcome) => metrics.callbacks.inc({ outcome }),
   });
 }
