@@ -38,8 +38,8 @@ const idList = z
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(inner: T) => z.preprocess(blankToUndefined, inner);
 
-export const DEFAULT_STORAGE_URL = 'sqlite://./data/seed-bot.sqlite';
-export const MIDJOURNEY_BOT_IDS = ['936929561302675456', '1022952195194359889'];
+const DEFAULT_STORAGE_URL = 'sqlite://./data/seed-bot.sqlite';
+const MIDJOURNEY_BOT_IDS = ['936929561302675456', '1022952195194359889'];
 
 const schema = z
   .object({

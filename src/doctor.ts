@@ -57,7 +57,7 @@ const skip = (name: string, detail: string): Check => ({ name, ok: true, skipped
 // --- the printer ---------------------------------------------------------------------------------------------
 
 /** The checklist as text: pure, so it is tested (and redacted) as a whole. */
-export function formatReport(checks: Check[]): string {
+function formatReport(checks: Check[]): string {
   const lines = ['mj-seed-bot doctor', ''];
   for (const c of checks) {
     const mark = c.skipped ? '–' : !c.ok ? '✖' : c.warning ? '⚠' : '✔';
@@ -166,7 +166,7 @@ function discordApi(config: Config, fetchFn: typeof fetch, timeoutMs: number): D
 
 // --- checks --------------------------------------------------------------------------------------------------
 
-export function checkConfig(env: Record<string, string | undefined>): { check: Check; config?: Config } {
+function checkConfig(env: Record<string, string | undefined>): { check: Check; config?: Config } {
   try {
     const config = loadConfig(env);
     const lines = [
@@ -260,7 +260,7 @@ const OPTION_KEYS = [
   'autocomplete',
 ];
 const CHOICE_KEYS = ['name', 'name_localizations', 'value'];
-export const COMMAND_FIELDS = [
+const COMMAND_FIELDS = [
   'type',
   'name',
   'name_localizations',
@@ -300,10 +300,7 @@ const commandLabel = (c: Record<string, unknown>) =>
     : `"${String(c.name)}" (${commandType(c) === 3 ? 'message' : 'user'} menu)`;
 
 /** Field names that differ between the code's command and Discord's. `contexts` and `integration_types` only count when the code sets them. */
-export function commandDifferences(
-  local: Record<string, unknown>,
-  remote: Record<string, unknown>,
-): string[] {
+function commandDifferences(local: Record<string, unknown>, remote: Record<string, unknown>): string[] {
   const differs: string[] = [];
   for (const field of COMMAND_FIELDS) {
     if ((field === 'contexts' || field === 'integration_types') && local[field] === undefined) continue;

@@ -30,8 +30,8 @@ const OK_COLOR = 0x2ecc71;
 const MAX_EMBEDS = 10;
 const seconds = (ms: number) => Math.floor(ms / 1000);
 /** Discord renders these in each reader's own time zone and language. */
-export const relativeTime = (ms: number) => `<t:${seconds(ms)}:R>`;
-export const absoluteTime = (ms: number) => `<t:${seconds(ms)}:f>`;
+const relativeTime = (ms: number) => `<t:${seconds(ms)}:R>`;
+const absoluteTime = (ms: number) => `<t:${seconds(ms)}:f>`;
 const mention = (userId: string) => `<@${userId}>`;
 
 const RESULT_KEYS: Record<ResetResult, MessageKey> = {
@@ -41,7 +41,7 @@ const RESULT_KEYS: Record<ResetResult, MessageKey> = {
   not_found: 'mod.result.notFound',
   error: 'mod.result.error',
 };
-export const resultText = (result: ResetResult, t: Translate) => t(RESULT_KEYS[result]);
+const resultText = (result: ResetResult, t: Translate) => t(RESULT_KEYS[result]);
 
 const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<APIComponentInMessageActionRow> => ({
   type: ComponentType.ActionRow,

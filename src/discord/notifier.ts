@@ -20,7 +20,7 @@ import { DEFAULT_UPLOAD_LIMIT, type ImageFetcher } from './images.js';
 import { type AttachedImage, errorReply, progressReply, type ReplyBody, seedReply } from './replies.js';
 
 /** Interaction tokens live 15 minutes; past 14.5 we don't try the edit. */
-export const INTERACTION_TOKEN_TTL_MS = 15 * 60 * 1000;
+const INTERACTION_TOKEN_TTL_MS = 15 * 60 * 1000;
 const TOKEN_MARGIN_MS = 30_000;
 
 // Discord answers these when the interaction webhook is gone (expired token, unknown webhook/interaction).

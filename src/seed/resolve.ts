@@ -95,7 +95,7 @@ function textsOf(clues: MessageClues): string[] {
   ].filter((t): t is string => Boolean(t));
 }
 
-export function jobidIn(clues: MessageClues): string | undefined {
+function jobidIn(clues: MessageClues): string | undefined {
   for (const text of textsOf(clues)) {
     const jobid = findJobid(text);
     if (jobid) return jobid;
