@@ -1,12 +1,12 @@
 // GET /healthz: ready only when the gateway is READY, storage answers within 2 s and the process is not stopping.
-import { type Client, Status } from 'discord.js';
+import { Status } from 'discord.js';
 import type { RequestProcessor } from '../seed/requests.js';
 import type { SeedService } from '../seed/seed-service.js';
 import type { Storage } from '../storage/port.js';
 import type { HealthReport } from './server.js';
 
 export interface HealthDeps {
-  client: Pick<Client, 'ws'>;
+  client: { ws: { status: Status; ping: number } };
   storage: Pick<Storage, 'ping' | 'backend'>;
   requests: Pick<RequestProcessor, 'active'>;
   seeds: Pick<SeedService, 'stats'>;
