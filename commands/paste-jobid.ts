@@ -1,5 +1,5 @@
-// "Paste the jobid" on an unknown message: the button opens a modal; the pasted jobid is checked with GET /jobs (its
-// messageId must be the message the member pointed at), stored in the index, and the seed flow runs.
+// "Paste the jobid" on an unknown message: the button opens a modal; the core checks the pasted jobid against
+// useapi's job object and records it in the index (src/seed/verify-jobid.ts), and the seed flow runs.
 import {
   type ButtonInteraction,
   LabelBuilder,
