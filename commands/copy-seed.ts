@@ -14,7 +14,7 @@ export const copySeedButton = {
     const jobid = args.join(':');
     if (!isJobid(jobid)) throw new Error(`malformed ${COPY_SEED_PREFIX} custom id`);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const record = await ctx.storage.seeds.get(jobid);
+    const record = await ctx.seeds.cached(jobid);
     if (!record) throw new UserFacingError('copy.gone');
     const { content, file } = copySeedReply(record);
     await interaction.editReply({

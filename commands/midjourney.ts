@@ -14,7 +14,6 @@ import {
   CANCEL_BUTTON,
   CONFIRM_BUTTON,
   confirmReply,
-  isAccountChannel,
   RESET_BUTTON,
   resetOutcomeText,
   statusReply,
@@ -23,6 +22,7 @@ import { isModerator, memberOf } from '../src/discord/permissions.js';
 import type { BotContext, ComponentHandler, SlashCommand } from '../src/discord/types.js';
 import { localizations, translator } from '../src/i18n/index.js';
 import { en } from '../src/i18n/locales/en.js';
+import { isSnowflake } from '../src/snowflake.js';
 
 type ModInteraction = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -33,7 +33,8 @@ function requireModerator(interaction: ModInteraction, ctx: BotContext): void {
 
 function accountChannel(value: string | undefined): string {
   const channel = (value ?? '').trim();
-  if (!isAccountChannel(channel)) throw new UserFacingError('mod.reset.invalidChannel');
+  // A useapi account channel is a Discord channel id.
+  if (!isSnowflake(channel)) throw new UserFacingError('mod.reset.invalidChannel');
   return channel;
 }
 

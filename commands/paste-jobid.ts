@@ -1,5 +1,5 @@
-// "Paste the jobid" on an unknown message: the button opens a modal; the pasted jobid is checked with GET /jobs (its
-// messageId must be the message the member pointed at), stored in the index, and the seed flow runs.
+// "Paste the jobid" on an unknown message: the button opens a modal; the core checks the pasted jobid against
+// useapi's job object and records it in the index (src/seed/verify-jobid.ts), and the seed flow runs.
 import {
   type ButtonInteraction,
   LabelBuilder,
@@ -15,17 +15,15 @@ import { assertMayAsk, assertSeedAccess, PASTE_JOBID_PREFIX } from '../src/disco
 import { runSeed } from '../src/discord/seed-flow.js';
 import type { ComponentHandler } from '../src/discord/types.js';
 import { translator } from '../src/i18n/index.js';
-import { ownerOf } from '../src/seed/job-index.js';
 import { isVideoJobid } from '../src/seed/jobid.js';
-import { knownSeedOf } from '../src/seed/resolve.js';
+import type { PastedJobid } from '../src/seed/verify-jobid.js';
+import { isSnowflake } from '../src/snowflake.js';
 
 const FIELD = 'jobid';
-const SEEDABLE = new Set(['imagine', 'button', 'blend']);
-const SNOWFLAKE = /^\d{17,20}$/;
 
 function targetOf(args: string[]): string {
   const [messageId = ''] = args;
-  if (!SNOWFLAKE.test(messageId)) throw new Error(`malformed ${PASTE_JOBID_PREFIX} custom id`);
+  if (!isSnowflake(messageId)) throw new Error(`malformed ${PASTE_JOBID_PREFIX} custom id`);
   return messageId;
 }
 
@@ -62,31 +60,30 @@ export const pasteJobidHandler = {
     assertMayAsk(interaction, ctx);
     // The check reads the job upstream (GET, never seed_async) and may take a while: acknowledge first.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const job = await ctx.useapi.getJob(parsed.jobid);
-    const otherGuild =
-      job.server !== undefined && interaction.guildId !== null && job.server !== interaction.guildId;
-    if (job.messageId !== messageId || otherGuild) {
-      ctx.log.info(
-        { messageId, jobMessageId: job.messageId, jobid: job.jobid },
-        'pasted jobid does not match',
-      );
-      throw new UserFacingError('error.jobidMismatch');
-    }
-    assertSeedAccess(interaction, ctx, { known: true, ownerId: ownerOf(job.content) });
-    if (!SEEDABLE.has(job.verb)) {
-      throw new UserFacingError(job.verb.includes('video') ? 'error.video' : 'error.unsupported', {
-        verb: job.verb,
-      });
-    }
-    if (job.status !== 'completed') throw new UserFacingError('error.notFinished');
-    // Right-click works on this message from now on, for everyone.
-    await ctx.index.recordJob(job);
-    const knownSeed = knownSeedOf(job.content) ?? knownSeedOf(job.prompt);
+    const pastedJob = await ctx.verifyJobid(parsed.jobid, {
+      messageId,
+      guildId: interaction.guildId ?? undefined,
+      authorize: (ownerId) => assertSeedAccess(interaction, ctx, { known: true, ownerId }),
+    });
+    if (!pastedJob.ok) throw refusal(pastedJob);
     await runSeed(interaction, ctx, {
-      jobid: job.jobid,
+      jobid: pastedJob.jobid,
       ephemeral: true,
       messageId,
-      knownSeed: knownSeed && { ...knownSeed, channelId: job.channel },
+      knownSeed: pastedJob.knownSeed,
     });
   },
 } satisfies ComponentHandler;
+
+function refusal(result: Extract<PastedJobid, { ok: false }>): UserFacingError {
+  switch (result.problem) {
+    case 'mismatch':
+      return new UserFacingError('error.jobidMismatch');
+    case 'not_finished':
+      return new UserFacingError('error.notFinished');
+    case 'video':
+      return new UserFacingError('error.video', { verb: result.verb });
+    case 'unsupported':
+      return new UserFacingError('error.unsupported', { verb: result.verb });
+  }
+}

@@ -313,7 +313,7 @@ const step = {
     sees('bot', alert);
     if (canReset) {
       // The alert's message id is stored on the hold right after the post (the status links to it).
-      for (let i = 0; i < 100 && !(await world.bot.ctx.holds.get(ACCOUNT_CHANNEL))?.alertMessageId; i++)
+      for (let i = 0; i < 100 && !(await world.bot.holds.get(ACCOUNT_CHANNEL))?.alertMessageId; i++)
         await new Promise((r) => setTimeout(r, 20));
       say('moderator', '/midjourney status');
       const status = world.discord.slash({

@@ -1,9 +1,10 @@
 // loadConfig(env): the only place that reads configuration. Every problem is reported at once, with the
 // variable's name and how to fix it; secrets never appear in messages or in the redacted view.
 import { z } from 'zod';
-import { mask } from './redact.js';
+import { createRedactor, mask, type Redactor } from './redact.js';
+import { SNOWFLAKE } from './snowflake.js';
 
-const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
+const snowflake = z.string().regex(SNOWFLAKE, 'must be a Discord id (17 to 20 digits)');
 const url = (what: string) =>
   z
     .string()
@@ -37,8 +38,8 @@ const idList = z
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(inner: T) => z.preprocess(blankToUndefined, inner);
 
-export const DEFAULT_STORAGE_URL = 'sqlite://./data/seed-bot.sqlite';
-export const MIDJOURNEY_BOT_IDS = ['936929561302675456', '1022952195194359889'];
+const DEFAULT_STORAGE_URL = 'sqlite://./data/seed-bot.sqlite';
+const MIDJOURNEY_BOT_IDS = ['936929561302675456', '1022952195194359889'];
 
 const schema = z
   .object({
@@ -190,6 +191,14 @@ export interface Config {
   };
   moderation: { alertChannelId: string | undefined; roleIds: string[] };
 }
+
+/** A redactor that knows every secret of the configuration (what the bot's log lines pass through). */
+export const redactorFor = (config: Pick<Config, 'discord' | 'useapi' | 'http'>): Redactor =>
+  createRedactor([config.discord.token, config.useapi.token, config.http.callbackSecret]);
+
+/** The same secrets read from the raw environment, for scripts that run before (or without) a valid config. */
+export const redactorForEnv = (env: Record<string, string | undefined>): Redactor =>
+  createRedactor([env.DISCORD_TOKEN?.trim(), env.USEAPI_TOKEN?.trim(), env.CALLBACK_SECRET?.trim()]);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

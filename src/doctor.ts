@@ -2,11 +2,19 @@
 // check fails. Every check is a small function returning {name, ok, detail, fix}; the printer is pure; the whole
 // output passes through the redactor, so no token is ever printed (masked: first and last 3 characters).
 // It reaches Discord at DISCORD_API_URL and useapi at USEAPI_API_URL, so the tests run it against the fakes.
-import { DiscordAPIError, HTTPError, PermissionFlagsBits, REST, type RouteLike, Routes } from 'discord.js';
+import {
+  DiscordAPIError,
+  HTTPError,
+  PermissionFlagsBits,
+  REST,
+  RESTJSONErrorCodes,
+  type RouteLike,
+  Routes,
+} from 'discord.js';
 import dotenv from 'dotenv';
 import { commandData } from '../commands/index.js';
-import { type Config, ConfigError, loadConfig, redactUrl } from './config.js';
-import { createRedactor, mask } from './redact.js';
+import { type Config, ConfigError, loadConfig, redactorForEnv, redactUrl } from './config.js';
+import { mask } from './redact.js';
 import { createStorage } from './storage/index.js';
 import { isUseapiError } from './useapi/errors.js';
 import { createUseapiClient } from './useapi/http-client.js';
@@ -49,7 +57,7 @@ const skip = (name: string, detail: string): Check => ({ name, ok: true, skipped
 // --- the printer ---------------------------------------------------------------------------------------------
 
 /** The checklist as text: pure, so it is tested (and redacted) as a whole. */
-export function formatReport(checks: Check[]): string {
+function formatReport(checks: Check[]): string {
   const lines = ['mj-seed-bot doctor', ''];
   for (const c of checks) {
     const mark = c.skipped ? '–' : !c.ok ? '✖' : c.warning ? '⚠' : '✔';
@@ -158,7 +166,7 @@ function discordApi(config: Config, fetchFn: typeof fetch, timeoutMs: number): D
 
 // --- checks --------------------------------------------------------------------------------------------------
 
-export function checkConfig(env: Record<string, string | undefined>): { check: Check; config?: Config } {
+function checkConfig(env: Record<string, string | undefined>): { check: Check; config?: Config } {
   try {
     const config = loadConfig(env);
     const lines = [
@@ -252,7 +260,7 @@ const OPTION_KEYS = [
   'autocomplete',
 ];
 const CHOICE_KEYS = ['name', 'name_localizations', 'value'];
-export const COMMAND_FIELDS = [
+const COMMAND_FIELDS = [
   'type',
   'name',
   'name_localizations',
@@ -292,10 +300,7 @@ const commandLabel = (c: Record<string, unknown>) =>
     : `"${String(c.name)}" (${commandType(c) === 3 ? 'message' : 'user'} menu)`;
 
 /** Field names that differ between the code's command and Discord's. `contexts` and `integration_types` only count when the code sets them. */
-export function commandDifferences(
-  local: Record<string, unknown>,
-  remote: Record<string, unknown>,
-): string[] {
+function commandDifferences(local: Record<string, unknown>, remote: Record<string, unknown>): string[] {
   const differs: string[] = [];
   for (const field of COMMAND_FIELDS) {
     if ((field === 'contexts' || field === 'integration_types') && local[field] === undefined) continue;
@@ -339,7 +344,7 @@ async function checkCommands(config: Config, discord: Discord): Promise<Check> {
   const answer = await discord.get(path, new URLSearchParams({ with_localizations: 'true' }));
   if (answer.status !== 200) {
     const code = discordCode(answer);
-    if (guild && (answer.status === 403 || code === 50001))
+    if (guild && (answer.status === 403 || code === RESTJSONErrorCodes.MissingAccess))
       return failure(
         name,
         `cannot read the commands of ${scope}: ${describe(answer)}`,
@@ -659,7 +664,7 @@ async function checkAlertChannel(config: Config, discord: Discord, botUserId: st
       'MOD_ALERT_CHANNEL_ID not set: moderators get no alert message when an account is held (596)',
     );
   const channel = await discord.get(`/channels/${id}`);
-  if (channel.status === 404 || discordCode(channel) === 10003)
+  if (channel.status === 404 || discordCode(channel) === RESTJSONErrorCodes.UnknownChannel)
     return failure(
       name,
       `channel ${id} does not exist (or the bot is not in its server)`,
@@ -747,11 +752,7 @@ export async function runDoctor(
   const fetchFn = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
   // Whatever an upstream echoes back, no secret of the environment reaches the output.
-  const redact = createRedactor([
-    env.DISCORD_TOKEN?.trim(),
-    env.USEAPI_TOKEN?.trim(),
-    env.CALLBACK_SECRET?.trim(),
-  ]);
+  const redact = redactorForEnv(env);
   const checks: Check[] = [];
   const { check, config } = checkConfig(env);
   checks.push(check);

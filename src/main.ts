@@ -1,24 +1,14 @@
 // `npm start`: read .env, validate the config, run the bot until SIGTERM/SIGINT.
 import dotenv from 'dotenv';
 import { createBot } from './bot.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './cli.js';
 
 /** Replies being written get this long; the whole stop stays under 10 s (Docker's and systemd's usual grace). */
 const STOP_DEADLINE_MS = 7_000;
 const EXIT_DEADLINE_MS = 9_500;
 
 export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const bot = await createBot(config);
+  const bot = await createBot(loadConfigOrExit(env));
   process.on('unhandledRejection', (reason) => bot.log.error({ err: reason }, 'unhandled rejection'));
   let stopping = false;
   const stop = (signal: string) => {

@@ -3,12 +3,11 @@
 import { REST, Routes } from 'discord.js';
 import dotenv from 'dotenv';
 import { commandData } from '../commands/index.js';
-import { ConfigError, loadConfig } from './config.js';
-import { createRedactor } from './redact.js';
+import { loadConfigOrExit } from './cli.js';
+import type { Config } from './config.js';
+import { redactorForEnv } from './config.js';
 
-export async function registerCommands(
-  config: ReturnType<typeof loadConfig>,
-): Promise<{ scope: string; count: number }> {
+export async function registerCommands(config: Config): Promise<{ scope: string; count: number }> {
   const rest = new REST({ api: config.discord.apiUrl }).setToken(config.discord.token);
   const body = commandData();
   const route = config.discord.guildId
@@ -24,16 +23,13 @@ export async function registerCommands(
 const isMain = process.argv[1]?.endsWith('register.js') || process.argv[1]?.endsWith('register.ts');
 if (isMain) {
   dotenv.config({ quiet: true });
-  const redact = createRedactor([process.env.DISCORD_TOKEN]);
+  const redact = redactorForEnv(process.env);
+  const config = loadConfigOrExit(process.env);
   try {
-    const { scope, count } = await registerCommands(loadConfig(process.env));
+    const { scope, count } = await registerCommands(config);
     process.stdout.write(`Registered ${count} commands (${scope}).\n`);
   } catch (error) {
-    process.stderr.write(
-      error instanceof ConfigError
-        ? `${error.message}\n`
-        : `Registering failed: ${redact(String((error as Error).message))}\n`,
-    );
+    process.stderr.write(`Registering failed: ${redact(String((error as Error).message))}\n`);
     process.exit(1);
   }
 }

@@ -6,9 +6,9 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REST, type RESTGetAPIGatewayBotResult, Routes, type Shard, ShardingManager } from 'discord.js';
 import dotenv from 'dotenv';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './cli.js';
+import { type Config, redactorFor } from './config.js';
 import { createLogger } from './log.js';
-import { createRedactor } from './redact.js';
 
 const STOP_DEADLINE_MS = 12_000;
 /** Discord lets one identify through per rate-limit bucket every 5 s; a little margin on top. */
@@ -45,20 +45,11 @@ function shardEnv(config: Config, plan: ShardPlan, shardId: number): Record<stri
 
 async function main() {
   dotenv.config({ quiet: true });
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   const log = createLogger({
     level: config.log.level,
     format: config.log.format,
-    redact: createRedactor([config.discord.token, config.useapi.token, config.http.callbackSecret]),
+    redact: redactorFor(config),
     name: 'seed-bot-shards',
   });
   const rest = new REST({ api: config.discord.apiUrl }).setToken(config.discord.token);

@@ -2,6 +2,7 @@
 // message id, forgiven as normalize-input.ts explains; a longer pasted line is read when it holds exactly one jobid.
 import type { MessageKey } from '../i18n/index.js';
 import { findJobids, type ParsedJobid, parseJobid } from '../seed/jobid.js';
+import { SNOWFLAKE } from '../snowflake.js';
 import { normalizeInput } from './normalize-input.js';
 
 export type JobInput =
@@ -12,7 +13,6 @@ export type JobInput =
 
 const LINK =
   /^<?https?:\/\/(?:(?:www|ptb|canary)\.)?discord(?:app)?\.com\/channels\/(\d{17,20}|@me)\/(\d{17,20})\/(\d{17,20})\/?(?:[?#]\S*)?>?$/i;
-const MESSAGE_ID = /^\d{17,20}$/;
 
 /** The one jobid of a pasted text: the whole text, or the only jobid written in it. */
 export function pastedJobid(input: string): ParsedJobid | undefined {
@@ -36,7 +36,7 @@ export function parseJobInput(input: string): JobInput | undefined {
       messageId: link[3],
     };
   }
-  if (MESSAGE_ID.test(text)) return { kind: 'messageId', messageId: text };
+  if (SNOWFLAKE.test(text)) return { kind: 'messageId', messageId: text };
   return undefined;
 }
 

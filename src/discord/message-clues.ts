@@ -1,6 +1,6 @@
 // A Discord message (discord.js `Message`, or the raw API message of `resolved.messages`) as the plain clues the core
 // resolves (src/seed/resolve.ts). Messages of interactions carry no guild id: the interaction's is passed in.
-import type { APIEmbed, APIMessage, Embed, Message } from 'discord.js';
+import type { APIEmbed, Embed, Message } from 'discord.js';
 import type { EmbedClue, MessageClues } from '../seed/resolve.js';
 
 const embedClue = (e: Embed | APIEmbed): EmbedClue => {
@@ -29,26 +29,5 @@ export function cluesFromMessage(message: Message, guildId?: string | null): Mes
     })),
     referencedMessageId: message.reference?.messageId ?? undefined,
     mentionedUserIds: [...message.mentions.users.keys()],
-  };
-}
-
-export function cluesFromApiMessage(
-  message: APIMessage & { guild_id?: string | undefined },
-  guildId?: string | null,
-): MessageClues {
-  return {
-    id: message.id,
-    guildId: message.guild_id ?? guildId ?? undefined,
-    channelId: message.channel_id,
-    authorId: message.author.id,
-    content: message.content ?? '',
-    embeds: (message.embeds ?? []).map(embedClue),
-    attachments: (message.attachments ?? []).map((a) => ({
-      filename: a.filename,
-      url: a.url,
-      contentType: a.content_type ?? undefined,
-    })),
-    referencedMessageId: message.message_reference?.message_id ?? undefined,
-    mentionedUserIds: (message.mentions ?? []).map((u) => u.id),
   };
 }

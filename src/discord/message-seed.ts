@@ -8,7 +8,6 @@ import {
   ButtonStyle,
   type ChatInputCommandInteraction,
   type MessageContextMenuCommandInteraction,
-  MessageFlags,
 } from 'discord.js';
 import { translator } from '../i18n/index.js';
 import {

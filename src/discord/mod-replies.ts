@@ -12,6 +12,7 @@ import type { MessageKey, Translate } from '../i18n/index.js';
 import { mask } from '../redact.js';
 import type { ModerationStatus, ResetOutcome, ResetResult } from '../seed/moderation.js';
 import type { Hold, ResetAudit } from '../seed/types.js';
+import { truncate } from './replies.js';
 
 export interface ModReply {
   content: string;
@@ -24,17 +25,13 @@ export const RESET_BUTTON = 'mod-reset';
 export const CONFIRM_BUTTON = 'mod-confirm';
 export const CANCEL_BUTTON = 'mod-cancel';
 
-/** A useapi account channel is a Discord channel id. */
-export const isAccountChannel = (value: string): boolean => /^\d{17,20}$/.test(value);
-
 const HELD_COLOR = 0xe67e22;
 const OK_COLOR = 0x2ecc71;
 const MAX_EMBEDS = 10;
-const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 const seconds = (ms: number) => Math.floor(ms / 1000);
 /** Discord renders these in each reader's own time zone and language. */
-export const relativeTime = (ms: number) => `<t:${seconds(ms)}:R>`;
-export const absoluteTime = (ms: number) => `<t:${seconds(ms)}:f>`;
+const relativeTime = (ms: number) => `<t:${seconds(ms)}:R>`;
+const absoluteTime = (ms: number) => `<t:${seconds(ms)}:f>`;
 const mention = (userId: string) => `<@${userId}>`;
 
 const RESULT_KEYS: Record<ResetResult, MessageKey> = {
@@ -44,7 +41,7 @@ const RESULT_KEYS: Record<ResetResult, MessageKey> = {
   not_found: 'mod.result.notFound',
   error: 'mod.result.error',
 };
-export const resultText = (result: ResetResult, t: Translate) => t(RESULT_KEYS[result]);
+const resultText = (result: ResetResult, t: Translate) => t(RESULT_KEYS[result]);
 
 const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<APIComponentInMessageActionRow> => ({
   type: ComponentType.ActionRow,

@@ -10,6 +10,7 @@ import {
   type MessageMentionOptions,
   MessagePayload,
   type MessageTarget,
+  RESTJSONErrorCodes,
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { translator } from '../i18n/index.js';
@@ -19,12 +20,22 @@ import { DEFAULT_UPLOAD_LIMIT, type ImageFetcher } from './images.js';
 import { type AttachedImage, errorReply, progressReply, type ReplyBody, seedReply } from './replies.js';
 
 /** Interaction tokens live 15 minutes; past 14.5 we don't try the edit. */
-export const INTERACTION_TOKEN_TTL_MS = 15 * 60 * 1000;
+const INTERACTION_TOKEN_TTL_MS = 15 * 60 * 1000;
 const TOKEN_MARGIN_MS = 30_000;
 
 // Discord answers these when the interaction webhook is gone (expired token, unknown webhook/interaction).
-const EXPIRED_CODES = new Set([10015, 10062, 50027]);
-const CANT_POST_CODES = new Set([50001, 50013, 10003, 50007]);
+const EXPIRED_CODES: ReadonlySet<number> = new Set([
+  RESTJSONErrorCodes.UnknownWebhook,
+  RESTJSONErrorCodes.UnknownInteraction,
+  RESTJSONErrorCodes.InvalidWebhookToken,
+]);
+// The channel is gone or closed to the bot, or the member takes no DMs from it.
+const CANT_POST_CODES: ReadonlySet<number> = new Set([
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.MissingPermissions,
+  RESTJSONErrorCodes.UnknownChannel,
+  RESTJSONErrorCodes.CannotSendMessagesToThisUser,
+]);
 
 export interface DiscordNotifierDeps {
   /** Its REST manager sends everything; discord.js builds the bodies (MessagePayload). Need not be logged in yet. */

@@ -7,12 +7,12 @@ import {
   ComponentType,
 } from 'discord.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
-import { isSeedError } from '../seed/errors.js';
+import { isSeedError, type SeedErrorKind } from '../seed/errors.js';
 import type { Progress } from '../seed/requests.js';
 import type { SeedStatus } from '../seed/seed-service.js';
 import type { SeedRecord } from '../seed/types.js';
 import { isStorageUnavailable } from '../storage/port.js';
-import { isUseapiError } from '../useapi/errors.js';
+import { isUseapiError, type UseapiErrorKind } from '../useapi/errors.js';
 import { isUserFacingError } from './errors.js';
 
 export interface ReplyBody {
@@ -75,7 +75,9 @@ export function copySeedReply(record: SeedRecord): { content: string; file?: Att
     file: { name: 'prompt.txt', data: Buffer.from(`${full}\n`, 'utf8'), contentType: 'text/plain' },
   };
 }
-const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+/** At most `max` characters, an ellipsis marking a cut (Discord refuses longer embed fields). */
+export const truncate = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
 export const jumpLink = (
   server: string | undefined,
@@ -182,68 +184,53 @@ function progressText(progress: Progress | SeedStatus, t: Translate, now: number
   }
 }
 
+// Exhaustive on purpose: a new error kind does not compile until it names what the member reads.
+const SEED_ERROR_KEYS: Record<SeedErrorKind, MessageKey> = {
+  held: 'error.held',
+  job_failed: 'error.jobFailed',
+  job_moderated: 'error.moderated',
+  job_cancelled: 'error.jobFailed',
+  deadline: 'error.timeout',
+  shutting_down: 'error.shuttingDown',
+};
+
+/** `error.internal` shows the reference id: what an operator must look up, never a member's own mistake. */
+const USEAPI_ERROR_KEYS: Record<UseapiErrorKind, MessageKey> = {
+  jobid_missing: 'error.internal',
+  too_long: 'error.internal',
+  parent_not_completed: 'error.notFinished',
+  unsupported_job: 'error.unsupported',
+  account_missing: 'error.accountMissing',
+  bad_request: 'error.internal',
+  unauthorized: 'error.unauthorized',
+  no_subscription: 'error.noSubscription',
+  not_found: 'error.notFound',
+  conflict: 'error.internal',
+  moderated: 'error.moderated',
+  busy: 'error.busy',
+  unavailable: 'error.unavailable',
+  untrackable: 'error.unavailable',
+  pending_moderation: 'error.held',
+  timeout: 'error.timeout',
+  network: 'error.unavailable',
+  bad_response: 'error.unavailable',
+  discontinued: 'error.discontinued',
+};
+
 /** The message key and parameters for any error; unknown errors get a reference id, never their message. */
 export function errorMessage(
   error: unknown,
   ref: string,
 ): { key: MessageKey; params: Record<string, string | number> } {
   if (isUserFacingError(error)) return { key: error.key, params: error.params };
-  if (isSeedError(error)) {
-    switch (error.kind) {
-      case 'held':
-        return { key: 'error.held', params: {} };
-      case 'job_failed':
-        return { key: 'error.jobFailed', params: {} };
-      case 'job_moderated':
-        return { key: 'error.moderated', params: {} };
-      case 'job_cancelled':
-        return { key: 'error.jobFailed', params: {} };
-      case 'deadline':
-        return { key: 'error.timeout', params: {} };
-      case 'rate_limited':
-        return {
-          key: 'error.rateLimited',
-          params: { seconds: Math.ceil((error.details.retryInMs ?? 60_000) / 1000) },
-        };
-      case 'shutting_down':
-        return { key: 'error.shuttingDown', params: {} };
-    }
-  }
+  if (isSeedError(error)) return { key: SEED_ERROR_KEYS[error.kind], params: {} };
   if (isStorageUnavailable(error)) return { key: 'error.storageUnavailable', params: {} };
   if (isUseapiError(error)) {
-    switch (error.kind) {
-      case 'parent_not_completed':
-        return { key: 'error.notFinished', params: {} };
-      case 'unsupported_job':
-        return error.verb?.includes('video')
-          ? { key: 'error.video', params: {} }
-          : { key: 'error.unsupported', params: { verb: error.verb ?? 'other' } };
-      case 'not_found':
-        return { key: 'error.notFound', params: {} };
-      case 'account_missing':
-        return { key: 'error.accountMissing', params: {} };
-      case 'unauthorized':
-        return { key: 'error.unauthorized', params: {} };
-      case 'no_subscription':
-        return { key: 'error.noSubscription', params: {} };
-      case 'busy':
-        return { key: 'error.busy', params: {} };
-      case 'pending_moderation':
-        return { key: 'error.held', params: {} };
-      case 'moderated':
-        return { key: 'error.moderated', params: {} };
-      case 'timeout':
-        return { key: 'error.timeout', params: {} };
-      case 'discontinued':
-        return { key: 'error.discontinued', params: {} };
-      case 'unavailable':
-      case 'untrackable':
-      case 'network':
-      case 'bad_response':
-        return { key: 'error.unavailable', params: {} };
-      default:
-        return { key: 'error.internal', params: { ref } };
-    }
+    if (error.kind === 'unsupported_job' && error.verb?.includes('video'))
+      return { key: 'error.video', params: {} };
+    const key = USEAPI_ERROR_KEYS[error.kind];
+    if (key === 'error.unsupported') return { key, params: { verb: error.verb ?? 'other' } };
+    return { key, params: key === 'error.internal' ? { ref } : {} };
   }
   return { key: 'error.internal', params: { ref } };
 }

@@ -12,29 +12,26 @@ import type {
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
-import type { Holds } from '../seed/holds.js';
 import type { JobIndex } from '../seed/job-index.js';
 import type { Moderation } from '../seed/moderation.js';
 import type { RateLimiter } from '../seed/rate-limit.js';
 import type { RequestProcessor } from '../seed/requests.js';
 import type { SeedService } from '../seed/seed-service.js';
-import type { Storage } from '../storage/port.js';
-import type { UseapiClient } from '../useapi/port.js';
+import type { JobidVerifier } from '../seed/verify-jobid.js';
 
 export interface BotContext {
   config: Config;
   log: Logger;
   client: Client;
-  storage: Storage;
-  useapi: UseapiClient;
   seeds: SeedService;
   requests: RequestProcessor;
   index: JobIndex;
-  holds: Holds;
   limiter: RateLimiter;
   metrics: Metrics;
   /** Account status and reset for moderators (the 596 workflow). */
   moderation: Moderation;
+  /** Checks a jobid a member pasted for a message against useapi's job object, and records it in the index. */
+  verifyJobid: JobidVerifier;
   /** A short id for logs and "reference" lines in error replies. */
   newRef(): string;
   /**

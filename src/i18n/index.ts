@@ -21,10 +21,6 @@ export const LOCALES: Record<string, Messages> = {
   ja,
 };
 
-export function registerLocale(code: string, messages: Messages): void {
-  LOCALES[code] = messages;
-}
-
 const PLACEHOLDER = /\{(\w+)\}/g;
 /**
  * A count that reads right in every language, chosen by `Intl.PluralRules` of the locale:

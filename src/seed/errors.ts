@@ -11,8 +11,6 @@ export type SeedErrorKind =
   | 'job_cancelled'
   /** Following the job took longer than the deadline. */
   | 'deadline'
-  /** The member asked too often. */
-  | 'rate_limited'
   /** The bot is shutting down; the request is stored and resumes on the next start. */
   | 'shutting_down';
 
@@ -23,7 +21,6 @@ export class SeedError extends Error {
     message: string,
     readonly details: {
       channel?: string | undefined;
-      retryInMs?: number | undefined;
       moderationText?: string;
     } = {},
   ) {

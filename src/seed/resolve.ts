@@ -95,7 +95,7 @@ function textsOf(clues: MessageClues): string[] {
   ].filter((t): t is string => Boolean(t));
 }
 
-export function jobidIn(clues: MessageClues): string | undefined {
+function jobidIn(clues: MessageClues): string | undefined {
   for (const text of textsOf(clues)) {
     const jobid = findJobid(text);
     if (jobid) return jobid;
@@ -216,14 +216,4 @@ export async function resolveJob(clues: MessageClues, index: ResolveIndex): Prom
 
   // 5. Nothing.
   return { ok: false, reason: 'unknown', contentHidden: contentHidden(clues), knownSeed, ownerId };
-}
-
-/** The whole way from a message to a jobid: the checks, then the lookups. */
-export async function resolveMessage(
-  clues: MessageClues,
-  deps: { index: ResolveIndex; midjourneyBotIds: readonly string[] },
-): Promise<Resolution> {
-  const refusal = checkTarget(clues, deps.midjourneyBotIds);
-  if (refusal) return { ok: false, reason: refusal, ownerId: ownerOfMessage(clues) };
-  return resolveJob(clues, deps.index);
 }

@@ -17,6 +17,9 @@ export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
   'cancelled',
 ]);
 
+/** The verbs whose jobs have a seed that seed_async can reveal (upscales, variations and pans are `button`). */
+export const SEEDABLE_VERBS: ReadonlySet<string> = new Set(['imagine', 'button', 'blend']);
+
 export interface Attachment {
   id: string;
   url: string;

@@ -32,9 +32,9 @@ const optionalId = z
   .transform((v) => (v === null || v === undefined ? undefined : String(v)))
   .catch(undefined);
 
-export const jobStatusSchema = z.enum(JOB_STATUSES);
+const jobStatusSchema = z.enum(JOB_STATUSES);
 
-export const attachmentSchema = z
+const attachmentSchema = z
   .object({
     id: optionalId,
     url: z.string().min(1),
@@ -63,14 +63,14 @@ const attachmentsSchema = z
   .nullish()
   .transform((v) => v ?? []);
 
-export const jobChildSchema = z
+const jobChildSchema = z
   .object({ button: z.string(), jobid: z.string().min(1), messageId: optionalString })
   .transform((c): JobChild => ({ button: c.button, jobid: c.jobid, messageId: c.messageId }));
 
 /** Midjourney seeds are unsigned 32-bit integers. */
-export const seedValueSchema = z.int().min(0).max(4_294_967_295);
+const seedValueSchema = z.int().min(0).max(4_294_967_295);
 
-export const seedSchema = z
+const seedSchema = z
   .object({ value: seedValueSchema, content: optionalString, attachments: attachmentsSchema })
   .transform((s): SeedInfo => ({ value: s.value, content: s.content, attachments: s.attachments }));
 
@@ -124,19 +124,6 @@ export const jobSchema = z
     }),
   );
 
-/** seed_async answer when a new seed job was started. */
-export const seedStartedSchema = jobSchema.refine((j) => j.verb === 'seed_async', {
-  message: 'expected verb seed_async',
-});
-
-/** seed_async answer when the seed was already retrieved: the original job, carrying `seed`. */
-export const originalJobWithSeedSchema = jobSchema.refine(
-  (j) => j.verb !== 'seed_async' && j.seed !== undefined,
-  {
-    message: 'expected the original job with seed',
-  },
-);
-
 /** Either answer of POST /jobs/seed_async; anything else is a bad response. */
 export const seedAsyncResponseSchema = jobSchema.refine(
   (j) => j.verb === 'seed_async' || j.seed !== undefined,
@@ -162,7 +149,7 @@ export const executingJobsSchema = z.array(
 );
 
 /** GET /account/midjourney/<channel>. `channel` may be absent: the caller knows which one it asked for. */
-export const accountBodySchema = z
+const accountBodySchema = z
   .object({
     channel: optionalId,
     discord: z

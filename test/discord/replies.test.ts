@@ -14,6 +14,7 @@ import {
 import { translator } from '../../src/i18n/index.js';
 import { SeedError } from '../../src/seed/errors.js';
 import type { SeedRecord } from '../../src/seed/types.js';
+import { StorageUnavailableError } from '../../src/storage/port.js';
 import { UseapiError, type UseapiErrorKind } from '../../src/useapi/errors.js';
 
 const t = translator('en-US');
@@ -103,6 +104,28 @@ describe('errorMessage', () => {
     const { key, params } = errorMessage(new UseapiError(kind, 'raw upstream text'), 'ref1');
     expect(t(key, params)).toMatch(pattern);
     expect(t(key, params)).not.toContain('raw upstream text');
+  });
+
+  it('tells a member to retry while storage is unavailable', () => {
+    expect(errorMessage(new StorageUnavailableError('down'), 'r')).toEqual({
+      key: 'error.storageUnavailable',
+      params: {},
+    });
+  });
+
+  it('shows the reference for upstream failures only an operator can fix, and nothing for the others', () => {
+    expect(errorMessage(new UseapiError('bad_request', 'x'), 'ref9')).toEqual({
+      key: 'error.internal',
+      params: { ref: 'ref9' },
+    });
+    expect(errorMessage(new UseapiError('busy', 'x'), 'ref9')).toEqual({ key: 'error.busy', params: {} });
+  });
+
+  it('names the verb of an unsupported job that is not a video', () => {
+    expect(errorMessage(new UseapiError('unsupported_job', 'x', { verb: 'describe' }), 'r')).toEqual({
+      key: 'error.unsupported',
+      params: { verb: 'describe' },
+    });
   });
 
   it('explains video jobs from the unsupported verb', () => {

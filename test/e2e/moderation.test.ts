@@ -1,5 +1,6 @@
 // The 596 workflow end to end: the real bot against the fake useapi and the fake Discord, on a real SQLite file.
 // A held account alerts moderators once, keeps every request, and resumes them after a moderator's reset.
+import { ok } from 'node:assert/strict';
 import { once } from 'node:events';
 import { Events } from 'discord.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -72,7 +73,7 @@ async function holdThroughSeed(harness: Harness) {
   if (!alert) throw new Error('no alert');
   // The alert's message id is stored on the hold right after the post.
   await vi.waitFor(async () =>
-    expect((await harness.bot.ctx.holds.get(ACCOUNT_CHANNEL))?.alertMessageId).toBe(alert.id),
+    expect((await harness.bot.holds.get(ACCOUNT_CHANNEL))?.alertMessageId).toBe(alert.id),
   );
   return { seed, reply, alert, jobid };
 }
@@ -125,7 +126,8 @@ describe('a 596 puts the account on hold', () => {
   it('alerts once for many requests hitting the same incident at once', async () => {
     h = await startHarness();
     h.useapi.setPendingModeration(ACCOUNT_CHANNEL, MOD_TEXT);
-    const seeds = Array.from({ length: 5 }, () => h!.slashSeed(h!.imagineJob().jobid));
+    const harness = h;
+    const seeds = Array.from({ length: 5 }, () => harness.slashSeed(harness.imagineJob().jobid));
     await Promise.all(seeds.map((s) => s.waitForEdit((m) => heldText.test(m.content), 10_000)));
     await alertPosts(h, 1);
     expect(h.discord.channelMessages(ALERT_CHANNEL)).toHaveLength(1);
@@ -147,8 +149,9 @@ describe('a 596 puts the account on hold', () => {
     const { jobid } = h.imagineJob({ seedValue: 4242 });
     const seed = h.slashSeed(jobid);
     // The seed job is started and the request has stored it (what a resumed request follows first).
+    const harness = h;
     const seedJobId = await vi.waitFor(async () => {
-      const id = (await h!.bot.storage.requests.get(`req:${seed.id}`))?.seedJobId;
+      const id = (await harness.bot.storage.requests.get(`req:${seed.id}`))?.seedJobId;
       if (!id) throw new Error('no seed job yet');
       return id;
     });
@@ -158,7 +161,8 @@ describe('a 596 puts the account on hold', () => {
     const [alert] = await alertPosts(h, 1);
 
     h.useapi.setSeedDuration(200);
-    const { answer } = await resetThroughAlert(h, alert!);
+    ok(alert, 'the alert was posted');
+    const { answer } = await resetThroughAlert(h, alert);
     expect(answer.content).toMatch(/reset by/);
     const final = await seed.waitForEdit(isSeedReply, 15_000);
     expect(embedText(final)).toContain('4242');
@@ -203,7 +207,7 @@ describe('who may act', () => {
     expect(contentOf(await forged.waitForCallback())).toMatch(/Only moderators/);
     expect(upstreamCalls(h)).toBe(before);
     expect(h.useapi.count('POST', RESET_PATH)).toBe(0);
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
   });
 
   it('accepts a member with one of MOD_ROLE_IDS', async () => {
@@ -267,7 +271,7 @@ describe('a moderator resets the account', () => {
     ]);
     expect(embedText(first)).toContain('31337');
     expect(embedText(other)).toContain('2024');
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeUndefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeUndefined();
 
     const posts = await alertPosts(h, 2);
     expect(posts[1]?.content).toMatch(
@@ -312,7 +316,7 @@ describe('a moderator resets the account', () => {
     const answer = await cancel.waitForEdit((m) => /cancelled/.test(m.content), 5_000);
     expect(buttonsOf(answer)).toEqual([]);
     expect(upstreamCalls(h)).toBe(before);
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
   });
 
   it('says the useapi token is refused when the reset answers 401, and keeps the hold', async () => {
@@ -324,7 +328,7 @@ describe('a moderator resets the account', () => {
     const { answer } = await resetThroughAlert(h, alert);
     expect(answer.content).toMatch(/token is not valid \(401\)/);
     expect(h.useapi.count('POST', RESET_PATH)).toBe(1);
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
     const posts = await alertPosts(h, 2);
     expect(posts[1]?.content).toMatch(/refused, the useapi token is not valid \(401\)/);
   });
@@ -352,7 +356,7 @@ describe('a moderator resets the account', () => {
     ]);
     const { answer } = await resetThroughAlert(h, alert);
     expect(answer.content).toMatch(/still has a pending moderation message at useapi, so it stays held/);
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
     expect(h.useapi.count('POST', '/v2/jobs/seed_async')).toBe(1);
   });
 
@@ -365,7 +369,7 @@ describe('a moderator resets the account', () => {
     const { answer } = await resetThroughAlert(h, alert);
     expect(answer.content).toMatch(/stays held/);
     expect(h.useapi.count('POST', RESET_PATH)).toBe(1);
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
   });
 });
 
@@ -416,8 +420,9 @@ describe('/midjourney status', () => {
 
   it('suggests the account channels to moderators only, and asks useapi once a minute at most', async () => {
     h = await startHarness();
+    const harness = h;
     const ask = (user: InteractionUser) =>
-      h!.discord.autocomplete({
+      harness.discord.autocomplete({
         name: 'midjourney',
         subcommand: 'reset',
         options: [{ name: 'channel', type: 3, value: '1316', focused: true }],
@@ -441,8 +446,9 @@ describe('without a usable alert channel', () => {
     h = await startHarness({ env: { MOD_ALERT_CHANNEL_ID: '' } });
     h.useapi.setPendingModeration(ACCOUNT_CHANNEL, MOD_TEXT);
     await h.slashSeed(h.imagineJob().jobid).waitForEdit((m) => heldText.test(m.content), 10_000);
+    const harness = h;
     await vi.waitFor(() =>
-      expect(h!.logText()).toMatch(/NO moderator was alerted: MOD_ALERT_CHANNEL_ID is not set/),
+      expect(harness.logText()).toMatch(/NO moderator was alerted: MOD_ALERT_CHANNEL_ID is not set/),
     );
     const line = JSON.parse(h.logs.find((l) => l.includes('MOD_ALERT_CHANNEL_ID is not set')) ?? '{}');
     expect(line.level).toBe(50);
@@ -458,9 +464,10 @@ describe('without a usable alert channel', () => {
     h = await startHarness({ env: { MOD_ALERT_CHANNEL_ID: '844444444444444999' } });
     h.useapi.setPendingModeration(ACCOUNT_CHANNEL, MOD_TEXT);
     await h.slashSeed(h.imagineJob().jobid).waitForEdit((m) => heldText.test(m.content), 10_000);
+    const harness = h;
     await vi.waitFor(() =>
-      expect(h!.logText()).toMatch(/NO moderator was alerted: posting in MOD_ALERT_CHANNEL_ID/),
+      expect(harness.logText()).toMatch(/NO moderator was alerted: posting in MOD_ALERT_CHANNEL_ID/),
     );
-    expect(await h.bot.ctx.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
+    expect(await h.bot.holds.get(ACCOUNT_CHANNEL)).toBeDefined();
   });
 });

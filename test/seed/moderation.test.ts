@@ -62,6 +62,11 @@ function fakePort() {
     port,
     calls,
     accounts,
+    account: (channel: string): MidjourneyAccount => {
+      const account = accounts.get(channel);
+      if (!account) throw new Error(`no account ${channel} in the fake`);
+      return account;
+    },
     failNext: (what: keyof typeof failures, error: UseapiError) => {
       failures[what] = [...(failures[what] ?? []), error];
     },
@@ -132,7 +137,7 @@ afterEach(async () => {
 
 describe('reset', () => {
   it('resets, confirms the moderation message is gone, clears the hold and audits who did it', async () => {
-    useapi.accounts.get(A)!.pendingModMessage = 'acknowledge this';
+    useapi.account(A).pendingModMessage = 'acknowledge this';
     await holds.place(A, 'acknowledge this');
     await put(request('1', {}));
     await put(request('2', { state: 'done' }));
@@ -174,7 +179,7 @@ describe('reset', () => {
     useapi.port.resetAccount = async (channel) => {
       useapi.calls.push(`reset:${channel}`);
     };
-    useapi.accounts.get(A)!.pendingModMessage = 'still there';
+    useapi.account(A).pendingModMessage = 'still there';
     await holds.place(A, 'still there');
     const outcome = await moderation.reset(A, 'mod');
     expect(outcome.result).toBe('still_pending');
@@ -219,7 +224,7 @@ describe('reset', () => {
 
 describe('status', () => {
   it('joins accounts, holds, waiting requests, executing jobs and the last error per channel', async () => {
-    useapi.accounts.get(A)!.pendingModMessage = 'captcha';
+    useapi.account(A).pendingModMessage = 'captcha';
     await holds.place(A, 'captcha');
     await put(request('1', { lastError: 'held', updatedAt: clock + 5 }));
     await put(request('2', { state: 'queued', lastError: 'busy', updatedAt: clock + 1 }));

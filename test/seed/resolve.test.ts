@@ -8,7 +8,6 @@ import {
   type MessageClues,
   ownerOfMessage,
   resolveJob,
-  resolveMessage,
   upscaleNumberOf,
 } from '../../src/seed/resolve.js';
 import { createStorage, type Storage } from '../../src/storage/index.js';
@@ -295,38 +294,12 @@ describe('guild scoping', () => {
   });
 });
 
-describe('resolveMessage', () => {
-  it('checks before it looks anything up', async () => {
-    await index.recordJob(job());
-    expect(
-      await resolveMessage(message({ authorId: OWNER }), { index, midjourneyBotIds: BOTS }),
-    ).toMatchObject({
-      ok: false,
-      reason: 'not_midjourney',
-    });
-    expect(
-      await resolveMessage(message({ attachments: [{ filename: 'a.mp4', url: 'https://x/a.mp4' }] }), {
-        index,
-        midjourneyBotIds: BOTS,
-      }),
-    ).toMatchObject({ ok: false, reason: 'video' });
-    expect(
-      await resolveMessage(message({ attachments: [] }), { index, midjourneyBotIds: BOTS }),
-    ).toMatchObject({
-      ok: false,
-      reason: 'no_image',
-    });
-    expect(await resolveMessage(message(), { index, midjourneyBotIds: BOTS })).toMatchObject({ ok: true });
-  });
-
+describe('resolveJob on a message with a written seed', () => {
   it('carries the seed written in the prompt and the owner', async () => {
     await index.recordJob(job());
-    const r = await resolveMessage(
+    const r = await resolveJob(
       message({ content: `**a fox --seed 1234 --ar 3:2** - <@${OWNER}> (fast)` }),
-      {
-        index,
-        midjourneyBotIds: BOTS,
-      },
+      index,
     );
     expect(r).toMatchObject({
       ok: true,

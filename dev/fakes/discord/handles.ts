@@ -99,22 +99,23 @@ export function createHandles(w: World) {
       waitForCallback: async (timeoutMs = DEFAULT_WAIT_MS) => {
         const find = (): InteractionEvent | undefined => st.events.find((e) => e.kind === 'callback');
         await waitOn(st, () => find() !== undefined, timeoutMs, 'a callback');
-        return find()!;
+        return present(find(), 'the callback');
       },
       waitForEdit: async (predicate, timeoutMs = DEFAULT_WAIT_MS) => {
-        let found: FakeMessage | undefined;
+        // A holder, not a `let`: the message is set inside the predicate, which control flow cannot see.
+        const hit: { message?: FakeMessage } = {};
         await waitOn(
           st,
           () => {
             if (!st.events.some(isOriginalEdit)) return false;
             const m = original();
-            if (m && (!predicate || predicate(m))) found = m;
-            return found !== undefined;
+            if (m && (!predicate || predicate(m))) hit.message = m;
+            return hit.message !== undefined;
           },
           timeoutMs,
           predicate ? 'an edit of @original matching the predicate' : 'an edit of @original',
         );
-        return found!;
+        return present(hit.message, 'the edit of @original');
       },
       expire: () => {
         st.expired = true;
@@ -126,3 +127,9 @@ export function createHandles(w: World) {
 }
 
 export type Handles = ReturnType<typeof createHandles>;
+
+/** What a wait just saw: still there, or the fake broke its own promise. */
+function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} vanished after the wait saw it`);
+  return value;
+}

@@ -1,0 +1,145 @@
+// The router on stub interactions: routing by name and custom-id prefix, the one error boundary, and shutdown.
+import { describe, expect, it } from 'vitest';
+import { UserFacingError } from '../../src/discord/errors.js';
+import { createRouter } from '../../src/discord/router.js';
+import type { CommandSet, ComponentHandler, SlashCommand } from '../../src/discord/types.js';
+import { createLogger } from '../../src/log.js';
+import { createMetrics } from '../../src/metrics.js';
+import { createRedactor } from '../../src/redact.js';
+import { captureLogs } from '../helpers/harness.js';
+import { stubAutocomplete, stubButton, stubContext, stubSlash } from '../helpers/stubs.js';
+
+function slash(name: string, execute: SlashCommand['execute']): SlashCommand {
+  return { data: { name, description: name }, execute };
+}
+
+function setup(commands: Partial<CommandSet>) {
+  const logs = captureLogs();
+  const log = createLogger({
+    level: 'debug',
+    format: 'json',
+    redact: createRedactor(),
+    destination: logs.stream,
+  });
+  const metrics = createMetrics();
+  let refs = 0;
+  const ctx = stubContext({ log, metrics, newRef: () => `ref${++refs}` });
+  const router = createRouter({ slash: [], message: [], components: [], ...commands }, ctx);
+  const count = async (outcome: string) =>
+    (await metrics.interactions.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+  return { router, logs, count };
+}
+
+const contentOf = (body: unknown) => (body as { content?: string }).content ?? '';
+
+describe('createRouter', () => {
+  it('refuses two commands with the same name at start', () => {
+    const noop = async () => {};
+    expect(() => setup({ slash: [slash('seed', noop), slash('seed', noop)] })).toThrow(/named "seed"/);
+  });
+
+  it('runs the slash command of that name with a context carrying a correlation id', async () => {
+    const seen: (string | undefined)[] = [];
+    const { router, count } = setup({ slash: [slash('seed', async (_i, ctx) => void seen.push(ctx.cid))] });
+    await router.handle(stubSlash('seed').interaction);
+    expect(seen).toEqual(['ref1']);
+    expect(await count('ok')).toBe(1);
+  });
+
+  it('routes a button by the first segment of its custom id and passes the rest as arguments', async () => {
+    const args: string[][] = [];
+    const handler: ComponentHandler = { prefix: 'copy', button: async (_i, _ctx, a) => void args.push(a) };
+    const { router } = setup({ components: [handler] });
+    await router.handle(stubButton('copy:job:1-user:2').interaction);
+    expect(args).toEqual([['job', '1-user', '2']]);
+  });
+
+  it('shows a refusal privately and counts it as refused', async () => {
+    const { router, count } = setup({
+      slash: [
+        slash('seed', async () => {
+          throw new UserFacingError('error.notFound');
+        }),
+      ],
+    });
+    const { interaction, sent } = stubSlash('seed');
+    await router.handle(interaction);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.method).toBe('reply');
+    expect(contentOf(sent[0]?.body)).toMatch(/31 days/);
+    expect(await count('refused')).toBe(1);
+  });
+
+  it('answers an unexpected error with its reference only, and logs it as an error', async () => {
+    const { router, logs, count } = setup({
+      slash: [
+        slash('seed', async () => {
+          throw new Error('secret stack detail');
+        }),
+      ],
+    });
+    const { interaction, sent } = stubSlash('seed');
+    await router.handle(interaction);
+    expect(contentOf(sent[0]?.body)).toContain('ref1');
+    expect(contentOf(sent[0]?.body)).not.toContain('secret stack detail');
+    expect(logs.lines.some((l) => l.includes('"level":50') && l.includes('interaction failed'))).toBe(true);
+    expect(await count('error')).toBe(1);
+  });
+
+  it('after a public deferral, refuses with an ephemeral follow-up and deletes the public reply', async () => {
+    const { router } = setup({
+      slash: [
+        slash('seed', async () => {
+          throw new UserFacingError('error.notFound');
+        }),
+      ],
+    });
+    const { interaction, sent } = stubSlash('seed', { deferred: true });
+    await router.handle(interaction);
+    expect(sent.map((s) => s.method)).toEqual(['followUp', 'deleteReply']);
+  });
+
+  it('treats an interaction nobody handles as an error, with a reference', async () => {
+    const { router } = setup({});
+    const { interaction, sent } = stubSlash('nothing');
+    await router.handle(interaction);
+    expect(contentOf(sent[0]?.body)).toContain('ref1');
+  });
+
+  it('answers an autocomplete that failed with no choices', async () => {
+    const command: SlashCommand = {
+      ...slash('seed', async () => {}),
+      autocomplete: async () => {
+        throw new Error('index down');
+      },
+    };
+    const { router } = setup({ slash: [command] });
+    const { interaction, sent } = stubAutocomplete('seed');
+    await router.handle(interaction);
+    expect(sent).toEqual([{ method: 'respond', body: [] }]);
+  });
+
+  it('once closed, answers "restarting" without running the command', async () => {
+    const ran: string[] = [];
+    const { router } = setup({ slash: [slash('seed', async () => void ran.push('seed'))] });
+    router.close();
+    const { interaction, sent } = stubSlash('seed');
+    await router.handle(interaction);
+    expect(ran).toEqual([]);
+    expect(sent[0]?.method).toBe('reply');
+    expect(contentOf(sent[0]?.body)).toMatch(/restart/i);
+  });
+
+  it('counts the interactions being handled', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const { router } = setup({ slash: [slash('seed', () => gate)] });
+    const handling = router.handle(stubSlash('seed').interaction);
+    expect(router.inFlight()).toBe(1);
+    release();
+    await handling;
+    expect(router.inFlight()).toBe(0);
+  });
+});
