@@ -1,6 +1,7 @@
 // The HTTP implementation of the useapi port. Every body goes through a schema from schemas.ts; every failure
 // becomes a UseapiError whose kind follows errors.ts. Retries are bounded, jittered, and only where a repeat
 // cannot start a second job.
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { z } from 'zod';
 import { isUseapiError, UseapiError, type UseapiErrorDetails, type UseapiErrorKind } from './errors.js';
 import type { CallOptions, Job, MidjourneyAccount, SeedAsyncOptions, UseapiClient } from './port.js';
@@ -42,6 +43,8 @@ export interface UseapiClientOptions {
   retry?: UseapiRetryOptions;
   /** Pause between attempts; must reject when `signal` aborts. Default: a timer. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Random numbers in [0, 1) for the backoff's jitter. Default Math.random. */
+  random?: () => number;
   /** Called after every attempt, for metrics. */
   onCall?: (info: UseapiCallInfo) => void;
   /** Called once for every call that ends in a UseapiError (after its retries), for metrics. */
@@ -92,22 +95,15 @@ interface Failure {
   retryable: boolean;
 }
 
-export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** The pause between attempts: a timer that rejects with the signal's reason when it aborts. */
+export const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+  signal?.throwIfAborted();
+  try {
+    await sleepFor(ms, undefined, { signal });
+  } catch (error) {
+    throw signal?.aborted ? signal.reason : error;
+  }
+};
 
 /** `Retry-After` is either delta-seconds or an HTTP date. */
 export const parseRetryAfter = (value: string | null, now = Date.now()): number | undefined => {
@@ -198,6 +194,7 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
   const baseDelayMs = options.retry?.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
   const maxDelayMs = options.retry?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
   const onCall = options.onCall;
 
   /** Upstream text and our messages pass through here, so a token echoed by anyone never reaches a log. */
@@ -317,7 +314,7 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
 
   const backoff = (failedAttempt: number): number => {
     const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** (failedAttempt - 1));
-    return Math.random() * cap;
+    return random() * cap;
   };
 
   const call = async (req: Request): Promise<Answer> => {

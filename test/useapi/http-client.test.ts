@@ -444,6 +444,16 @@ describe('createUseapiClient: retries', () => {
     });
   });
 
+  it('draws the jitter from the injected random source', async () => {
+    fake.failNext({ method: 'GET', path: '/v2/jobs/' }, Array(3).fill({ status: 503 }));
+    const client = clientFor({
+      random: () => 0.5,
+      retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250 },
+    });
+    await client.getJob(fake.addJob({}).jobid);
+    expect(sleeps).toEqual([50, 100, 125]);
+  });
+
   it('gives up after maxAttempts and says how many attempts it made', async () => {
     fake.failNext(
       { path: '/v2/jobs/seed_async' },
