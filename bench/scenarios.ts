@@ -100,7 +100,7 @@ function seedRecord(cdnOrigin: string, i: number): SeedRecord {
 /** Seeds and index entries written as the bot writes them, into the storage at `url`. */
 async function fill(url: string, seeds: number[], indexEntries: number, cdnOrigin: string) {
   const storage = await createStorage(url);
-  const index = createJobIndex({ jobs: storage.jobs, meta: storage.meta });
+  const index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });
   try {
     for (let start = 0; start < Math.max(seeds.length, indexEntries); start += 200) {
       const batch = Array.from({ length: 200 }, (_, k) => start + k);

@@ -60,6 +60,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const metrics = createMetrics();
   const storage = await createStorage(config.storageUrl, {
     onError: (error) => log.error({ err: error }, 'storage error'),
+    onInvalid: (info) =>
+      log.warn(info, 'stored record does not fit its schema (another version?); read as absent'),
     // Once per outage, not once per call or reconnect attempt.
     onOutage: {
       down: (error) =>
@@ -82,7 +84,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     },
     onError: (error) => metrics.upstreamErrors.inc({ kind: error.kind, ...severityOf(error.kind) }),
   });
-  const index = createJobIndex({ jobs: storage.jobs, meta: storage.meta });
+  const index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });
   // Holds exist before the Discord client that alerts moderators: the alert is bound once the client exists.
   let alertIncident: (hold: Hold) => void = () => {};
   const holds = createHolds({

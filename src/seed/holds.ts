@@ -1,7 +1,7 @@
 // The 596 guard: an account channel that useapi reported as pending moderation is held until a moderator resets it.
 // While held, nothing is sent upstream for that channel.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Coordinator, Store } from '../storage/port.js';
+import type { Coordinator, Store } from './ports.js';
 import type { Hold } from './types.js';
 
 export const HOLDS_TOPIC = 'holds';

@@ -3,13 +3,13 @@
 // what is stored (application id + interaction token, or the channel), so any process can answer any request.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { isStorageUnavailable, type Storage } from '../storage/port.js';
 import { isUseapiError } from '../useapi/errors.js';
 import { logUpstreamFailure } from '../useapi/severity.js';
 import { isSeedError, isTransient, SeedError } from './errors.js';
 import type { Holds } from './holds.js';
 import { channelOfJobid } from './jobid.js';
 import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from './lease-guard.js';
+import { isStorageUnavailable, type Storage } from './ports.js';
 import type { SeedService, SeedStatus } from './seed-service.js';
 import { OPEN_STATES, type SeedRecord, type SeedRequest } from './types.js';
 

@@ -4,7 +4,6 @@
 // by callbacks when they arrive. No discord.js and no fetch here: useapi is reached through its port.
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import type { Lease, Storage } from '../storage/port.js';
 import { isUseapiError, UseapiError } from '../useapi/errors.js';
 import { FINAL_STATUSES, type Job, type UseapiClient } from '../useapi/port.js';
 import { isTransient, SeedError } from './errors.js';
@@ -13,6 +12,7 @@ import type { Holds } from './holds.js';
 import { type JobIndex, promptOf } from './job-index.js';
 import { channelOfJobid } from './jobid.js';
 import { type GuardedLease, guardLease, LeaseLostError } from './lease-guard.js';
+import type { Lease, Storage } from './ports.js';
 import { type ImageMeta, SEED_TTL_MS, type SeedRecord } from './types.js';
 
 export type SeedStatus =
@@ -299,7 +299,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       void deps.storage.coordinator.publish(JOB_ENDED_TOPIC, seedJobId).catch(() => {});
       if (job.status === 'completed') return recordFrom(parentJobid, job, seedJobId);
       // This seed job is over without a seed: the next attempt must start a new one, not follow it again.
-      await deps.storage.meta.delete(`flight:${parentJobid}`);
+      await deps.storage.flights.delete(parentJobid);
       if (job.code === 596) {
         // Found already failed when picked up again (after a moderator's reset, or a restart): that failure is
         // history, not news. Ask again; an account still pending answers seed_async with 596 at once.
@@ -400,9 +400,8 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
   async function lead(jobid: string, options: RetrieveOptions, lease: GuardedLease): Promise<SeedRecord> {
     const existing = await cached(jobid);
     if (existing) return existing;
-    const flightKey = `flight:${jobid}`;
     const flightTtl = deps.deadlineMs + 60_000;
-    const known = (await deps.storage.meta.get(flightKey)) as { seedJobId?: string } | undefined;
+    const known = await deps.storage.flights.get(jobid);
     // The request's own record of its seed job wins: the flight marker may have expired or been lost.
     let seedJobId = options.seedJobId ?? known?.seedJobId;
     await guard(channelOfJobid(jobid));
@@ -424,7 +423,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       if (seedJobId) {
         // Resumed (after a restart, or from a dead process): follow the job already started, never a second one.
         // The marker is written again so that callbacks for it are recognised as ours.
-        await deps.storage.meta.set(flightKey, { seedJobId }, flightTtl);
+        await deps.storage.flights.set(jobid, { seedJobId }, flightTtl);
         await options.onSeedJob?.(seedJobId);
         try {
           record = await follow(jobid, seedJobId, options, true);
@@ -439,7 +438,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       }
       if (!record) {
         // Marks the flight before the call, so a callback that outruns seed_async's answer is recognised.
-        await deps.storage.meta.set(flightKey, {}, flightTtl);
+        await deps.storage.flights.set(jobid, {}, flightTtl);
         let job: Job;
         let early: Set<string> | undefined;
         try {
@@ -458,8 +457,8 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
           // The request keeps the id first (it survives a storage outage in memory); the marker only lets callbacks
           // be recognised, and following works without it.
           await options.onSeedJob?.(seedJobId);
-          await deps.storage.meta
-            .set(flightKey, { seedJobId }, flightTtl)
+          await deps.storage.flights
+            .set(jobid, { seedJobId }, flightTtl)
             .catch((error) =>
               logOf(options).warn({ err: error, jobid }, 'could not mark the seed job; polling it'),
             );
@@ -481,7 +480,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
         }
       }
       await store(record);
-      await deps.storage.meta.delete(flightKey);
+      await deps.storage.flights.delete(jobid);
       return record;
     } finally {
       unwatch();
@@ -543,9 +542,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
         // Same job already in flight here: share it.
         if (options.onStatus) flight.listeners.add(options.onStatus);
         options.onStatus?.({ phase: 'joined' });
-        const seedJob = (await deps.storage.meta.get(`flight:${jobid}`)) as
-          | { seedJobId?: string }
-          | undefined;
+        const seedJob = await deps.storage.flights.get(jobid);
         if (seedJob?.seedJobId) await options.onSeedJob?.(seedJob.seedJobId);
         try {
           return await abortable(flight.promise, options.signal);
@@ -569,9 +566,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     },
     async seedJobChanged(seedJobId, parentJobId, status) {
       if (!parentJobId) return false;
-      const flight = (await deps.storage.meta.get(`flight:${parentJobId}`)) as
-        | { seedJobId?: string }
-        | undefined;
+      const flight = await deps.storage.flights.get(parentJobId);
       // Ours: the seed job we follow, or any seed job of a parent whose seed_async has not answered yet (the id is
       // only used if seed_async then names the same one).
       if (!flight || (flight.seedJobId !== undefined && flight.seedJobId !== seedJobId)) return false;

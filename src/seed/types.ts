@@ -120,3 +120,8 @@ export interface ResetAudit {
   result: 'ok' | 'still_pending' | 'unauthorized' | 'not_found' | 'error';
   incidentId?: string | undefined;
 }
+
+/** A seed job is being retrieved for a parent job; `seedJobId` once useapi named it. Lets callbacks be recognised. */
+export interface FlightMarker {
+  seedJobId?: string | undefined;
+}

@@ -9,11 +9,11 @@
 import { randomUUID } from 'node:crypto';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
+import type { Coordinator, Lease, OpenIndex, Store } from '../seed/ports.js';
 import { createWakeups } from '../seed/wakeups.js';
 import type { OutageReporter } from './guard.js';
-import type { RawStorage } from './index.js';
 import { keyvStore } from './keyv-store.js';
-import type { Coordinator, Lease, OpenIndex, Store } from './port.js';
+import type { RawStorage } from './raw.js';
 
 export const DEFAULT_PREFIX = 'mj-seed-bot:';
 /** How long a lease lives without renewal when the caller gives no other figure. */
@@ -177,7 +177,7 @@ export async function createRedisStorage(url: string, options: RedisStorageOptio
   return {
     backend: 'redis',
     location: location.display,
-    store: <V>(name: string) => make<V>(name),
+    store: (name) => make<unknown>(name),
     open,
     coordinator,
     async close() {
