@@ -43,6 +43,8 @@ export interface UseapiClientOptions {
   retry?: UseapiRetryOptions;
   /** Pause between attempts; must reject when `signal` aborts. Default: a timer. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The clock (Retry-After dates, call durations). Default Date.now. */
+  now?: () => number;
   /** Random numbers in [0, 1) for the backoff's jitter. Default Math.random. */
   random?: () => number;
   /** Called after every attempt, for metrics. */
@@ -195,6 +197,7 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
   const maxDelayMs = options.retry?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
   const onCall = options.onCall;
 
   /** Upstream text and our messages pass through here, so a token echoed by anyone never reaches a log. */
@@ -243,12 +246,12 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
       details.verb = classified.verb;
     } else if (status === 429) {
       details.executingJobs = body?.executingJobs;
-      details.retryAfterMs = parseRetryAfter(retryAfterHeader);
+      details.retryAfterMs = parseRetryAfter(retryAfterHeader, now());
     } else if (status === 596) {
       details.channel = body?.channel ?? req.channel ?? channelOfJobid(body?.jobid ?? req.jobid);
       details.moderationText = body?.errorDetails ?? body?.error;
     } else if (status >= 500) {
-      details.retryAfterMs = parseRetryAfter(retryAfterHeader);
+      details.retryAfterMs = parseRetryAfter(retryAfterHeader, now());
     }
 
     // 596 is a human's job. A 504 means useapi queued a job it cannot track, so repeating seed_async could start
@@ -319,13 +322,13 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
 
   const call = async (req: Request): Promise<Answer> => {
     for (let n = 1; ; n++) {
-      const started = Date.now();
+      const started = now();
       const outcome = await attempt(req).catch((reason: unknown) => {
-        onCall?.({ endpoint: req.endpoint, status: 'error', ms: Date.now() - started, attempt: n });
+        onCall?.({ endpoint: req.endpoint, status: 'error', ms: now() - started, attempt: n });
         throw reason;
       });
       const status = 'answer' in outcome ? outcome.answer.status : (outcome.error.status ?? 'error');
-      onCall?.({ endpoint: req.endpoint, status, ms: Date.now() - started, attempt: n });
+      onCall?.({ endpoint: req.endpoint, status, ms: now() - started, attempt: n });
       if ('answer' in outcome) return outcome.answer;
 
       const { error, retryable } = outcome;

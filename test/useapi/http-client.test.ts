@@ -477,6 +477,16 @@ describe('createUseapiClient: retries', () => {
     expect(error).toMatchObject({ kind: 'busy', executingJobs: ['job:a', 'job:b'], retryAfterMs: 2000 });
   });
 
+  it('reads a Retry-After date against the injected clock', async () => {
+    const at = Date.UTC(2030, 0, 1);
+    fake.failNext({ path: '/v2/jobs/seed_async' }, [
+      { status: 429, headers: { 'Retry-After': new Date(at + 7_000).toUTCString() } },
+    ]);
+    const client = clientFor({ now: () => at, retry: { maxAttempts: 1 } });
+    const error = await failure(client.seedAsync(fake.addJob({}).jobid));
+    expect(error).toMatchObject({ kind: 'busy', retryAfterMs: 7_000 });
+  });
+
   it('waits at least Retry-After (seconds or HTTP date) before retrying', async () => {
     fake.failNext({ path: '/v2/jobs/seed_async' }, [
       { status: 429, headers: { 'Retry-After': '3' } },
