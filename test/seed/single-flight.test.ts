@@ -38,7 +38,7 @@ function flight(lead: Lead, over: Partial<SingleFlightDeps> = {}) {
 /** A lead that waits until `finish` is called, telling its status on the way. */
 function heldLead() {
   const state = { calls: 0, finish: (_r: SeedRecord) => {} };
-  const lead: Lead = (jobid, options) => {
+  const lead: Lead = (_jobid, options) => {
     state.calls++;
     options.onStatus?.({ phase: 'asking' });
     return new Promise<SeedRecord>((resolve, reject) => {
