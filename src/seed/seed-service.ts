@@ -3,6 +3,7 @@
 // slot, starter.ts (seed_async, waits after 429/504) or follower.ts (polls, woken by callbacks), and the store.
 // No discord.js and no fetch here: useapi is reached through its port.
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { isUseapiError } from '../useapi/errors.js';
 import { FINAL_STATUSES, type Job, type UseapiClient } from '../useapi/port.js';
 import { SeedError } from './errors.js';
@@ -115,8 +116,9 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
   });
   const unsubscribers = [
     storage.coordinator.subscribe(JOB_TOPIC, (message) => {
-      const { seedJobId, parentJobId } = parseJobMessage(message);
-      if (!follower.wake(seedJobId) && parentJobId) starter.noteEarly(parentJobId, seedJobId);
+      const changed = parseJobMessage(message);
+      if (changed && !follower.wake(changed.seedJobId) && changed.parentJobId)
+        starter.noteEarly(changed.parentJobId, changed.seedJobId);
     }),
     storage.coordinator.subscribe(JOB_ENDED_TOPIC, (jobid) => starter.wakeBusy(jobid)),
     storage.coordinator.subscribe(STORED_TOPIC, (jobid) => flight.stored(jobid)),
@@ -242,15 +244,14 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
   };
 }
 
-/** JOB_TOPIC messages are `{seedJobId, parentJobId}` as JSON; anything else is ignored. */
-function parseJobMessage(message: string): { seedJobId: string; parentJobId?: string | undefined } {
+/** JOB_TOPIC messages are `{seedJobId, parentJobId}` as JSON, possibly from another version: anything else is ignored. */
+const jobMessageSchema = z.object({ seedJobId: z.string(), parentJobId: z.string().optional() });
+
+function parseJobMessage(message: string): z.infer<typeof jobMessageSchema> | undefined {
   try {
-    const parsed = JSON.parse(message) as { seedJobId?: unknown; parentJobId?: unknown };
-    return {
-      seedJobId: typeof parsed.seedJobId === 'string' ? parsed.seedJobId : '',
-      parentJobId: typeof parsed.parentJobId === 'string' ? parsed.parentJobId : undefined,
-    };
+    const parsed = jobMessageSchema.safeParse(JSON.parse(message));
+    return parsed.success ? parsed.data : undefined;
   } catch {
-    return { seedJobId: '' };
+    return undefined;
   }
 }
