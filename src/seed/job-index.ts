@@ -4,7 +4,9 @@
 
 import type { Job } from '../useapi/port.js';
 import type { Store } from './ports.js';
-import { type IndexEntry, SEED_TTL_MS } from './types.js';
+import { type IndexEntry, type RecentJob, SEED_TTL_MS } from './types.js';
+
+export type { RecentJob } from './types.js';
 
 /** useapi keeps jobs 31 days; after that the index entry is useless unless a seed is stored for it. */
 export const INDEX_TTL_MS = 31 * 24 * 60 * 60 * 1000;
@@ -29,15 +31,6 @@ export function ownerOf(content: string | undefined): string | undefined {
   const rest = content.replace(/^\*\*(.+?)\*\*/s, '');
   const ids = [...rest.matchAll(/<@!?(\d{17,20})>/g)].map((m) => m[1]);
   return ids[ids.length - 1];
-}
-
-export interface RecentJob {
-  jobid: string;
-  prompt?: string | undefined;
-  messageId?: string | undefined;
-  /** Who made the image, when the Midjourney message said so (SEED_ACCESS=owner lists only one's own jobs). */
-  ownerId?: string | undefined;
-  seen: number;
 }
 
 export interface JobIndex {

@@ -1,8 +1,15 @@
 // What the core needs from storage, owned by the core: src/storage implements it, and one module there
 // (storage/index.ts) decides the backend; nothing else knows it. Every record is read back through its schema
 // (records.ts): a record another version of the bot wrote that does not fit reads as absent.
-import type { RecentJob } from './job-index.js';
-import type { FlightMarker, Hold, IndexEntry, ResetAudit, SeedRecord, SeedRequest } from './types.js';
+import type {
+  FlightMarker,
+  Hold,
+  IndexEntry,
+  RecentJob,
+  ResetAudit,
+  SeedRecord,
+  SeedRequest,
+} from './types.js';
 
 export interface Store<V> {
   get(key: string): Promise<V | undefined>;

@@ -2,12 +2,12 @@
 // older than the one that wrote it (a rolling deploy on a shared Redis). Objects are loose, so a field a newer version
 // added survives an older version's read-modify-write; a record that does not fit reads as absent.
 import { z } from 'zod';
-import type { RecentJob } from './job-index.js';
 import type {
   FlightMarker,
   Hold,
   ImageMeta,
   IndexEntry,
+  RecentJob,
   ResetAudit,
   SeedRecord,
   SeedRequest,

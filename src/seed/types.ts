@@ -125,3 +125,13 @@ export interface ResetAudit {
 export interface FlightMarker {
   seedJobId?: string | undefined;
 }
+
+/** One of the jobs a guild saw last (autocomplete), newest first in its list. */
+export interface RecentJob {
+  jobid: string;
+  prompt?: string | undefined;
+  messageId?: string | undefined;
+  /** Who made the image, when the Midjourney message said so (SEED_ACCESS=owner lists only one's own jobs). */
+  ownerId?: string | undefined;
+  seen: number;
+}
