@@ -139,7 +139,7 @@ async function fillHistory(
 ): Promise<number> {
   // A bulk load, not an interactive path: writes queue far longer than the bot's own deadline.
   const storage = await createStorage(url, { timeoutMs: 300_000 });
-  const index = createJobIndex({ jobs: storage.jobs, meta: storage.meta });
+  const index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });
   const t0 = Date.now();
   const now = Date.now();
   // The processor's key for a request (src/seed/requests.ts).

@@ -101,7 +101,7 @@ export function seedRecord(cdnOrigin: string, i: number): SeedRecord {
 async function fill(url: string, seeds: number[], indexEntries: number, cdnOrigin: string) {
   // A bulk load, not an interactive path: writes queue far longer than the bot's own deadline.
   const storage = await createStorage(url, { timeoutMs: 300_000 });
-  const index = createJobIndex({ jobs: storage.jobs, meta: storage.meta });
+  const index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });
   try {
     for (let start = 0; start < Math.max(seeds.length, indexEntries); start += 200) {
       const batch = Array.from({ length: 200 }, (_, k) => start + k);

@@ -59,7 +59,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const metrics = createMetrics();
   const storage = await openStorage(config, log);
   const useapi = useapiClientFor(config, metrics);
-  const index = createJobIndex({ jobs: storage.jobs, meta: storage.meta });
+  const index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });
   // Subscribed once the Discord client that alerts moderators exists.
   const incidents = createEvent<Hold>();
   const holds = createHolds({
@@ -154,6 +154,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
 function openStorage(config: Config, log: Logger): Promise<Storage> {
   return createStorage(config.storageUrl, {
     onError: (error) => log.error({ err: error }, 'storage error'),
+    onInvalid: (info) =>
+      log.warn(info, 'stored record does not fit its schema (another version?); read as absent'),
     // Once per outage, not once per call or reconnect attempt.
     onOutage: {
       down: (error) =>

@@ -1,6 +1,7 @@
 // Failures the core itself decides (upstream failures stay UseapiError). Each kind has a localized message.
-import { isStorageUnavailable } from '../storage/port.js';
+
 import { isUseapiError, RETRYABLE_KINDS } from '../useapi/errors.js';
+import { isStorageUnavailable } from './ports.js';
 
 export type SeedErrorKind =
   /** The account channel is waiting for a moderator (596); the request is kept and runs after the reset. */

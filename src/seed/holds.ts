@@ -1,6 +1,7 @@
 // The 596 guard: an account channel that useapi reported as pending moderation is held until a moderator resets it.
 // While held, nothing is sent upstream for that channel.
-import type { Coordinator, Store } from '../storage/port.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Coordinator, Store } from './ports.js';
 import type { Hold } from './types.js';
 
 export const HOLDS_TOPIC = 'holds';
@@ -76,6 +77,6 @@ async function waitForLock(coordinator: Coordinator, key: string) {
   for (let i = 0; ; i++) {
     const lease = await coordinator.tryLock(key, 10_000);
     if (lease) return lease;
-    await new Promise((r) => setTimeout(r, Math.min(20 * 2 ** i, 500)));
+    await sleep(Math.min(20 * 2 ** i, 500));
   }
 }

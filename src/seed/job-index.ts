@@ -1,9 +1,12 @@
 // The bot's own map from Discord messages to useapi jobs: useapi has no endpoint for it, so every job object the
 // bot sees (seed results, polled jobs, callbacks, jobids users give) is recorded here, keyed by the Discord message id
 // and by the Midjourney job UUIDs in its attachments.
-import type { Store } from '../storage/port.js';
+
 import type { Job } from '../useapi/port.js';
-import { type IndexEntry, SEED_TTL_MS } from './types.js';
+import type { Store } from './ports.js';
+import { type IndexEntry, type RecentJob, SEED_TTL_MS } from './types.js';
+
+export type { RecentJob } from './types.js';
 
 /** useapi keeps jobs 31 days; after that the index entry is useless unless a seed is stored for it. */
 export const INDEX_TTL_MS = 31 * 24 * 60 * 60 * 1000;
@@ -30,15 +33,6 @@ export function ownerOf(content: string | undefined): string | undefined {
   return ids[ids.length - 1];
 }
 
-export interface RecentJob {
-  jobid: string;
-  prompt?: string | undefined;
-  messageId?: string | undefined;
-  /** Who made the image, when the Midjourney message said so (SEED_ACCESS=owner lists only one's own jobs). */
-  ownerId?: string | undefined;
-  seen: number;
-}
-
 export interface JobIndex {
   /** Record a useapi job object (and what it says of its children). */
   recordJob(job: Job, extra?: { seen?: number; hasSeed?: boolean }): Promise<IndexEntry>;
@@ -57,7 +51,7 @@ export interface JobIndex {
 
 interface IndexDeps {
   jobs: Store<IndexEntry>;
-  meta: Store<unknown>;
+  recent: Store<RecentJob[]>;
   now?: () => number;
 }
 
@@ -72,7 +66,6 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
     job: (jobid: string) => `job:${jobid}`,
     message: (id: string) => `msg:${id}`,
     uuid: (id: string) => `uuid:${id.toLowerCase()}`,
-    recent: (guild: string) => `recent:${guild}`,
   };
 
   async function save(entry: IndexEntry, hasSeed: boolean): Promise<IndexEntry> {
@@ -98,8 +91,8 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
   }
 
   async function remember(entry: IndexEntry) {
-    const k = key.recent(entry.server as string);
-    const list = ((await deps.meta.get(k)) as RecentJob[] | undefined) ?? [];
+    if (!entry.server) return;
+    const list = (await deps.recent.get(entry.server)) ?? [];
     const next = [
       {
         jobid: entry.jobid,
@@ -110,7 +103,7 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
       },
       ...list.filter((r) => r.jobid !== entry.jobid),
     ].slice(0, RECENT_PER_GUILD);
-    await deps.meta.set(k, next, INDEX_TTL_MS);
+    await deps.recent.set(entry.server, next, INDEX_TTL_MS);
   }
 
   async function recordChildren(job: Job, seen: number) {
@@ -171,7 +164,7 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
     },
     byJobid: (jobid) => deps.jobs.get(key.job(jobid)),
     async recent(guildId) {
-      return ((await deps.meta.get(key.recent(guildId))) as RecentJob[] | undefined) ?? [];
+      return (await deps.recent.get(guildId)) ?? [];
     },
   };
 }

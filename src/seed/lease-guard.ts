@@ -2,7 +2,7 @@
 // the lease lasts, or comes too late (the process was paused past it). Losing it aborts the work it guards, so a
 // process that wakes up after another took over stops before its next upstream call or Discord write; `holds()` is
 // the fence right before a write that must happen once.
-import type { Lease } from '../storage/port.js';
+import type { Lease } from './ports.js';
 
 export class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';

@@ -3,11 +3,11 @@
 // anything upstream; it is never repeated by program (a 596 from it means "still pending": a human must act first),
 // and nothing here acknowledges Midjourney's message. Every reset is audited. No discord.js here.
 import type { Logger } from 'pino';
-import type { Storage } from '../storage/port.js';
 import { isUseapiError } from '../useapi/errors.js';
 import type { MidjourneyAccount, UseapiClient } from '../useapi/port.js';
 import type { Holds } from './holds.js';
 import { channelOfJobid } from './jobid.js';
+import type { Storage } from './ports.js';
 import { type RequestProcessor, readOpenRequests } from './requests.js';
 import type { Hold, ResetAudit, SeedRequest } from './types.js';
 

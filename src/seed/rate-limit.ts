@@ -1,6 +1,6 @@
 // A per-user limit on seed requests that need useapi: a sliding window of one minute, shared by the fleet
 // through storage.
-import type { Store } from '../storage/port.js';
+import type { Store } from './ports.js';
 
 export interface RateLimiter {
   /** Count one request for `user`; `ok: false` with the wait when over the limit. */

@@ -3,13 +3,13 @@
 // what is stored (application id + interaction token, or the channel), so any process can answer any request.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { isStorageUnavailable, type Storage } from '../storage/port.js';
 import { isUseapiError } from '../useapi/errors.js';
 import { logUpstreamFailure } from '../useapi/severity.js';
 import { isSeedError, isTransient, SeedError } from './errors.js';
 import type { Holds } from './holds.js';
 import { channelOfJobid } from './jobid.js';
 import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from './lease-guard.js';
+import { isStorageUnavailable, type Storage } from './ports.js';
 import type { SeedService, SeedStatus } from './seed-service.js';
 import { OPEN_STATES, type SeedRecord, type SeedRequest } from './types.js';
 
@@ -297,51 +297,62 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       log.info({ via, seed: record.seed }, 'request answered');
     } catch (error) {
       await progress.stop();
-      if (signal.aborted || isLeaseLost(error)) {
-        deps.onOutcome?.('left');
-        // Taken over by another process (this one was paused or cut off past its lease): that one answers; nothing
-        // more is written from here. Shutting down: the request stays open and resumes on the next start.
-        if (isLeaseLost(signal.reason) || isLeaseLost(error))
-          log.warn({ state: request.state }, 'lost the request to another process; stopped here');
-        else log.info({ state: request.state }, 'request left for the next start');
-        return;
-      }
-      const kind = kindOf(error);
-      noteError(request, kind);
-      if (isSeedError(error) && error.kind === 'held') {
-        // Kept: it runs again by itself when a moderator resets the account.
-        const wasHeld = request.state === 'held';
-        await save(
-          request,
-          {
-            state: 'held',
-            lastError: kind,
-            accountChannel: error.details.channel ?? request.accountChannel,
-            // That seed job ended (or will) without a seed: after the reset a new one is asked for.
-            seedJobId: undefined,
-          },
-          log,
-        );
-        if (!wasHeld) await tell(error).catch((e) => log.warn({ err: e }, 'could not tell the member'));
-        deps.onOutcome?.('held');
-        log.warn({ channel: error.details.channel }, 'request held: account pending moderation');
-        return;
-      }
-      if (kind === 'internal') log.error({ err: error }, 'request failed');
-      else logUpstreamFailure(log, error, { kind }, 'request failed');
-      let via: DeliveredVia = 'none';
-      try {
-        via = await tell(error);
-      } catch (e) {
-        if (isLeaseLost(e)) {
-          log.warn('lost the request to another process before telling the member; stopped here');
-          return;
-        }
-        log.warn({ err: e }, 'could not tell the member');
-      }
-      await save(request, { state: 'failed', lastError: kind, deliveredVia: via }, log);
-      deps.onOutcome?.('failed');
+      await settle(request, error, signal, log, tell);
     }
+  }
+
+  /** After a failed attempt: left to another process or the next start, held until a reset, or failed for good. */
+  async function settle(
+    request: SeedRequest,
+    error: unknown,
+    signal: AbortSignal,
+    log: Logger,
+    tell: (error: unknown) => Promise<DeliveredVia>,
+  ) {
+    if (signal.aborted || isLeaseLost(error)) {
+      deps.onOutcome?.('left');
+      // Taken over by another process (this one was paused or cut off past its lease): that one answers; nothing
+      // more is written from here. Shutting down: the request stays open and resumes on the next start.
+      if (isLeaseLost(signal.reason) || isLeaseLost(error))
+        log.warn({ state: request.state }, 'lost the request to another process; stopped here');
+      else log.info({ state: request.state }, 'request left for the next start');
+      return;
+    }
+    const kind = kindOf(error);
+    noteError(request, kind);
+    if (isSeedError(error) && error.kind === 'held') {
+      // Kept: it runs again by itself when a moderator resets the account.
+      const wasHeld = request.state === 'held';
+      await save(
+        request,
+        {
+          state: 'held',
+          lastError: kind,
+          accountChannel: error.details.channel ?? request.accountChannel,
+          // That seed job ended (or will) without a seed: after the reset a new one is asked for.
+          seedJobId: undefined,
+        },
+        log,
+      );
+      if (!wasHeld) await tell(error).catch((e) => log.warn({ err: e }, 'could not tell the member'));
+      deps.onOutcome?.('held');
+      log.warn({ channel: error.details.channel }, 'request held: account pending moderation');
+      return;
+    }
+    if (kind === 'internal') log.error({ err: error }, 'request failed');
+    else logUpstreamFailure(log, error, { kind }, 'request failed');
+    let via: DeliveredVia = 'none';
+    try {
+      via = await tell(error);
+    } catch (e) {
+      if (isLeaseLost(e)) {
+        log.warn('lost the request to another process before telling the member; stopped here');
+        return;
+      }
+      log.warn({ err: e }, 'could not tell the member');
+    }
+    await save(request, { state: 'failed', lastError: kind, deliveredVia: via }, log);
+    deps.onOutcome?.('failed');
   }
 
   async function start(request: SeedRequest, knownSeed?: NewRequest['knownSeed']): Promise<boolean> {

@@ -120,3 +120,18 @@ export interface ResetAudit {
   result: 'ok' | 'still_pending' | 'unauthorized' | 'not_found' | 'error';
   incidentId?: string | undefined;
 }
+
+/** A seed job is being retrieved for a parent job; `seedJobId` once useapi named it. Lets callbacks be recognised. */
+export interface FlightMarker {
+  seedJobId?: string | undefined;
+}
+
+/** One of the jobs a guild saw last (autocomplete), newest first in its list. */
+export interface RecentJob {
+  jobid: string;
+  prompt?: string | undefined;
+  messageId?: string | undefined;
+  /** Who made the image, when the Midjourney message said so (SEED_ACCESS=owner lists only one's own jobs). */
+  ownerId?: string | undefined;
+  seen: number;
+}

@@ -1,8 +1,8 @@
 // Every storage call gets a deadline, and every failure of the backend becomes one typed, transient error: a Redis
 // that went away must not leave an interaction waiting on node-redis's queue, nor reach the member as an internal
 // error. The outage itself is logged once when it starts and once when it ends, not once per call.
-import type { Coordinator, Lease, OpenIndex, Store } from './port.js';
-import { StorageUnavailableError } from './port.js';
+import type { Coordinator, Lease, OpenIndex, Store } from '../seed/ports.js';
+import { StorageUnavailableError } from '../seed/ports.js';
 
 export interface OutageReporter {
   /** A call failed: the first failure of an outage is reported, the rest are counted. */

@@ -1,6 +1,18 @@
 // The one place that decides where data lives: STORAGE_URL = sqlite://<path> (default), redis://…, memory://.
 import { resolve } from 'node:path';
 import Keyv from 'keyv';
+import type { z } from 'zod';
+import type { Storage, Store } from '../seed/ports.js';
+import {
+  flightMarkerSchema,
+  holdSchema,
+  indexEntrySchema,
+  lastErrorSchema,
+  recentJobsSchema,
+  resetAuditsSchema,
+  seedRecordSchema,
+  seedRequestSchema,
+} from '../seed/records.js';
 import {
   createOutageReporter,
   guardCoordinator,
@@ -10,10 +22,11 @@ import {
 } from './guard.js';
 import { keyvStore, memoryOpenIndex, writeAndRead } from './keyv-store.js';
 import { createLocalCoordinator } from './local-coordinator.js';
-import type { Coordinator, OpenIndex, Storage, Store } from './port.js';
+import { type InvalidRecord, parsedStore, prefixedStore } from './parsed-store.js';
+import type { RawStorage, TableName } from './raw.js';
 import { openSqliteFile, PURGE_EVERY_MS } from './sqlite.js';
 
-export type { Coordinator, Lease, OpenIndex, Storage, Store } from './port.js';
+export type { Coordinator, Lease, OpenIndex, Storage, Store } from '../seed/ports.js';
 
 export interface StorageOptions {
   /** Errors a backend reports on its own (not as a rejection of a call). */
@@ -27,6 +40,8 @@ export interface StorageOptions {
   leaseMs?: number;
   /** Every storage call answers within this long or fails as unavailable. Default 5000. */
   timeoutMs?: number;
+  /** A stored record that does not fit its schema (written by another version): read as absent, reported once. */
+  onInvalid?: (info: InvalidRecord) => void;
 }
 
 /**
@@ -39,35 +54,28 @@ export function sqlitePath(url: string): string {
   return resolve(url.replace(/^sqlite:\/\//, ''));
 }
 
-/** The stores, open index and coordinator of any backend, each call guarded by a deadline and typed errors. */
-export interface RawStorage {
-  backend: Storage['backend'];
-  location: string;
-  store<V>(
-    name: 'seeds' | 'jobs' | 'requests' | 'holds' | 'audit' | 'meta' | 'errors' | 'volatile',
-  ): Store<V>;
-  open: OpenIndex;
-  coordinator: Coordinator;
-  close(): Promise<void>;
-}
-
+/** The stores, open index and coordinator of any backend, each call guarded by a deadline, typed errors and schemas. */
 export function assemble(raw: RawStorage, options: StorageOptions, outage: OutageReporter): Storage {
   const timeout = options.timeoutMs ?? STORAGE_TIMEOUT_MS;
-  const store = <V>(name: Parameters<RawStorage['store']>[0]) =>
-    guardStore(raw.store<V>(name), timeout, outage);
-  const meta = store<unknown>('meta');
+  const onInvalid = options.onInvalid ?? (() => {});
+  const guarded = (name: TableName) => guardStore(raw.store(name), timeout, outage);
+  const parsed = <V>(table: Store<unknown>, schema: z.ZodType<V>, name: string) =>
+    parsedStore(table, schema, name, onInvalid);
+  // Small records share the meta table under a prefix each, as they always have: old and new versions see each other's.
+  const meta = guarded('meta');
   return {
     backend: raw.backend,
     location: raw.location,
-    seeds: store('seeds'),
-    jobs: store('jobs'),
-    requests: store('requests'),
+    seeds: parsed(guarded('seeds'), seedRecordSchema, 'seeds'),
+    jobs: parsed(guarded('jobs'), indexEntrySchema, 'jobs'),
+    requests: parsed(guarded('requests'), seedRequestSchema, 'requests'),
     open: guardOpenIndex(raw.open, timeout, outage),
-    lastErrors: store('errors'),
-    holds: store('holds'),
-    audit: store('audit'),
-    meta,
-    volatile: store('volatile'),
+    lastErrors: parsed(guarded('errors'), lastErrorSchema, 'errors'),
+    holds: parsed(guarded('holds'), holdSchema, 'holds'),
+    audit: parsed(guarded('audit'), resetAuditsSchema, 'audit'),
+    flights: parsed(prefixedStore(meta, 'flight:'), flightMarkerSchema, 'flights'),
+    recent: parsed(prefixedStore(meta, 'recent:'), recentJobsSchema, 'recent'),
+    volatile: guarded('volatile'),
     coordinator: guardCoordinator(raw.coordinator, timeout, outage),
     ping: () => writeAndRead(meta),
     close: () => raw.close(),
@@ -92,14 +100,14 @@ export async function createStorage(url: string, options: StorageOptions = {}): 
       {
         backend: 'memory',
         location: 'memory',
-        store: <V>(name: string) => {
-          if (name === 'volatile') return volatile as Store<V>;
+        store: (name) => {
+          if (name === 'volatile') return volatile;
           let s = stores.get(name);
           if (!s) {
             s = keyvStore(new Keyv<unknown>({ namespace: name }));
             stores.set(name, s);
           }
-          return s as Store<V>;
+          return s;
         },
         open: memoryOpenIndex(),
         coordinator: createLocalCoordinator(),

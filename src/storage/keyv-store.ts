@@ -1,6 +1,6 @@
 // A Keyv instance as a Store. Keyv stays inside storage/.
 import type Keyv from 'keyv';
-import type { Store } from './port.js';
+import type { Store } from '../seed/ports.js';
 
 export function keyvStore<V>(keyv: Keyv<V>, entries?: () => AsyncIterable<[string, V]>): Store<V> {
   return {

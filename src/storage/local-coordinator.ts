@@ -1,6 +1,6 @@
 // Coordination inside one process: used with SQLite and memory storage, where one bot process owns the data.
 import { EventEmitter } from 'node:events';
-import type { Coordinator, Lease } from './port.js';
+import type { Coordinator, Lease } from '../seed/ports.js';
 
 interface Waiter {
   resolve: (lease: Lease) => void;

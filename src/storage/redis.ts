@@ -9,10 +9,11 @@
 import { randomUUID } from 'node:crypto';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
+import type { Coordinator, Lease, OpenIndex, Store } from '../seed/ports.js';
+import { createWakeups } from '../seed/wakeups.js';
 import type { OutageReporter } from './guard.js';
-import type { RawStorage } from './index.js';
 import { keyvStore } from './keyv-store.js';
-import type { Coordinator, Lease, OpenIndex, Store } from './port.js';
+import type { RawStorage } from './raw.js';
 
 export const DEFAULT_PREFIX = 'mj-seed-bot:';
 /** How long a lease lives without renewal when the caller gives no other figure. */
@@ -176,7 +177,7 @@ export async function createRedisStorage(url: string, options: RedisStorageOptio
   return {
     backend: 'redis',
     location: location.display,
-    store: <V>(name: string) => make<V>(name),
+    store: (name) => make<unknown>(name),
     open,
     coordinator,
     async close() {
@@ -305,8 +306,10 @@ export function createRedisCoordinator(deps: CoordinatorDeps): Coordinator & { s
       const holdFor = (ms: number) => Math.max(1, Math.round(Math.min(deps.leaseMs, ms)));
       // A waiter that stops looking (its process died) leaves the queue after five missed looks.
       const waitMs = SLOT_RECHECK_MS * 5;
-      let wake: (() => void) | undefined;
-      const unsubscribe = await subscribe(releasedTopic(name), () => wake?.());
+      // A release message wakes the wait at once; one that comes while we are asking is kept for the next wait.
+      const releases = createWakeups();
+      const watch = releases.watch([]);
+      const unsubscribe = await subscribe(releasedTopic(name), () => releases.wakeAll());
       try {
         for (;;) {
           const taken = await run(
@@ -315,27 +318,7 @@ export function createRedisCoordinator(deps: CoordinatorDeps): Coordinator & { s
             [token, limit, holdFor(ttlMs), waitMs],
           );
           if (taken === 1) break;
-          await new Promise<void>((resolve, reject) => {
-            const done = () => {
-              clearTimeout(timer);
-              signal?.removeEventListener('abort', onAbort);
-              wake = undefined;
-            };
-            const onAbort = () => {
-              done();
-              reject(signal?.reason);
-            };
-            const timer = setTimeout(() => {
-              done();
-              resolve();
-            }, SLOT_RECHECK_MS);
-            wake = () => {
-              done();
-              resolve();
-            };
-            if (signal?.aborted) onAbort();
-            else signal?.addEventListener('abort', onAbort, { once: true });
-          });
+          await watch.wait(SLOT_RECHECK_MS, signal);
         }
       } catch (error) {
         // Leave the queue so the waiters behind move up at once.
@@ -343,6 +326,7 @@ export function createRedisCoordinator(deps: CoordinatorDeps): Coordinator & { s
         await publish(releasedTopic(name), token).catch(() => {});
         throw error;
       } finally {
+        watch.close();
         await unsubscribe();
       }
 

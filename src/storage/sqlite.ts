@@ -7,8 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
+import type { OpenIndex, Store } from '../seed/ports.js';
 import { keyvStore } from './keyv-store.js';
-import type { OpenIndex, Store } from './port.js';
 
 export const SQLITE_TABLES = ['seeds', 'jobs', 'requests', 'holds', 'audit', 'meta', 'errors'] as const;
 export type SqliteTable = (typeof SQLITE_TABLES)[number];

@@ -1,6 +1,7 @@
 // The HTTP implementation of the useapi port. Every body goes through a schema from schemas.ts; every failure
 // becomes a UseapiError whose kind follows errors.ts. Retries are bounded, jittered, and only where a repeat
 // cannot start a second job.
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { z } from 'zod';
 import { isUseapiError, UseapiError, type UseapiErrorDetails, type UseapiErrorKind } from './errors.js';
 import type { CallOptions, Job, MidjourneyAccount, SeedAsyncOptions, UseapiClient } from './port.js';
@@ -42,6 +43,10 @@ export interface UseapiClientOptions {
   retry?: UseapiRetryOptions;
   /** Pause between attempts; must reject when `signal` aborts. Default: a timer. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The clock (Retry-After dates, call durations). Default Date.now. */
+  now?: () => number;
+  /** Random numbers in [0, 1) for the backoff's jitter. Default Math.random. */
+  random?: () => number;
   /** Called after every attempt, for metrics. */
   onCall?: (info: UseapiCallInfo) => void;
   /** Called once for every call that ends in a UseapiError (after its retries), for metrics. */
@@ -92,22 +97,15 @@ interface Failure {
   retryable: boolean;
 }
 
-export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** The pause between attempts: a timer that rejects with the signal's reason when it aborts. */
+export const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+  signal?.throwIfAborted();
+  try {
+    await sleepFor(ms, undefined, { signal });
+  } catch (error) {
+    throw signal?.aborted ? signal.reason : error;
+  }
+};
 
 /** `Retry-After` is either delta-seconds or an HTTP date. */
 export const parseRetryAfter = (value: string | null, now = Date.now()): number | undefined => {
@@ -198,6 +196,8 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
   const baseDelayMs = options.retry?.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
   const maxDelayMs = options.retry?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
   const onCall = options.onCall;
 
   /** Upstream text and our messages pass through here, so a token echoed by anyone never reaches a log. */
@@ -246,12 +246,12 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
       details.verb = classified.verb;
     } else if (status === 429) {
       details.executingJobs = body?.executingJobs;
-      details.retryAfterMs = parseRetryAfter(retryAfterHeader);
+      details.retryAfterMs = parseRetryAfter(retryAfterHeader, now());
     } else if (status === 596) {
       details.channel = body?.channel ?? req.channel ?? channelOfJobid(body?.jobid ?? req.jobid);
       details.moderationText = body?.errorDetails ?? body?.error;
     } else if (status >= 500) {
-      details.retryAfterMs = parseRetryAfter(retryAfterHeader);
+      details.retryAfterMs = parseRetryAfter(retryAfterHeader, now());
     }
 
     // 596 is a human's job. A 504 means useapi queued a job it cannot track, so repeating seed_async could start
@@ -317,18 +317,18 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
 
   const backoff = (failedAttempt: number): number => {
     const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** (failedAttempt - 1));
-    return Math.random() * cap;
+    return random() * cap;
   };
 
   const call = async (req: Request): Promise<Answer> => {
     for (let n = 1; ; n++) {
-      const started = Date.now();
+      const started = now();
       const outcome = await attempt(req).catch((reason: unknown) => {
-        onCall?.({ endpoint: req.endpoint, status: 'error', ms: Date.now() - started, attempt: n });
+        onCall?.({ endpoint: req.endpoint, status: 'error', ms: now() - started, attempt: n });
         throw reason;
       });
       const status = 'answer' in outcome ? outcome.answer.status : (outcome.error.status ?? 'error');
-      onCall?.({ endpoint: req.endpoint, status, ms: Date.now() - started, attempt: n });
+      onCall?.({ endpoint: req.endpoint, status, ms: now() - started, attempt: n });
       if ('answer' in outcome) return outcome.answer;
 
       const { error, retryable } = outcome;

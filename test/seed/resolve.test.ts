@@ -33,7 +33,7 @@ let index: JobIndex;
 
 beforeEach(async () => {
   storage = await createStorage('memory://');
-  index = createJobIndex({ jobs: storage.jobs, meta: storage.meta });
+  index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });
 });
 afterEach(async () => {
   await storage.close();

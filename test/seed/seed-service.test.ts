@@ -31,7 +31,7 @@ function service(options: { maxJobs?: number; busyWaitMs?: number } = {}): SeedS
   const s = createSeedService({
     useapi: createUseapiClient({ baseUrl: useapi.url, token: useapi.token, timeoutMs: 5_000 }),
     storage,
-    index: createJobIndex({ jobs: storage.jobs, meta: storage.meta }),
+    index: createJobIndex({ jobs: storage.jobs, recent: storage.recent }),
     holds: createHolds({ store: storage.holds, coordinator: storage.coordinator }),
     queue: createFairQueue(options.maxJobs ?? 3),
     log: pino({ level: 'silent' }),
@@ -66,13 +66,13 @@ describe('resuming a seed job already started', () => {
     await stored;
     // The process goes away; what it kept in storage about the flight is lost too.
     await before.close(100);
-    await storage.meta.delete(`flight:${jobid}`);
+    await storage.flights.delete(jobid);
     if (!seedJobId) throw new Error('no seed job');
 
     const after = service();
     const record = after.retrieve(jobid, { user: 'u1', seedJobId });
     // A callback for it is recognised as ours again (the marker is written back when following resumes).
-    await expect.poll(() => storage.meta.get(`flight:${jobid}`)).toEqual({ seedJobId });
+    await expect.poll(() => storage.flights.get(jobid)).toEqual({ seedJobId });
     expect(await after.seedJobChanged(seedJobId, jobid, 'progress')).toBe(true);
     useapi.completeNow(seedJobId);
     expect((await record).seed).toBe(5150);

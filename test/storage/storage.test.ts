@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createOutageReporter, guardStore } from '../../src/storage/guard.js';
-import { createStorage, type Storage } from '../../src/storage/index.js';
+import { createStorage, type Storage, type StorageOptions } from '../../src/storage/index.js';
 import { StorageUnavailableError } from '../../src/storage/port.js';
 import { openSqliteFile } from '../../src/storage/sqlite.js';
 import { backends, describeBackend, describeEachBackend, redis } from '../helpers/backends.js';
 
 const opened: Storage[] = [];
-const open = async (url: string, leaseMs?: number) => {
-  const storage = await createStorage(url, leaseMs === undefined ? {} : { leaseMs });
+const open = async (url: string, leaseMs?: number, options: StorageOptions = {}) => {
+  const storage = await createStorage(url, leaseMs === undefined ? options : { ...options, leaseMs });
   opened.push(storage);
   return storage;
 };
@@ -36,22 +36,44 @@ const deferred = <T>() => {
 describeEachBackend('Store', (backend) => {
   it('gives back what was set, and undefined for what was not', async () => {
     const s = await open(backend.freshUrl());
-    const value = { seed: 42, nested: { list: [1, 'two', null], text: 'ünï:cødé' } };
-    await s.meta.set('a:b:c', value);
-    expect(await s.meta.get('a:b:c')).toEqual(value);
-    expect(await s.meta.get('missing')).toBeUndefined();
+    const value = [{ jobid: 'j', prompt: 'ünï:cødé [1, "two"]', messageId: 'm', seen: 42 }];
+    await s.recent.set('a:b:c', value);
+    expect(await s.recent.get('a:b:c')).toEqual(value);
+    expect(await s.recent.get('missing')).toBeUndefined();
   });
 
   it('forgets a value after its ttl and keeps one without ttl', async () => {
     const s = await open(backend.freshUrl());
-    await s.meta.set('short', 1, 150);
-    await s.meta.set('forever', 2);
-    expect(await s.meta.get('short')).toBe(1);
-    await vi.waitFor(async () => expect(await s.meta.get('short')).toBeUndefined(), {
+    await s.lastErrors.set('short', { kind: 'busy', at: 1 }, 150);
+    await s.lastErrors.set('forever', { kind: 'busy', at: 2 });
+    expect(await s.lastErrors.get('short')).toEqual({ kind: 'busy', at: 1 });
+    await vi.waitFor(async () => expect(await s.lastErrors.get('short')).toBeUndefined(), {
       timeout: 3_000,
       interval: 50,
     });
-    expect(await s.meta.get('forever')).toBe(2);
+    expect(await s.lastErrors.get('forever')).toEqual({ kind: 'busy', at: 2 });
+  });
+
+  it('reads a record that does not fit its schema as absent, and reports it once', async () => {
+    const invalid: { store: string; key: string }[] = [];
+    const s = await open(backend.freshUrl(), undefined, {
+      onInvalid: ({ store, key }) => invalid.push({ store, key }),
+    });
+    // What an older or newer version might have written: the wrong shape for this version's schema.
+    await s.seeds.set('old', { jobid: 'old', seed: 'not a number' } as never);
+    await s.seeds.set('good', { jobid: 'good', seed: 1, images: [], retrievedAt: 1, source: 'useapi' });
+    expect(await s.seeds.get('old')).toBeUndefined();
+    expect(await s.seeds.getMany(['old', 'good'])).toEqual([
+      undefined,
+      { jobid: 'good', seed: 1, images: [], retrievedAt: 1, source: 'useapi' },
+    ]);
+    expect(invalid).toEqual([{ store: 'seeds', key: 'old' }]);
+  });
+
+  it('keeps the fields a newer version added to a record', async () => {
+    const s = await open(backend.freshUrl());
+    await s.flights.set('job', { seedJobId: 'seed-1', addedLater: true } as never);
+    expect(await s.flights.get('job')).toEqual({ seedJobId: 'seed-1', addedLater: true });
   });
 
   it('deletes, and says whether there was something to delete', async () => {
@@ -64,40 +86,55 @@ describeEachBackend('Store', (backend) => {
 
   it('lists every live entry of one table with its own keys, and nothing of the other tables', async () => {
     const s = await open(backend.freshUrl());
-    for (let i = 0; i < 25; i++) await s.meta.set(`k:${i}`, { i });
-    await s.meta.set('gone', 'x', 1);
+    const error = (at: number) => ({ kind: 'busy', at });
+    for (let i = 0; i < 25; i++) await s.lastErrors.set(`k:${i}`, error(i));
+    await s.lastErrors.set('gone', error(99), 1);
     await s.audit.set('k:0', []);
-    await vi.waitFor(async () => expect(await s.meta.get('gone')).toBeUndefined());
+    await vi.waitFor(async () => expect(await s.lastErrors.get('gone')).toBeUndefined());
     const seen = new Map<string, unknown>();
-    for await (const [key, value] of s.meta.entries()) seen.set(key, value);
-    seen.delete('ping'); // written by ping() at start
+    for await (const [key, value] of s.lastErrors.entries()) seen.set(key, value);
     expect(seen.size).toBe(25);
-    expect(seen.get('k:7')).toEqual({ i: 7 });
+    expect(seen.get('k:7')).toEqual(error(7));
     expect([...seen.keys()].every((k) => k.startsWith('k:'))).toBe(true);
+  });
+
+  it('keeps the records that share the meta table apart', async () => {
+    const s = await open(backend.freshUrl());
+    await s.flights.set('same', { seedJobId: 'x' });
+    await s.recent.set('same', []);
+    expect(await s.flights.get('same')).toEqual({ seedJobId: 'x' });
+    expect(await s.recent.get('same')).toEqual([]);
+    const flights: string[] = [];
+    for await (const [key] of s.flights.entries()) flights.push(key);
+    expect(flights).toEqual(['same']);
   });
 
   it('reads many keys at once, in order, with holes for the missing ones', async () => {
     const s = await open(backend.freshUrl());
-    await s.meta.set('x', 1);
-    await s.meta.set('z', 3);
-    expect(await s.meta.getMany(['x', 'y', 'z'])).toEqual([1, undefined, 3]);
-    expect(await s.meta.getMany([])).toEqual([]);
+    await s.lastErrors.set('x', { kind: 'a', at: 1 });
+    await s.lastErrors.set('z', { kind: 'c', at: 3 });
+    expect(await s.lastErrors.getMany(['x', 'y', 'z'])).toEqual([
+      { kind: 'a', at: 1 },
+      undefined,
+      { kind: 'c', at: 3 },
+    ]);
+    expect(await s.lastErrors.getMany([])).toEqual([]);
   });
 
   it('keeps everything across a close and a new start', async () => {
     const url = backend.freshUrl();
     const first = await open(url);
-    await first.requests.set('req:1', { id: '1' } as never);
+    await first.holds.set('hold:1', { channel: '1', since: 5, incidentId: 'i' });
     await first.close();
     const second = await open(url);
-    expect(await second.requests.get('req:1')).toEqual({ id: '1' });
+    expect(await second.holds.get('hold:1')).toEqual({ channel: '1', since: 5, incidentId: 'i' });
   });
 
   it('keeps the data of two storages apart', async () => {
     const a = await open(backend.freshUrl());
     const b = await open(backend.freshUrl());
-    await a.meta.set('shared-name', 'a');
-    expect(await b.meta.get('shared-name')).toBeUndefined();
+    await a.flights.set('shared-name', {});
+    expect(await b.flights.get('shared-name')).toBeUndefined();
   });
 });
 

@@ -444,6 +444,16 @@ describe('createUseapiClient: retries', () => {
     });
   });
 
+  it('draws the jitter from the injected random source', async () => {
+    fake.failNext({ method: 'GET', path: '/v2/jobs/' }, Array(3).fill({ status: 503 }));
+    const client = clientFor({
+      random: () => 0.5,
+      retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250 },
+    });
+    await client.getJob(fake.addJob({}).jobid);
+    expect(sleeps).toEqual([50, 100, 125]);
+  });
+
   it('gives up after maxAttempts and says how many attempts it made', async () => {
     fake.failNext(
       { path: '/v2/jobs/seed_async' },
@@ -465,6 +475,16 @@ describe('createUseapiClient: retries', () => {
     ]);
     const error = await failure(clientFor({ retry: { maxAttempts: 1 } }).seedAsync(fake.addJob({}).jobid));
     expect(error).toMatchObject({ kind: 'busy', executingJobs: ['job:a', 'job:b'], retryAfterMs: 2000 });
+  });
+
+  it('reads a Retry-After date against the injected clock', async () => {
+    const at = Date.UTC(2030, 0, 1);
+    fake.failNext({ path: '/v2/jobs/seed_async' }, [
+      { status: 429, headers: { 'Retry-After': new Date(at + 7_000).toUTCString() } },
+    ]);
+    const client = clientFor({ now: () => at, retry: { maxAttempts: 1 } });
+    const error = await failure(client.seedAsync(fake.addJob({}).jobid));
+    expect(error).toMatchObject({ kind: 'busy', retryAfterMs: 7_000 });
   });
 
   it('waits at least Retry-After (seconds or HTTP date) before retrying', async () => {

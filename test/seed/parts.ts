@@ -1,0 +1,55 @@
+// Small builders shared by the unit tests of the seed service's parts (follower, starter, single flight).
+import pino from 'pino';
+import { SeedError } from '../../src/seed/errors.js';
+import type { HoldGuard } from '../../src/seed/hold-guard.js';
+import type { GuardedLease } from '../../src/seed/lease-guard.js';
+import type { Job, JobStatus } from '../../src/useapi/port.js';
+
+export const silent = pino({ level: 'silent' });
+
+export const job = (jobid: string, status: JobStatus, over: Partial<Job> = {}): Job => ({
+  jobid,
+  verb: 'seed_async',
+  status,
+  attachments: [],
+  children: [],
+  ...(status === 'completed'
+    ? {
+        seed: {
+          value: 42,
+          content: '**a cat** --seed 42',
+          attachments: [{ id: '1', url: 'https://x/1.png', filename: '1.png' }],
+        },
+      }
+    : {}),
+  ...over,
+});
+
+/** A hold guard that never holds, and records what it was asked to place. */
+export function openGuard(): HoldGuard & { placed: string[] } {
+  const placed: string[] = [];
+  return {
+    placed,
+    async check() {},
+    async place(_error, jobid) {
+      placed.push(jobid);
+      return new SeedError('held', `held ${jobid}`);
+    },
+  };
+}
+
+/** A lease that holds until `lose()` is called. */
+export function testLease(): GuardedLease & { lose(): void; checks: number } {
+  const abort = new AbortController();
+  const lease = {
+    checks: 0,
+    signal: abort.signal,
+    async holds() {
+      lease.checks++;
+      return !abort.signal.aborted;
+    },
+    async release() {},
+    lose: () => abort.abort(new Error('lease lost')),
+  };
+  return lease;
+}
