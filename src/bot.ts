@@ -64,6 +64,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const incidents = createEvent<Hold>();
   const holds = createHolds({
     store: storage.holds,
+    index: storage.held,
     coordinator: storage.coordinator,
     onIncident: incidents.emit,
   });

@@ -1,10 +1,12 @@
 // The 596 guard: an account channel that useapi reported as pending moderation is held until a moderator resets it.
 // While held, nothing is sent upstream for that channel.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Coordinator, Store } from './ports.js';
+import type { Coordinator, OpenIndex, Store } from './ports.js';
 import type { Hold } from './types.js';
 
 export const HOLDS_TOPIC = 'holds';
+/** Holds are one per account channel; more than this many at once is not a real setup. */
+const LIST_LIMIT = 1_000;
 
 export interface Holds {
   get(channel: string): Promise<Hold | undefined>;
@@ -19,6 +21,8 @@ export interface Holds {
 
 export interface HoldsDeps {
   store: Store<Hold>;
+  /** The channels on hold: listing them reads this index, never the table. */
+  index: OpenIndex;
   coordinator: Coordinator;
   now?: () => number;
   /** Called once per incident (the caller whose place() created the hold), e.g. to alert moderators. */
@@ -31,8 +35,15 @@ export function createHolds(deps: HoldsDeps): Holds {
   return {
     get: (channel) => deps.store.get(key(channel)),
     async list() {
+      const channels = await deps.index.list(LIST_LIMIT);
+      const found = await deps.store.getMany(channels.map(key));
       const out: Hold[] = [];
-      for await (const [, hold] of deps.store.entries()) out.push(hold);
+      channels.forEach((channel, i) => {
+        const hold = found[i];
+        if (hold) out.push(hold);
+        // Cleared between the two writes (a crash): drop the entry.
+        else void deps.index.remove(channel).catch(() => {});
+      });
       return out;
     },
     async place(channel, moderationText) {
@@ -46,6 +57,8 @@ export function createHolds(deps: HoldsDeps): Holds {
           moderationText,
           incidentId: `${channel}-${now().toString(36)}`,
         };
+        // Indexed before it is stored, cleared after it is deleted: a hold is never missing from the index.
+        await deps.index.add(channel, hold.since);
         await deps.store.set(key(channel), hold);
         await deps.coordinator.publish(HOLDS_TOPIC, JSON.stringify({ channel, held: true }));
         deps.onIncident?.(hold);
@@ -58,6 +71,7 @@ export function createHolds(deps: HoldsDeps): Holds {
     async clear(channel) {
       const existing = await deps.store.get(key(channel));
       await deps.store.delete(key(channel));
+      await deps.index.remove(channel);
       await deps.coordinator.publish(HOLDS_TOPIC, JSON.stringify({ channel, held: false }));
       return existing;
     },

@@ -169,7 +169,8 @@ export function createModeration(deps: ModerationDeps): Moderation {
             discord: account?.discord,
             maxJobs: account?.maxJobs,
             pendingModMessage: account?.pendingModMessage,
-            hold: holds.find((h) => h.channel === channel),
+            // A hold stored by an older version has no index entry: looked up by its channel.
+            hold: holds.find((h) => h.channel === channel) ?? (await deps.holds.get(channel)),
             waiting: open.filter((r) => (r.accountChannel ?? channelOfJobid(r.jobid)) === channel).length,
             executing: executing.jobids.filter((jobid) => channelOfJobid(jobid) === channel),
             lastError: await deps.storage.lastErrors.get(channel),

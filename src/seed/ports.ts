@@ -18,8 +18,8 @@ export interface Store<V> {
   set(key: string, value: V, ttlMs?: number): Promise<void>;
   delete(key: string): Promise<boolean>;
   /**
-   * Every live entry, paged by key. Only for small tables (holds: one per account channel): periodic, start-up and
-   * interactive paths read the open-request index instead of scanning what is stored.
+   * Every live entry (SQLite: paged by key; Redis: SCAN, which walks the whole database). For maintenance and tests
+   * only: no periodic, start-up or interactive path calls it; they read the open-request and held-channel indexes.
    */
   entries(): AsyncIterable<[string, V]>;
 }
@@ -75,6 +75,8 @@ export interface Storage {
   readonly jobs: Store<IndexEntry>;
   readonly requests: Store<SeedRequest>;
   readonly open: OpenIndex;
+  /** The account channels on hold, so listing the holds reads no table. */
+  readonly held: OpenIndex;
   /** The last error kind seen per account channel (for /midjourney status), one small record per channel. */
   readonly lastErrors: Store<{ kind: string; at: number }>;
   readonly holds: Store<Hold>;

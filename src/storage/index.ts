@@ -70,6 +70,7 @@ export function assemble(raw: RawStorage, options: StorageOptions, outage: Outag
     jobs: parsed(guarded('jobs'), indexEntrySchema, 'jobs'),
     requests: parsed(guarded('requests'), seedRequestSchema, 'requests'),
     open: guardOpenIndex(raw.open, timeout, outage),
+    held: guardOpenIndex(raw.held, timeout, outage),
     lastErrors: parsed(guarded('errors'), lastErrorSchema, 'errors'),
     holds: parsed(guarded('holds'), holdSchema, 'holds'),
     audit: parsed(guarded('audit'), resetAuditsSchema, 'audit'),
@@ -110,6 +111,7 @@ export async function createStorage(url: string, options: StorageOptions = {}): 
           return s;
         },
         open: memoryOpenIndex(),
+        held: memoryOpenIndex(),
         coordinator: createLocalCoordinator(),
         close: async () => {},
       },
@@ -140,6 +142,7 @@ export async function createStorage(url: string, options: StorageOptions = {}): 
         return s as Store<V>;
       },
       open: file.open,
+      held: file.held,
       coordinator: createLocalCoordinator(),
       close: async () => {
         clearInterval(purgeTimer);

@@ -9,6 +9,7 @@ export interface RawStorage {
   location: string;
   store(name: TableName): Store<unknown>;
   open: OpenIndex;
+  held: OpenIndex;
   coordinator: Coordinator;
   close(): Promise<void>;
 }

@@ -161,17 +161,18 @@ export async function createRedisStorage(url: string, options: RedisStorageOptio
   };
 
   const coordinator = createRedisCoordinator({ client, subscriber, prefix, leaseMs, onError });
-  const openKey = `${prefix}open-requests`;
-  const open: OpenIndex = {
+  const sortedSet = (key: string): OpenIndex => ({
     async add(id, at) {
-      await client.zAdd(openKey, { score: at, value: id }, { condition: 'NX' });
+      await client.zAdd(key, { score: at, value: id }, { condition: 'NX' });
     },
     async remove(id) {
-      await client.zRem(openKey, id);
+      await client.zRem(key, id);
     },
-    list: (limit) => client.zRange(openKey, 0, Math.max(0, limit - 1)),
-    count: () => client.zCard(openKey),
-  };
+    list: (limit) => client.zRange(key, 0, Math.max(0, limit - 1)),
+    count: () => client.zCard(key),
+  });
+  const open = sortedSet(`${prefix}open-requests`);
+  const held = sortedSet(`${prefix}held-channels`);
   let closed = false;
 
   return {
@@ -179,6 +180,7 @@ export async function createRedisStorage(url: string, options: RedisStorageOptio
     location: location.display,
     store: (name) => make<unknown>(name),
     open,
+    held,
     coordinator,
     async close() {
       if (closed) return;

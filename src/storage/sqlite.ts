@@ -25,6 +25,7 @@ type Row = { key: string; value: string };
 export interface SqliteFile {
   store<V>(table: SqliteTable, onError: (error: unknown) => void): Store<V>;
   open: OpenIndex;
+  held: OpenIndex;
   /** Delete every expired row now; resolves with how many went. */
   purge(now?: number): Promise<number>;
   close(): Promise<void>;
@@ -44,34 +45,8 @@ export async function openSqliteFile(path: string): Promise<SqliteFile> {
     adapters.set(table, adapter);
   }
   const requests = adapterOf(adapters, 'requests');
-  await requests.query(
-    'CREATE TABLE IF NOT EXISTS open_requests(id TEXT PRIMARY KEY, accepted_at INTEGER NOT NULL)',
-  );
-  await requests.query('CREATE INDEX IF NOT EXISTS open_requests_at ON open_requests(accepted_at, id)');
-
-  const open: OpenIndex = {
-    async add(id, at) {
-      await requests.query(
-        'INSERT INTO open_requests(id, accepted_at) VALUES(?, ?) ON CONFLICT(id) DO NOTHING',
-        id,
-        at,
-      );
-    },
-    async remove(id) {
-      await requests.query('DELETE FROM open_requests WHERE id = ?', id);
-    },
-    async list(limit) {
-      const rows = (await requests.query(
-        'SELECT id FROM open_requests ORDER BY accepted_at, id LIMIT ?',
-        limit,
-      )) as { id: string }[];
-      return rows.map((r) => r.id);
-    },
-    async count() {
-      const rows = (await requests.query('SELECT COUNT(*) AS n FROM open_requests')) as { n: number }[];
-      return rows[0]?.n ?? 0;
-    },
-  };
+  const open = await idIndex(requests, 'open_requests');
+  const held = await idIndex(adapterOf(adapters, 'holds'), 'held_channels');
 
   async function purge(now = Date.now()): Promise<number> {
     let deleted = 0;
@@ -102,6 +77,7 @@ export async function openSqliteFile(path: string): Promise<SqliteFile> {
       return keyvStore(keyv, () => pagedEntries<V>(adapter, table));
     },
     open,
+    held,
     purge,
     async close() {
       await Promise.allSettled([...adapters.values()].map((a) => a.disconnect()));
@@ -110,6 +86,39 @@ export async function openSqliteFile(path: string): Promise<SqliteFile> {
 }
 
 export { PURGE_EVERY_MS };
+
+/** An index of ids scored by time, in its own table beside the store it indexes. */
+async function idIndex(adapter: KeyvSqlite, table: string): Promise<OpenIndex> {
+  await adapter.query(
+    `CREATE TABLE IF NOT EXISTS ${table}(id TEXT PRIMARY KEY, accepted_at INTEGER NOT NULL)`,
+  );
+  await adapter.query(`CREATE INDEX IF NOT EXISTS ${table}_at ON ${table}(accepted_at, id)`);
+  return {
+    async add(id, at) {
+      await adapter.query(
+        `INSERT INTO ${table}(id, accepted_at) VALUES(?, ?) ON CONFLICT(id) DO NOTHING`,
+        id,
+        at,
+      );
+    },
+    async remove(id) {
+      await adapter.query(`DELETE FROM ${table} WHERE id = ?`, id);
+    },
+    async list(limit) {
+      const rows = (await adapter.query(
+        `SELECT id FROM ${table} ORDER BY accepted_at, id LIMIT ?`,
+        limit,
+      )) as {
+        id: string;
+      }[];
+      return rows.map((r) => r.id);
+    },
+    async count() {
+      const rows = (await adapter.query(`SELECT COUNT(*) AS n FROM ${table}`)) as { n: number }[];
+      return rows[0]?.n ?? 0;
+    },
+  };
+}
 
 function adapterOf(adapters: Map<SqliteTable, KeyvSqlite>, table: SqliteTable): KeyvSqlite {
   const adapter = adapters.get(table);

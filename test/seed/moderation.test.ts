@@ -116,7 +116,7 @@ const request = (id: string, patch: Partial<SeedRequest>): SeedRequest => ({
 
 beforeEach(async () => {
   storage = await createStorage('memory://');
-  holds = createHolds({ store: storage.holds, coordinator: storage.coordinator });
+  holds = createHolds({ store: storage.holds, index: storage.held, coordinator: storage.coordinator });
   useapi = fakePort();
   clock = 1_750_000_000_000;
   reported = [];

@@ -32,7 +32,7 @@ function service(options: { maxJobs?: number; busyWaitMs?: number } = {}): SeedS
     useapi: createUseapiClient({ baseUrl: useapi.url, token: useapi.token, timeoutMs: 5_000 }),
     storage,
     index: createJobIndex({ jobs: storage.jobs, recent: storage.recent }),
-    holds: createHolds({ store: storage.holds, coordinator: storage.coordinator }),
+    holds: createHolds({ store: storage.holds, index: storage.held, coordinator: storage.coordinator }),
     queue: createFairQueue(options.maxJobs ?? 3),
     log: pino({ level: 'silent' }),
     pollIntervalMs: 200,
