@@ -7,9 +7,10 @@ import { isUseapiError } from '../useapi/errors.js';
 import { logUpstreamFailure } from '../useapi/severity.js';
 import { isSeedError, isTransient, SeedError } from './errors.js';
 import type { Holds } from './holds.js';
-import { channelOfJobid } from './jobid.js';
 import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from './lease-guard.js';
 import { isStorageUnavailable, type Storage } from './ports.js';
+import { createPacer, type Pacer } from './progress-pacer.js';
+import { createRequestStore, RESUME_BATCH, readOpenRequests } from './request-store.js';
 import type { SeedService, SeedStatus } from './seed-service.js';
 import { OPEN_STATES, type SeedRecord, type SeedRequest } from './types.js';
 
@@ -18,6 +19,7 @@ export type Progress =
   | { phase: 'accepted' }
   /** useapi (or storage) is not answering: the request is kept and asked again in `retryInMs`. */
   | { phase: 'retrying'; attempt: number; retryInMs: number };
+export { readOpenRequests } from './request-store.js';
 export type DeliveredVia = NonNullable<SeedRequest['deliveredVia']>;
 
 export interface Notifier {
@@ -79,12 +81,6 @@ export interface RequestProcessorDeps {
   onOutcome?: (outcome: 'done' | 'failed' | 'held' | 'left' | 'retried') => void;
 }
 
-/** Open requests read per sweep; more are picked up by the next one. */
-const RESUME_BATCH = 1_000;
-const READ_CHUNK = 200;
-/** Least time between two progress edits of one reply when the phase changes. */
-const PHASE_GAP_MS = 1_000;
-
 export function createRequestProcessor(deps: RequestProcessorDeps): RequestProcessor {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
@@ -98,113 +94,19 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
   let sweepTimer: NodeJS.Timeout | undefined;
   let stopHolds: (() => Promise<void>) | undefined;
 
-  const key = (id: string) => `req:${id}`;
+  const store = createRequestStore({ storage: deps.storage, now, doneTtlMs: doneTtl });
+  const { save, noteError } = store;
+  const pacer = (request: SeedRequest, log: Logger, signal: AbortSignal) =>
+    createPacer({
+      notify: (p) => deps.notifier.progress(request, p),
+      now,
+      intervalMs: progressInterval,
+      log,
+      signal,
+    });
   /** Capped exponential backoff with jitter (half to all of the step), so many waiting requests do not ask at once. */
   const backoff = (attempt: number) =>
     Math.min(retryMax, retryBase * 2 ** (attempt - 1)) * (0.5 + random() / 2);
-
-  /**
-   * Requests whose latest state could not be stored (storage away): kept here and written first thing when storage
-   * answers again, and preferred over the stored copy when this process takes them up again, so an outage never
-   * makes it forget a seed job it started or an answer it gave.
-   */
-  const unsaved = new Map<string, SeedRequest>();
-
-  async function persist(request: SeedRequest) {
-    const closed = request.state === 'done' || request.state === 'failed';
-    await deps.storage.requests.set(key(request.id), request, closed ? doneTtl : undefined);
-    // Out of the open index only once stored as closed: an open request is never missing from it.
-    if (closed) await deps.storage.open.remove(request.id);
-  }
-
-  /** Record a new state; when storage does not take it, it is kept in memory and written when storage returns. */
-  async function save(request: SeedRequest, patch: Partial<SeedRequest>, log: Logger): Promise<void> {
-    Object.assign(request, patch, { updatedAt: now() });
-    try {
-      await persist(request);
-      if (unsaved.get(request.id) === request) unsaved.delete(request.id);
-    } catch (error) {
-      unsaved.set(request.id, request);
-      log.warn(
-        { err: error, state: request.state },
-        'could not store the request state; kept until storage answers',
-      );
-    }
-  }
-
-  async function flushUnsaved() {
-    for (const request of [...unsaved.values()]) {
-      await persist(request);
-      if (unsaved.get(request.id) === request) unsaved.delete(request.id);
-    }
-  }
-
-  /** The last error per account channel, for /midjourney status (one small record per channel, not a scan). */
-  function noteError(request: SeedRequest, kind: string) {
-    const channel = request.accountChannel ?? channelOfJobid(request.jobid);
-    if (!channel) return;
-    void deps.storage.lastErrors.set(channel, { kind, at: now() }, doneTtl).catch(() => {});
-  }
-
-  /**
-   * Progress edits of one reply: the first at once, a new phase after a second, the same phase again (a queue
-   * position, the seconds waited) at most once per interval, so a long queue moving does not flood Discord; always
-   * the latest state, and none once the answer is on its way or the work stopped here.
-   */
-  function pacer(request: SeedRequest, log: Logger, signal: AbortSignal) {
-    let last = 0;
-    let shown = '';
-    let shownPhase = '';
-    let latest: Progress | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let stopped = false;
-    let pending: Promise<void> = Promise.resolve();
-    const keyOf = (p: Progress) =>
-      p.phase === 'queued'
-        ? `queued:${p.position}`
-        : p.phase === 'retrying'
-          ? `retrying:${p.attempt}`
-          : p.phase;
-    const flush = () => {
-      timer = undefined;
-      const progress = latest;
-      latest = undefined;
-      if (stopped || signal.aborted || !progress) return;
-      const key = keyOf(progress);
-      // The waiting text counts seconds, so it is worth showing again; the others are not.
-      if (key === shown && progress.phase !== 'waiting') return;
-      shown = key;
-      shownPhase = progress.phase;
-      last = now();
-      pending = pending
-        .then(() => deps.notifier.progress(request, progress))
-        .catch((error) => log.debug({ err: error }, 'progress update failed'));
-    };
-    const push = (progress: Progress) => {
-      if (stopped || signal.aborted) return;
-      latest = progress;
-      if (timer) clearTimeout(timer);
-      // A retry is news: shown after the usual short gap, whatever was shown before.
-      const gap =
-        progress.phase === shownPhase && progress.phase !== 'retrying' ? progressInterval : PHASE_GAP_MS;
-      const wait = last + gap - now();
-      if (wait <= 0) flush();
-      else {
-        timer = setTimeout(flush, wait);
-        timer.unref();
-      }
-    };
-    /** No more progress edits; resolves once the last one sent is done (so the answer lands after it). */
-    const stop = async () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await pending;
-    };
-    return { push, stop };
-  }
-
-  type Pacer = ReturnType<typeof pacer>;
 
   /** Ask the seed service; transient failures are waited out with backoff until the request's deadline. */
   async function retrieve(request: SeedRequest, signal: AbortSignal, progress: Pacer, log: Logger) {
@@ -373,7 +275,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
     try {
       // Re-read under the lock: another process may have finished it meanwhile. A state this process could not
       // store yet is newer than the stored one.
-      fresh = unsaved.get(request.id) ?? (await deps.storage.requests.get(key(request.id))) ?? request;
+      fresh = (await store.latest(request.id)) ?? request;
     } catch (error) {
       await lease.release();
       throw error;
@@ -402,7 +304,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
   async function resumeOpen(filter?: (request: SeedRequest) => boolean): Promise<number> {
     if (draining) return 0;
     // What could not be stored during an outage goes first: nothing is resumed from a state older than it.
-    await flushUnsaved();
+    await store.flush();
     const open = (await readOpen(RESUME_BATCH)).filter((r) => !running.has(r.id) && (!filter || filter(r)));
     // A seed job already running upstream holds an account slot whatever we do: those requests go first, so that
     // waiting ones do not reach seed_async before the resumed jobs have taken their slots back.
@@ -421,9 +323,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       const { knownSeed, ...rest } = input;
       const t = now();
       const request: SeedRequest = { ...rest, state: 'accepted', createdAt: t, updatedAt: t, attempts: 0 };
-      // Indexed before it is stored: an open request is never missing from the index.
-      await deps.storage.open.add(request.id, t);
-      await deps.storage.requests.set(key(request.id), request);
+      await store.add(request);
       deps.log.debug(
         { cid: request.correlationId, requestId: request.id, jobid: request.jobid },
         'request stored',
@@ -470,12 +370,14 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
           sleep(1_000, undefined, { ref: false }),
         ]);
       }
-      await flushUnsaved().catch((error) =>
-        deps.log.error(
-          { err: error, requests: unsaved.size },
-          'could not store the last states before stopping',
-        ),
-      );
+      await store
+        .flush()
+        .catch((error) =>
+          deps.log.error(
+            { err: error, requests: store.unsaved() },
+            'could not store the last states before stopping',
+          ),
+        );
       const left = all.filter((r) => r.abort.signal.aborted && OPEN_STATES.has(r.request.state)).length;
       return { finished: all.length - left, left };
     },
@@ -483,26 +385,6 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       return (await readOpen(RESUME_BATCH)).sort((a, b) => a.createdAt - b.createdAt);
     },
   };
-}
-
-/** The open requests, read through the index; ids whose request is closed or gone are dropped from it. */
-export async function readOpenRequests(
-  storage: Pick<Storage, 'open' | 'requests'>,
-  limit = RESUME_BATCH,
-): Promise<SeedRequest[]> {
-  const ids = await storage.open.list(limit);
-  const out: SeedRequest[] = [];
-  for (let i = 0; i < ids.length; i += READ_CHUNK) {
-    const chunk = ids.slice(i, i + READ_CHUNK);
-    const found = await storage.requests.getMany(chunk.map((id) => `req:${id}`));
-    chunk.forEach((id, j) => {
-      const request = found[j];
-      if (request && OPEN_STATES.has(request.state)) out.push(request);
-      // A crash between storing the closed request and clearing its index entry: clear it now.
-      else void storage.open.remove(id).catch(() => {});
-    });
-  }
-  return out;
 }
 
 const kindOf = (error: unknown): string =>
