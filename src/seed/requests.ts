@@ -8,7 +8,6 @@ import { logUpstreamFailure } from '../useapi/severity.js';
 import { isSeedError, isTransient, SeedError } from './errors.js';
 import type { Holds } from './holds.js';
 import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from './lease-guard.js';
-import { createLocalLimit } from './local-limit.js';
 import { isStorageUnavailable, type Storage } from './ports.js';
 import { createPacer, type Pacer } from './progress-pacer.js';
 import { createRequestStore, RESUME_BATCH, readOpenRequests } from './request-store.js';
@@ -82,9 +81,6 @@ export interface RequestProcessorDeps {
   onOutcome?: (outcome: 'done' | 'failed' | 'held' | 'left' | 'retried') => void;
 }
 
-/** Final answers written at once by one process; the rest wait their turn (they are acknowledged and stored). */
-const DELIVERIES_AT_ONCE = 16;
-
 export function createRequestProcessor(deps: RequestProcessorDeps): RequestProcessor {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
@@ -98,7 +94,6 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
   let sweepTimer: NodeJS.Timeout | undefined;
   let stopHolds: (() => Promise<void>) | undefined;
 
-  const deliveries = createLocalLimit(DELIVERIES_AT_ONCE);
   const store = createRequestStore({ storage: deps.storage, now, doneTtlMs: doneTtl });
   const { save, noteError } = store;
   const pacer = (request: SeedRequest, log: Logger, signal: AbortSignal) =>
@@ -196,13 +191,9 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       await save(request, { state: 'running', attempts: request.attempts + 1 }, log);
       const record = await retrieve(request, signal, progress, log);
       await progress.stop();
-      // A burst of answers (a thousand stored seeds asked at once) is delivered a few at a time: each downloads and
-      // uploads four images, and letting them all run at once would starve the acknowledgements of new interactions.
-      const via = await deliveries.run(async () => {
-        await fence();
-        await save(request, { state: 'delivering' }, log);
-        return deps.notifier.deliver(request, record, { partial: false });
-      }, signal);
+      await fence();
+      await save(request, { state: 'delivering' }, log);
+      const via = await deps.notifier.deliver(request, record, { partial: false });
       await save(request, { state: 'done', deliveredVia: via }, log);
       deps.onOutcome?.('done');
       log.info({ via, seed: record.seed }, 'request answered');
