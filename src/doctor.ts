@@ -397,14 +397,14 @@ async function checkCommands(config: Config, discord: Discord): Promise<Check> {
 const SETUP_GUIDE_URL = 'https://useapi.net/docs/start-here/setup-useapi';
 const MJ_SETUP = 'https://useapi.net/docs/start-here/setup-midjourney';
 
-const USEAPI_MIDJOURNEY_DOCS = 'https://useapi.net/docs/api-v2';
+const midjourneyDocsUrl = 'https://useapi.net/docs/api-v2';
 
 /** useapi no longer serving Midjourney for this token: one line with what it means and where to check. */
 const discontinued = (evidence: string): Check =>
   failure(
     'useapi token',
     `useapi no longer serves Midjourney for this token (${evidence}): the bot cannot fetch any seed, and members who ask are told seeds are unavailable.`,
-    `Check ${USEAPI_MIDJOURNEY_DOCS} and your subscription at https://useapi.net (useapi's docs say "Midjourney support was discontinued on June 24, 2026").`,
+    `Check ${midjourneyDocsUrl} and your subscription at https://useapi.net (useapi's docs say "Midjourney support was discontinued on June 24, 2026").`,
   );
 
 /** Whether useapi accepts the token on its general account route (GET /account), which is not Midjourney's. */

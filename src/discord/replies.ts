@@ -51,11 +51,11 @@ export const copySeedCustomId = (jobid: string): string | undefined => {
 };
 
 /** `--seed N` and `--sameseed [N]` already in a prompt (also with the dash a phone makes of `--`). */
-const SEED_PARAMETER = /(?:^|\s+)(?:--|[—–])(?:seed|sameseed)(?:\s+\d+)?(?=\s|$)/gi;
+const seedParameter = /(?:^|\s+)(?:--|[—–])(?:seed|sameseed)(?:\s+\d+)?(?=\s|$)/gi;
 
 /** The prompt with `--seed N` appended in place of any seed it had: ready to paste into /imagine. */
 export function promptWithSeed(prompt: string, seed: number): string {
-  const rest = prompt.replace(SEED_PARAMETER, '').trim();
+  const rest = prompt.replace(seedParameter, '').trim();
   return rest ? `${rest} --seed ${seed}` : `--seed ${seed}`;
 }
 
@@ -185,7 +185,7 @@ function progressText(progress: Progress | SeedStatus, t: Translate, now: number
 }
 
 // Exhaustive on purpose: a new error kind does not compile until it names what the member reads.
-const SEED_ERROR_KEYS: Record<SeedErrorKind, MessageKey> = {
+const seedErrorKeys: Record<SeedErrorKind, MessageKey> = {
   held: 'error.held',
   job_failed: 'error.jobFailed',
   job_moderated: 'error.moderated',
@@ -195,7 +195,7 @@ const SEED_ERROR_KEYS: Record<SeedErrorKind, MessageKey> = {
 };
 
 /** `error.internal` shows the reference id: what an operator must look up, never a member's own mistake. */
-const USEAPI_ERROR_KEYS: Record<UseapiErrorKind, MessageKey> = {
+const useapiErrorKeys: Record<UseapiErrorKind, MessageKey> = {
   jobid_missing: 'error.internal',
   too_long: 'error.internal',
   parent_not_completed: 'error.notFinished',
@@ -223,12 +223,12 @@ export function errorMessage(
   ref: string,
 ): { key: MessageKey; params: Record<string, string | number> } {
   if (isUserFacingError(error)) return { key: error.key, params: error.params };
-  if (isSeedError(error)) return { key: SEED_ERROR_KEYS[error.kind], params: {} };
+  if (isSeedError(error)) return { key: seedErrorKeys[error.kind], params: {} };
   if (isStorageUnavailable(error)) return { key: 'error.storageUnavailable', params: {} };
   if (isUseapiError(error)) {
     if (error.kind === 'unsupported_job' && error.verb?.includes('video'))
       return { key: 'error.video', params: {} };
-    const key = USEAPI_ERROR_KEYS[error.kind];
+    const key = useapiErrorKeys[error.kind];
     if (key === 'error.unsupported') return { key, params: { verb: error.verb ?? 'other' } };
     return { key, params: key === 'error.internal' ? { ref } : {} };
   }

@@ -4,7 +4,7 @@
 
 import type { Job } from '../useapi/port.js';
 import type { Store } from './ports.js';
-import { type IndexEntry, type RecentJob, SEED_TTL_MS } from './types.js';
+import { type IndexEntry, KEEP_SEEDS_MS, type RecentJob } from './types.js';
 
 export type { RecentJob } from './types.js';
 
@@ -79,7 +79,7 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
           seen: Math.max(previous.seen, entry.seen),
         }
       : entry;
-    const ttl = hasSeed ? SEED_TTL_MS : INDEX_TTL_MS;
+    const ttl = hasSeed ? KEEP_SEEDS_MS : INDEX_TTL_MS;
     // The entry itself lives under its jobid; message id and UUIDs point at it.
     const writes: Promise<void>[] = [deps.jobs.set(key.job(merged.jobid), merged, ttl)];
     const pointer = { ...merged };

@@ -18,7 +18,7 @@ import type { RetrieveOptions } from './retrieve-options.js';
 import { recordFrom, withParentMessage } from './seed-record.js';
 import { createSingleFlight } from './single-flight.js';
 import { createStarter } from './starter.js';
-import { SEED_TTL_MS, type SeedRecord } from './types.js';
+import { KEEP_SEEDS_MS, type SeedRecord } from './types.js';
 import { abortable } from './wakeups.js';
 
 export type { RetrieveOptions, SeedStatus } from './retrieve-options.js';
@@ -151,7 +151,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
         options.signal,
         logOf(options),
       );
-      await storage.seeds.set(record.jobid, record, SEED_TTL_MS);
+      await storage.seeds.set(record.jobid, record, KEEP_SEEDS_MS);
       await storage.coordinator.publish(STORED_TOPIC, record.jobid);
       await storage.flights.delete(jobid);
       return record;

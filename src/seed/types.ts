@@ -13,9 +13,9 @@ export interface ImageMeta {
  * Seeds never change, but a store must not grow for ever: a seed (and the index entry of its job) is kept 90 days
  * after it was retrieved (useapi keeps jobs at least 31), then asked for again if anyone wants it.
  */
-export const SEED_TTL_MS = 90 * 24 * 60 * 60 * 1000;
+export const KEEP_SEEDS_MS = 90 * 24 * 60 * 60 * 1000;
 
-/** A retrieved seed: what the reply shows. Kept SEED_TTL_MS. */
+/** A retrieved seed: what the reply shows. Kept KEEP_SEEDS_MS. */
 export interface SeedRecord {
   jobid: string;
   seed: number;
