@@ -151,11 +151,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async stop() {
       await bot.stop(2_000).catch(() => {});
+      // Every body the bot sent in the test had to be valid against Discord's spec and rules.
+      const violations = [...discord.violations];
       if (!options.reuse) {
         await discord.close();
         await useapi.close();
         rmSync(dir, { recursive: true, force: true });
       }
+      if (violations.length > 0)
+        throw new Error(`the bot sent bodies Discord would refuse:\n${violations.join('\n')}`);
     },
   };
   return harness;
