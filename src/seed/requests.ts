@@ -81,6 +81,7 @@ export interface RequestProcessorDeps {
   onOutcome?: (outcome: 'done' | 'failed' | 'held' | 'left' | 'retried') => void;
 }
 
+// One closure of named helpers (retrieve, work, settle, start, resumeOpen) sharing the running map and the store.
 export function createRequestProcessor(deps: RequestProcessorDeps): RequestProcessor {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;

@@ -73,6 +73,7 @@ const JOB_ENDED_TOPIC = 'job-ended';
 const STORED_TOPIC = 'seed-stored';
 const CLOSE_GRACE_MS = 5_000;
 
+// One closure that wires the parts (single flight, starter, follower, wakeups) and holds the orchestration.
 export function createSeedService(deps: SeedServiceDeps): SeedService {
   const { storage, queue } = deps;
   const now = deps.now ?? Date.now;
