@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type BotProcess, spawnBot } from '../dev/bot-process.js';
 import { type FakeDiscord, type InteractionHandle, startFakeDiscord } from '../dev/fakes/fake-discord.js';
 import { type FakeUseapi, startFakeUseapi } from '../dev/fakes/fake-useapi.js';
-import { ACCOUNT_CHANNEL, baseEnv, CHANNEL, GUILD, isSeedReply, MEMBER, MODERATOR } from '../dev/fixtures.js';
+import { ACCOUNT_CHANNEL, baseEnv, CHANNEL, GUILD, isSeedReply, MODERATOR } from '../dev/fixtures.js';
 import { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL } from '../dev/redis.js';
 import { createJobIndex } from '../src/seed/job-index.js';
 import type { RequestState, SeedRequest } from '../src/seed/types.js';
@@ -19,6 +19,7 @@ import {
   checkBuild,
   childArgs,
   clock,
+  discordSeed,
   lastEditAt,
   memberId,
   redisUrl,
@@ -327,17 +328,8 @@ async function startBot(f: Fakes, sizes: Sizes, name: string): Promise<{ bot: Bo
   return { bot, ms: clock() - t0 };
 }
 
-const seedSlash = (discord: FakeDiscord, jobid: string, member: number) =>
-  discord.slash({
-    name: 'seed',
-    options: [{ name: 'job', type: 3, value: jobid }],
-    guildId: GUILD,
-    channelId: CHANNEL,
-    user: { ...MEMBER, id: memberId(member) },
-  });
-
 async function warmUp(f: Fakes, bot: BotProcess): Promise<void> {
-  const handles = WARM.map((i) => seedSlash(f.discord, storedJobid(i), i));
+  const handles = WARM.map((i) => discordSeed(f.discord, storedJobid(i), i));
   await whileAlive(bot, Promise.all(handles.map((x) => x.waitForEdit(isSeedReply, 60_000))));
 }
 
@@ -392,7 +384,7 @@ async function measureRunning(f: Fakes, bot: BotProcess, h: HistorySizes, label:
   }
   process.stdout.write(`  ${label}: /midjourney status ${out.status.map((t) => round(t)).join(', ')} ms\n`);
   const burst = Array.from({ length: h.concurrent }, (_, i) =>
-    seedSlash(
+    discordSeed(
       f.discord,
       f.useapi.addJob({ verb: 'imagine', channel: ACCOUNT_CHANNEL, server: GUILD }).jobid,
       i,
@@ -622,7 +614,7 @@ async function stormRows(backend: Backend, sizes: Sizes, h: HistorySizes): Promi
       await whileAlive(bot, settle(bot, h.settleMs));
       await warmUp(f, bot);
       await sleep(1_000);
-      const handles = stored.map((i) => seedSlash(f.discord, storedJobid(i), i));
+      const handles = stored.map((i) => discordSeed(f.discord, storedJobid(i), i));
       const acks = await whileAlive(bot, ackTimes(f.discord, handles, 30_000));
       // Acknowledged: a deferral Discord accepted (within its 3 s).
       const accepted = handles.filter((x) => x.events.some((e) => e.kind === 'callback')).length;

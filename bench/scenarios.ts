@@ -636,7 +636,8 @@ export async function processFigures(sizes: Sizes): Promise<Row[]> {
   return rows;
 }
 
-const discordSeed = (discord: FakeDiscord, jobid: string, member: number) =>
+/** `/seed` for a job from member `member` of the benchmark's guild. */
+export const discordSeed = (discord: FakeDiscord, jobid: string, member: number) =>
   discord.slash({
     name: 'seed',
     options: [{ name: 'job', type: 3, value: jobid }],

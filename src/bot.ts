@@ -20,13 +20,13 @@ import { createFairQueue } from './seed/fair-queue.js';
 import { createHolds, type Holds } from './seed/holds.js';
 import { createJobIndex } from './seed/job-index.js';
 import { createModeration, type Moderation, type ResetOutcome } from './seed/moderation.js';
+import type { Storage } from './seed/ports.js';
 import { createRateLimiter } from './seed/rate-limit.js';
 import { createRequestProcessor, type Notifier } from './seed/requests.js';
 import { createSeedService, type SeedService, type SeedServiceDeps } from './seed/seed-service.js';
 import type { Hold, ResetAudit } from './seed/types.js';
 import { createJobidVerifier } from './seed/verify-jobid.js';
 import { createStorage } from './storage/index.js';
-import type { Storage } from './storage/port.js';
 import { createUseapiClient } from './useapi/http-client.js';
 import { severityOf } from './useapi/severity.js';
 

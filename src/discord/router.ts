@@ -4,7 +4,7 @@
 import { type Interaction, MessageFlags, type RepliableInteraction } from 'discord.js';
 import { translator } from '../i18n/index.js';
 import { isSeedError } from '../seed/errors.js';
-import { isStorageUnavailable } from '../storage/port.js';
+import { isStorageUnavailable } from '../seed/ports.js';
 import { isUseapiError } from '../useapi/errors.js';
 import { logUpstreamFailure } from '../useapi/severity.js';
 import { replyPrivately } from './acknowledge.js';

@@ -2,7 +2,7 @@
 // after it ran out; losing it aborts the work, and the fence says so before a write.
 import { describe, expect, it } from 'vitest';
 import { guardLease, isLeaseLost } from '../../src/seed/lease-guard.js';
-import type { Lease } from '../../src/storage/port.js';
+import type { Lease } from '../../src/seed/ports.js';
 
 function fakeLease(answer: () => Promise<boolean>): Lease & { released: number } {
   const lease = {

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHolds, type Holds } from '../../src/seed/holds.js';
 import { channelOfJobid } from '../../src/seed/jobid.js';
 import { auditKey, createModeration, type Moderation, type ResetOutcome } from '../../src/seed/moderation.js';
+import type { Storage } from '../../src/seed/ports.js';
 import { OPEN_STATES, type SeedRequest } from '../../src/seed/types.js';
 import { createStorage } from '../../src/storage/index.js';
-import type { Storage } from '../../src/storage/port.js';
 import { UseapiError } from '../../src/useapi/errors.js';
 import type { MidjourneyAccount, UseapiClient } from '../../src/useapi/port.js';
 

@@ -1,8 +1,8 @@
 // The per-member limit on memory storage with a hand-moved clock.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Storage } from '../../src/seed/ports.js';
 import { createRateLimiter } from '../../src/seed/rate-limit.js';
 import { createStorage } from '../../src/storage/index.js';
-import type { Storage } from '../../src/storage/port.js';
 
 let storage: Storage;
 let clock: number;

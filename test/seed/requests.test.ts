@@ -4,11 +4,11 @@
 // not take kept until storage answers.
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Lease, Storage } from '../../src/seed/ports.js';
 import { createRequestProcessor, type NewRequest, type Notifier } from '../../src/seed/requests.js';
 import type { RetrieveOptions, SeedService } from '../../src/seed/seed-service.js';
 import type { SeedRecord, SeedRequest } from '../../src/seed/types.js';
 import { createStorage } from '../../src/storage/index.js';
-import type { Lease, Storage } from '../../src/storage/port.js';
 import { UseapiError } from '../../src/useapi/errors.js';
 
 const log = pino({ level: 'silent' });

@@ -6,9 +6,9 @@ import { type FakeUseapi, startFakeUseapi } from '../../dev/fakes/fake-useapi.js
 import { createFairQueue } from '../../src/seed/fair-queue.js';
 import { createHolds } from '../../src/seed/holds.js';
 import { createJobIndex } from '../../src/seed/job-index.js';
+import type { Storage } from '../../src/seed/ports.js';
 import { createSeedService, type SeedService } from '../../src/seed/seed-service.js';
 import { createStorage } from '../../src/storage/index.js';
-import type { Storage } from '../../src/storage/port.js';
 import { createUseapiClient } from '../../src/useapi/http-client.js';
 
 const CHANNEL = '1316232391072944131';

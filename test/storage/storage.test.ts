@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { StorageUnavailableError } from '../../src/seed/ports.js';
 import { createOutageReporter, guardStore } from '../../src/storage/guard.js';
 import { createStorage, type Storage, type StorageOptions } from '../../src/storage/index.js';
-import { StorageUnavailableError } from '../../src/storage/port.js';
 import { openSqliteFile } from '../../src/storage/sqlite.js';
 import { backends, describeBackend, describeEachBackend, redis } from '../helpers/backends.js';
 
