@@ -13,8 +13,8 @@ import { type FakeDiscord, type InteractionHandle, startFakeDiscord } from '../d
 import { type FakeUseapi, prngOf, startFakeUseapi } from '../dev/fakes/fake-useapi.js';
 import { ACCOUNT_CHANNEL, baseEnv, CHANNEL, GUILD, isSeedReply, MEMBER } from '../dev/fixtures.js';
 import { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL } from '../dev/redis.js';
-import { createJobIndex } from '../src/seed/job-index.js';
-import type { SeedRecord } from '../src/seed/types.js';
+import { createJobIndex } from '../src/seed/lookup/job-index.js';
+import type { SeedRecord } from '../src/seed/model/types.js';
 import { createStorage } from '../src/storage/index.js';
 import { latencyRow, type Row, round } from './stats.js';
 

@@ -5,7 +5,7 @@ import { type ButtonInteraction, MessageFlags } from 'discord.js';
 import { UserFacingError } from '../src/discord/errors.js';
 import { COPY_SEED_PREFIX, copySeedReply } from '../src/discord/replies.js';
 import type { ComponentHandler } from '../src/discord/types.js';
-import { isJobid } from '../src/seed/jobid.js';
+import { isJobid } from '../src/seed/model/jobid.js';
 
 export const copySeedButton = {
   prefix: COPY_SEED_PREFIX,

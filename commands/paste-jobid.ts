@@ -15,8 +15,8 @@ import { assertMayAsk, assertSeedAccess, PASTE_JOBID_PREFIX } from '../src/disco
 import { runSeed } from '../src/discord/seed-flow.js';
 import type { ComponentHandler } from '../src/discord/types.js';
 import { translator } from '../src/i18n/index.js';
-import { isVideoJobid } from '../src/seed/jobid.js';
-import type { PastedJobid } from '../src/seed/verify-jobid.js';
+import type { PastedJobid } from '../src/seed/lookup/verify-jobid.js';
+import { isVideoJobid } from '../src/seed/model/jobid.js';
 import { isSnowflake } from '../src/snowflake.js';
 
 const FIELD = 'jobid';

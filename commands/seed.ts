@@ -21,8 +21,8 @@ import { recentJobChoices } from '../src/discord/recent-jobs.js';
 import { runSeed } from '../src/discord/seed-flow.js';
 import type { BotContext, SlashCommand } from '../src/discord/types.js';
 import { localizations } from '../src/i18n/index.js';
-import { isVideoJobid } from '../src/seed/jobid.js';
-import { knownSeedOf } from '../src/seed/resolve.js';
+import { knownSeedOf } from '../src/seed/lookup/resolve.js';
+import { isVideoJobid } from '../src/seed/model/jobid.js';
 
 /** Discord answers these when the message or its channel is gone or out of the bot's sight. */
 const UNREADABLE = new Set<number>([

@@ -10,9 +10,9 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { translator } from '../i18n/index.js';
-import type { Holds } from '../seed/holds.js';
-import type { ResetOutcome } from '../seed/moderation.js';
-import type { Hold, ResetAudit } from '../seed/types.js';
+import type { Hold, ResetAudit } from '../seed/model/types.js';
+import type { Holds } from '../seed/moderation/holds.js';
+import type { ResetOutcome } from '../seed/moderation/moderation.js';
 import { alertMessage, auditLine } from './mod-replies.js';
 
 export interface AlertsDeps {

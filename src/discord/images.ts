@@ -2,7 +2,7 @@
 // (~24 h). Expired stored links are refreshed first through POST /attachments/refresh-urls.
 import type { REST } from 'discord.js';
 import type { Logger } from 'pino';
-import type { ImageMeta } from '../seed/types.js';
+import type { ImageMeta } from '../seed/model/types.js';
 import { type AttachedImage, type ImagesOutcome, safeFilename } from './replies.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;

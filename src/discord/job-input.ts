@@ -1,7 +1,7 @@
 // What a member may type in `/seed job:` or paste in the modal: a useapi jobid, a Discord message link, or a bare
 // message id, forgiven as normalize-input.ts explains; a longer pasted line is read when it holds exactly one jobid.
 import type { MessageKey } from '../i18n/index.js';
-import { findJobids, type ParsedJobid, parseJobid } from '../seed/jobid.js';
+import { findJobids, type ParsedJobid, parseJobid } from '../seed/model/jobid.js';
 import { SNOWFLAKE } from '../snowflake.js';
 import { normalizeInput } from './normalize-input.js';
 

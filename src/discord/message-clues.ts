@@ -1,7 +1,7 @@
 // A Discord message (discord.js `Message`, or the raw API message of `resolved.messages`) as the plain clues the core
 // resolves (src/seed/resolve.ts). Messages of interactions carry no guild id: the interaction's is passed in.
 import type { APIEmbed, Embed, Message } from 'discord.js';
-import type { EmbedClue, MessageClues } from '../seed/resolve.js';
+import type { EmbedClue, MessageClues } from '../seed/lookup/resolve.js';
 
 const embedClue = (e: Embed | APIEmbed): EmbedClue => {
   const data: APIEmbed = 'data' in e ? e.data : e;

@@ -16,8 +16,8 @@ import {
   type MessageClues,
   resolveJob,
   type TargetRefusal,
-} from '../seed/resolve.js';
-import type { IndexEntry } from '../seed/types.js';
+} from '../seed/lookup/resolve.js';
+import type { IndexEntry } from '../seed/model/types.js';
 import { acknowledge, replyPrivately } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
 import { isModerator, memberOf } from './permissions.js';

@@ -10,8 +10,8 @@ import {
 } from 'discord.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { mask } from '../redact.js';
-import type { ModerationStatus, ResetOutcome, ResetResult } from '../seed/moderation.js';
-import type { Hold, ResetAudit } from '../seed/types.js';
+import type { Hold, ResetAudit } from '../seed/model/types.js';
+import type { ModerationStatus, ResetOutcome, ResetResult } from '../seed/moderation/moderation.js';
 import { truncate } from './replies.js';
 
 export interface ModReply {

@@ -14,8 +14,8 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { translator } from '../i18n/index.js';
-import type { DeliveredVia, Notifier, Progress } from '../seed/requests.js';
-import type { SeedRecord, SeedRequest } from '../seed/types.js';
+import type { SeedRecord, SeedRequest } from '../seed/model/types.js';
+import type { DeliveredVia, Notifier, Progress } from '../seed/requests/processor.js';
 import { DEFAULT_UPLOAD_LIMIT, type ImageFetcher } from './images.js';
 import { type AttachedImage, errorReply, progressReply, type ReplyBody, seedReply } from './replies.js';
 

@@ -1,7 +1,7 @@
 // Autocomplete for `/seed job:`: recent jobs of the guild from the index, as Discord choices. Pure, so it is tested
 // as a plain function; the command only reads the index and answers.
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
-import type { RecentJob } from '../seed/job-index.js';
+import type { RecentJob } from '../seed/lookup/job-index.js';
 
 /** Discord's limits: 25 choices, 100 characters per name and per value. */
 export const MAX_CHOICES = 25;

@@ -8,10 +8,10 @@ import {
 } from 'discord.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { isSeedError, type SeedErrorKind } from '../seed/errors.js';
+import type { SeedRecord } from '../seed/model/types.js';
 import { isStorageUnavailable } from '../seed/ports.js';
-import type { Progress } from '../seed/requests.js';
-import type { SeedStatus } from '../seed/seed-service.js';
-import type { SeedRecord } from '../seed/types.js';
+import type { Progress } from '../seed/requests/processor.js';
+import type { SeedStatus } from '../seed/retrieval/seed-service.js';
 import { isUseapiError, type UseapiErrorKind } from '../useapi/errors.js';
 import { isUserFacingError } from './errors.js';
 

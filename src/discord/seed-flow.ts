@@ -6,7 +6,7 @@ import type {
   MessageContextMenuCommandInteraction,
   ModalSubmitInteraction,
 } from 'discord.js';
-import { channelOfJobid } from '../seed/jobid.js';
+import { channelOfJobid } from '../seed/model/jobid.js';
 import { acknowledge } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
 import type { BotContext } from './types.js';

@@ -12,12 +12,12 @@ import type {
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
-import type { JobIndex } from '../seed/job-index.js';
-import type { Moderation } from '../seed/moderation.js';
-import type { RateLimiter } from '../seed/rate-limit.js';
-import type { RequestProcessor } from '../seed/requests.js';
-import type { SeedService } from '../seed/seed-service.js';
-import type { JobidVerifier } from '../seed/verify-jobid.js';
+import type { JobIndex } from '../seed/lookup/job-index.js';
+import type { JobidVerifier } from '../seed/lookup/verify-jobid.js';
+import type { Moderation } from '../seed/moderation/moderation.js';
+import type { RequestProcessor } from '../seed/requests/processor.js';
+import type { RateLimiter } from '../seed/requests/rate-limit.js';
+import type { SeedService } from '../seed/retrieval/seed-service.js';
 
 export interface BotContext {
   config: Config;

@@ -1,8 +1,8 @@
 // GET /healthz: ready only when the gateway is READY, storage answers within 2 s and the process is not stopping.
 import { Status } from 'discord.js';
 import type { Storage } from '../seed/ports.js';
-import type { RequestProcessor } from '../seed/requests.js';
-import type { SeedService } from '../seed/seed-service.js';
+import type { RequestProcessor } from '../seed/requests/processor.js';
+import type { SeedService } from '../seed/retrieval/seed-service.js';
 import type { HealthReport } from './server.js';
 
 export interface HealthDeps {

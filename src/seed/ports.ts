@@ -9,7 +9,7 @@ import type {
   ResetAudit,
   SeedRecord,
   SeedRequest,
-} from './types.js';
+} from './model/types.js';
 
 export interface Store<V> {
   get(key: string): Promise<V | undefined>;

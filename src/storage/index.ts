@@ -2,7 +2,6 @@
 import { resolve } from 'node:path';
 import Keyv from 'keyv';
 import type { z } from 'zod';
-import type { Storage, Store } from '../seed/ports.js';
 import {
   flightMarkerSchema,
   holdSchema,
@@ -12,7 +11,8 @@ import {
   resetAuditsSchema,
   seedRecordSchema,
   seedRequestSchema,
-} from '../seed/records.js';
+} from '../seed/model/records.js';
+import type { Storage, Store } from '../seed/ports.js';
 import {
   createOutageReporter,
   guardCoordinator,

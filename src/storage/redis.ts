@@ -9,8 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
+import { createWakeups } from '../lib/wakeups.js';
 import type { Coordinator, Lease, OpenIndex, Store } from '../seed/ports.js';
-import { createWakeups } from '../seed/wakeups.js';
 import type { OutageReporter } from './guard.js';
 import { keyvStore } from './keyv-store.js';
 import type { RawStorage } from './raw.js';

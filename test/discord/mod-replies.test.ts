@@ -7,8 +7,8 @@ import {
   statusReply,
 } from '../../src/discord/mod-replies.js';
 import { translator } from '../../src/i18n/index.js';
-import type { AccountStatus } from '../../src/seed/moderation.js';
-import type { Hold } from '../../src/seed/types.js';
+import type { Hold } from '../../src/seed/model/types.js';
+import type { AccountStatus } from '../../src/seed/moderation/moderation.js';
 
 const t = translator('en-US');
 const CHANNEL = '1316232391072944131';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ageLabel, MAX_CHOICES, recentJobChoices } from '../../src/discord/recent-jobs.js';
-import type { RecentJob } from '../../src/seed/job-index.js';
+import type { RecentJob } from '../../src/seed/lookup/job-index.js';
 
 const NOW = Date.parse('2025-01-01T12:00:00Z');
 const HOUR = 3_600_000;

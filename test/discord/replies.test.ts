@@ -13,8 +13,8 @@ import {
 } from '../../src/discord/replies.js';
 import { translator } from '../../src/i18n/index.js';
 import { SeedError } from '../../src/seed/errors.js';
+import type { SeedRecord } from '../../src/seed/model/types.js';
 import { StorageUnavailableError } from '../../src/seed/ports.js';
-import type { SeedRecord } from '../../src/seed/types.js';
 import { UseapiError, type UseapiErrorKind } from '../../src/useapi/errors.js';
 
 const t = translator('en-US');

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
-import type { SeedRequest } from '../../src/seed/types.js';
+import type { SeedRequest } from '../../src/seed/model/types.js';
 import { createStorage } from '../../src/storage/index.js';
 import { type Harness, isSeedReply, MEMBER, startHarness } from '../helpers/harness.js';
 

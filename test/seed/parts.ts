@@ -1,8 +1,8 @@
 // Small builders shared by the unit tests of the seed service's parts (follower, starter, single flight).
 import pino from 'pino';
 import { SeedError } from '../../src/seed/errors.js';
-import type { HoldGuard } from '../../src/seed/hold-guard.js';
 import type { GuardedLease } from '../../src/seed/lease-guard.js';
+import type { HoldGuard } from '../../src/seed/retrieval/hold-guard.js';
 import type { Job, JobStatus } from '../../src/useapi/port.js';
 
 export const silent = pino({ level: 'silent' });

@@ -1,0 +1,220 @@
+// From a Discord message to the useapi job behind it. useapi has no endpoint for that, so the bot reads every clue the
+// message carries and looks them up in its own index, in a fixed order (the cheapest and surest first). No discord.js
+// here: the Discord adapter turns a message into plain `MessageClues` (src/discord/message-clues.ts).
+
+import { findJobid, isVideoJobid } from '../model/jobid.js';
+import type { IndexEntry } from '../model/types.js';
+import type { JobIndex } from './job-index.js';
+import { ownerOf, promptOf, uuidsIn } from './job-index.js';
+
+export interface EmbedClue {
+  title?: string | undefined;
+  description?: string | undefined;
+  footerText?: string | undefined;
+  fields: { name: string; value: string }[];
+  imageUrl?: string | undefined;
+}
+
+export interface AttachmentClue {
+  filename: string;
+  url: string;
+  contentType?: string | undefined;
+}
+
+/** What a Discord message says about itself, as plain data. */
+export interface MessageClues {
+  id: string;
+  guildId?: string | undefined;
+  channelId: string;
+  authorId: string;
+  content: string;
+  embeds: EmbedClue[];
+  attachments: AttachmentClue[];
+  /** `message_reference.message_id`: an upscale replies to its grid. */
+  referencedMessageId?: string | undefined;
+  mentionedUserIds: string[];
+}
+
+/** Why a message cannot be answered before any lookup. */
+export type TargetRefusal = 'not_midjourney' | 'video' | 'no_image';
+
+/** How the job was found. */
+export type ResolvedVia =
+  /** 1: the message id is in the index. */
+  | 'message'
+  /** 2: a useapi jobid is written in the message. */
+  | 'jobid'
+  /** 3: a Midjourney job UUID in an attachment name or URL is in the index. */
+  | 'uuid'
+  /** 4a: an upscale, found in its parent grid's `children`. */
+  | 'upscale_child'
+  /** 4b: an upscale whose own job is unknown: its parent grid (an upscale has the seed of its grid). */
+  | 'parent_grid';
+
+export interface KnownSeed {
+  seed: number;
+  prompt?: string | undefined;
+}
+
+export type Resolution =
+  | {
+      ok: true;
+      jobid: string;
+      via: ResolvedVia;
+      /** The index entry the answer came from, when there is one. */
+      entry?: IndexEntry | undefined;
+      knownSeed?: KnownSeed | undefined;
+      ownerId?: string | undefined;
+    }
+  | {
+      ok: false;
+      reason: TargetRefusal | 'unknown';
+      /** For `unknown`: the message showed no content (a fetched message without the Message Content intent). */
+      contentHidden?: boolean | undefined;
+      knownSeed?: KnownSeed | undefined;
+      ownerId?: string | undefined;
+    };
+
+export type ResolveIndex = Pick<JobIndex, 'byMessage' | 'byUuid' | 'byJobid'>;
+
+const VIDEO_EXTENSIONS = /\.(mp4|webm|mov|m4v)(?:$|[?#])/i;
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|webp|gif|avif)(?:$|[?#])/i;
+/** Prompt parameters that make a Midjourney video (a .gif/.mp4 output). */
+const VIDEO_PROMPT = /(?:^|\s)--(?:video|motion)\b/i;
+const MAX_SEED = 4_294_967_295;
+
+/** Every piece of text a message shows, where a jobid may be written. */
+function textsOf(clues: MessageClues): string[] {
+  return [
+    clues.content,
+    ...clues.embeds.flatMap((e) => [
+      e.title,
+      e.description,
+      e.footerText,
+      ...e.fields.flatMap((f) => [f.name, f.value]),
+    ]),
+  ].filter((t): t is string => Boolean(t));
+}
+
+function jobidIn(clues: MessageClues): string | undefined {
+  for (const text of textsOf(clues)) {
+    const jobid = findJobid(text);
+    if (jobid) return jobid;
+  }
+  return undefined;
+}
+
+const nameOf = (a: AttachmentClue) => `${a.filename} ${a.url.split('?')[0] ?? ''}`;
+
+const isVideoAttachment = (a: AttachmentClue) =>
+  Boolean(a.contentType?.toLowerCase().startsWith('video/')) || VIDEO_EXTENSIONS.test(nameOf(a).trim());
+
+const isGif = (a: AttachmentClue) =>
+  a.contentType?.toLowerCase() === 'image/gif' || /\.gif(?:$|[?#])/i.test(a.filename);
+
+const isImageAttachment = (a: AttachmentClue) =>
+  Boolean(a.contentType?.toLowerCase().startsWith('image/')) ||
+  (!a.contentType && IMAGE_EXTENSIONS.test(a.filename));
+
+/** A message with nothing in it: Discord withheld its content (no Message Content intent), it is not empty. */
+export const contentHidden = (clues: MessageClues): boolean =>
+  clues.content === '' && clues.embeds.length === 0 && clues.attachments.length === 0;
+
+/** `--seed N` written in the prompt (0..4294967295). */
+export function knownSeedOf(content: string | undefined): KnownSeed | undefined {
+  const prompt = promptOf(content);
+  const m = /(?:^|\s)--seed\s+(\d{1,10})(?!\d)/i.exec(prompt ?? '');
+  if (!m?.[1]) return undefined;
+  const seed = Number(m[1]);
+  return seed <= MAX_SEED ? { seed, prompt } : undefined;
+}
+
+/** The member who made the image: the `<@id>` in the Midjourney content, else the first user mentioned. */
+export const ownerOfMessage = (clues: MessageClues): string | undefined =>
+  ownerOf(clues.content) ?? clues.mentionedUserIds[0];
+
+/** `**<prompt>** - Image #2 <@id>`: the upscale number, 1-4. */
+export function upscaleNumberOf(content: string): number | undefined {
+  const m = /\bImage #([1-4])\b/.exec(content);
+  return m?.[1] ? Number(m[1]) : undefined;
+}
+
+/** The checks that need no lookup: who posted it, and whether it is an image with a seed at all. */
+export function checkTarget(
+  clues: MessageClues,
+  midjourneyBotIds: readonly string[],
+): TargetRefusal | undefined {
+  if (!midjourneyBotIds.includes(clues.authorId)) return 'not_midjourney';
+  if (contentHidden(clues)) return undefined;
+  const jobid = jobidIn(clues);
+  if ((jobid !== undefined && isVideoJobid(jobid)) || clues.attachments.some(isVideoAttachment))
+    return 'video';
+  // A .gif is a video output only when the prompt asked for a video; otherwise it is an image like any other.
+  if (clues.attachments.some(isGif) && VIDEO_PROMPT.test(promptOf(clues.content) ?? '')) return 'video';
+  const hasImage = clues.attachments.some(isImageAttachment) || clues.embeds.some((e) => e.imageUrl);
+  if (!hasImage) return 'no_image';
+  return undefined;
+}
+
+/** The index entry unless it belongs to another guild (the index filters by guild too; this covers byJobid). */
+const sameGuild = (entry: IndexEntry | undefined, guildId: string | undefined) =>
+  entry && (entry.server === undefined || guildId === undefined || entry.server === guildId)
+    ? entry
+    : undefined;
+
+/** Steps 1 to 5 (assumes `checkTarget` passed). Index lookups only: no upstream call. */
+export async function resolveJob(clues: MessageClues, index: ResolveIndex): Promise<Resolution> {
+  const knownSeed = knownSeedOf(clues.content);
+  const ownerId = ownerOfMessage(clues);
+  const found = (jobid: string, via: ResolvedVia, entry?: IndexEntry): Resolution => ({
+    ok: true,
+    jobid,
+    via,
+    entry,
+    knownSeed,
+    ownerId: ownerId ?? entry?.ownerId,
+  });
+  const upscale = upscaleNumberOf(clues.content);
+
+  /** An upscale whose own job is unknown, seen through a related grid entry. */
+  const throughParent = (parent: IndexEntry): Resolution | undefined => {
+    const child =
+      parent.children.find((c) => c.messageId === clues.id) ??
+      (upscale ? parent.children.find((c) => c.button === `U${upscale}`) : undefined);
+    if (child) return found(child.jobid, 'upscale_child', parent);
+    return upscale ? found(parent.jobid, 'parent_grid', parent) : undefined;
+  };
+
+  // 1. The message itself is in the index.
+  const byMessage = await index.byMessage(clues.id, clues.guildId);
+  if (byMessage) return found(byMessage.jobid, 'message', byMessage);
+
+  // 2. A jobid written in the message: unless the index places that job in another guild.
+  const written = jobidIn(clues);
+  if (written) {
+    const known = await index.byJobid(written);
+    if (!known || sameGuild(known, clues.guildId)) return found(written, 'jobid', known);
+  }
+
+  // 3. A Midjourney job UUID from an attachment.
+  for (const uuid of uuidsIn(clues.attachments.map(nameOf).join(' '))) {
+    const entry = await index.byUuid(uuid, clues.guildId);
+    if (!entry) continue;
+    // The same UUID on another message: this one is its upscale (or a repost of the same image).
+    if (entry.messageId && entry.messageId !== clues.id) {
+      const related = throughParent(entry);
+      if (related) return related;
+    }
+    return found(entry.jobid, 'uuid', entry);
+  }
+
+  // 4. An upscale: its parent grid (the message it replies to).
+  if (clues.referencedMessageId) {
+    const parent = await index.byMessage(clues.referencedMessageId, clues.guildId);
+    const related = parent ? throughParent(parent) : undefined;
+    if (related) return related;
+  }
+
+  // 5. Nothing.
+  return { ok: false, reason: 'unknown', contentHidden: contentHidden(clues), knownSeed, ownerId };
+}

@@ -1,0 +1,60 @@
+// A jobid a member pasted for a message the index doesn't know: it counts only when useapi's own job object says it
+// is that message's job (GET /jobs, never seed_async), in this guild, seedable and finished. A verified job is
+// recorded in the index, so right-click works on that message from now on, for everyone.
+import { type Job, SEEDABLE_VERBS, type UseapiClient } from '../../useapi/port.js';
+import { type JobIndex, ownerOf } from './job-index.js';
+import { knownSeedOf } from './resolve.js';
+
+export type PastedJobid =
+  | {
+      ok: true;
+      jobid: string;
+      /** `--seed N` already in the prompt, with the channel of the job's message. */
+      knownSeed: { seed: number; prompt?: string | undefined; channelId: string | undefined } | undefined;
+    }
+  | { ok: false; problem: 'mismatch' | 'not_finished' }
+  | { ok: false; problem: 'video' | 'unsupported'; verb: string };
+
+export interface PastedTarget {
+  messageId: string;
+  guildId: string | undefined;
+  /** Called with the job's owner before anything is recorded; throws to refuse the member. */
+  authorize(ownerId: string | undefined): void;
+}
+
+export type JobidVerifier = (jobid: string, target: PastedTarget) => Promise<PastedJobid>;
+
+export interface JobidVerifierDeps {
+  useapi: Pick<UseapiClient, 'getJob'>;
+  index: Pick<JobIndex, 'recordJob'>;
+  log: { info(details: object, message: string): void };
+}
+
+export function createJobidVerifier(deps: JobidVerifierDeps): JobidVerifier {
+  return async (jobid, target) => {
+    const job = await deps.useapi.getJob(jobid);
+    const otherGuild =
+      job.server !== undefined && target.guildId !== undefined && job.server !== target.guildId;
+    if (job.messageId !== target.messageId || otherGuild) {
+      deps.log.info(
+        { messageId: target.messageId, jobMessageId: job.messageId, jobid: job.jobid },
+        'pasted jobid does not match',
+      );
+      return { ok: false, problem: 'mismatch' };
+    }
+    target.authorize(ownerOf(job.content));
+    const problem = seedableProblem(job);
+    if (problem) return problem;
+    await deps.index.recordJob(job);
+    const knownSeed = knownSeedOf(job.content) ?? knownSeedOf(job.prompt);
+    return { ok: true, jobid: job.jobid, knownSeed: knownSeed && { ...knownSeed, channelId: job.channel } };
+  };
+}
+
+function seedableProblem(job: Job): Extract<PastedJobid, { ok: false }> | undefined {
+  if (!SEEDABLE_VERBS.has(job.verb)) {
+    return { ok: false, problem: job.verb.includes('video') ? 'video' : 'unsupported', verb: job.verb };
+  }
+  if (job.status !== 'completed') return { ok: false, problem: 'not_finished' };
+  return undefined;
+}

@@ -1,0 +1,70 @@
+// The callback routing rules on plain stubs: which verbs feed the index, which wake a seed follower, which end a job.
+import { describe, expect, it } from 'vitest';
+import { createCallbackHandler } from '../../../src/seed/retrieval/callbacks.js';
+import type { Job, JobStatus } from '../../../src/useapi/port.js';
+
+const JOBID = 'job:20241218021941022-user:1308-channel:1316232391072944131-bot:midjourney';
+
+function job(verb: string, status: JobStatus, extra: Partial<Job> = {}): Job {
+  return { jobid: JOBID, verb, status, attachments: [], children: [], ...extra };
+}
+
+function harness() {
+  const calls: string[] = [];
+  const debug: unknown[] = [];
+  const handle = createCallbackHandler({
+    index: {
+      recordJob: async (j) => {
+        calls.push(`record ${j.verb}`);
+      },
+    },
+    seeds: {
+      seedJobChanged: async (id, parent, status) => {
+        calls.push(`changed ${id} ${parent} ${status}`);
+        return true;
+      },
+      jobEnded: async (id) => {
+        calls.push(`ended ${id}`);
+      },
+    },
+    log: { debug: (details) => debug.push(details) },
+  });
+  return { handle, calls, debug };
+}
+
+describe('createCallbackHandler', () => {
+  it.each(['imagine', 'button', 'blend'])('records a %s job in the index', async (verb) => {
+    const h = harness();
+    await h.handle(job(verb, 'progress'));
+    expect(h.calls).toEqual([`record ${verb}`]);
+  });
+
+  it('records a finished seedable job and then ends it', async () => {
+    const h = harness();
+    await h.handle(job('imagine', 'completed'));
+    expect(h.calls).toEqual(['record imagine', `ended ${JOBID}`]);
+  });
+
+  it('wakes the follower of a seed job and logs the correlation id from replyRef', async () => {
+    const h = harness();
+    await h.handle(
+      job('seed_async', 'started', { jobid: 'seed-1', parentJobId: JOBID, replyRef: 'req-1:cid-1' }),
+    );
+    expect(h.calls).toEqual([`changed seed-1 ${JOBID} started`]);
+    expect(h.debug).toEqual([expect.objectContaining({ requestId: 'req-1', cid: 'cid-1', ours: true })]);
+  });
+
+  it('ends a seed job that reached a final status', async () => {
+    const h = harness();
+    await h.handle(job('seed_async', 'failed', { jobid: 'seed-2' }));
+    expect(h.calls).toEqual(['changed seed-2 undefined failed', 'ended seed-2']);
+  });
+
+  it('neither records nor wakes for other verbs, and ends them when final', async () => {
+    const h = harness();
+    await h.handle(job('video', 'progress'));
+    expect(h.calls).toEqual([]);
+    await h.handle(job('describe', 'moderated'));
+    expect(h.calls).toEqual([`ended ${JOBID}`]);
+  });
+});
