@@ -15,7 +15,7 @@ import {
 import type { Logger } from 'pino';
 import { translator } from '../i18n/index.js';
 import type { SeedRecord, SeedRequest } from '../seed/model/types.js';
-import type { DeliveredVia, Notifier, Progress } from '../seed/requests/processor.js';
+import type { DeliveredVia, Notifier, Progress } from '../seed/ports.js';
 import { DEFAULT_UPLOAD_LIMIT, type ImageFetcher } from './images.js';
 import { type AttachedImage, errorReply, progressReply, type ReplyBody, seedReply } from './replies.js';
 

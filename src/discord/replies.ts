@@ -9,8 +9,8 @@ import {
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { isSeedError, type SeedErrorKind } from '../seed/errors.js';
 import type { SeedRecord } from '../seed/model/types.js';
+import type { Progress } from '../seed/ports.js';
 import { isStorageUnavailable } from '../seed/ports.js';
-import type { Progress } from '../seed/requests/processor.js';
 import type { SeedStatus } from '../seed/retrieval/seed-service.js';
 import { isUseapiError, type UseapiErrorKind } from '../useapi/errors.js';
 import { isUserFacingError } from './errors.js';

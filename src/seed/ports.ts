@@ -10,6 +10,7 @@ import type {
   SeedRecord,
   SeedRequest,
 } from './model/types.js';
+import type { SeedStatus } from './retrieval/retrieve-options.js';
 
 export interface Store<V> {
   get(key: string): Promise<V | undefined>;
@@ -94,4 +95,22 @@ export interface Storage {
   /** Resolves when storage answers a write and a read. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+// What the core needs from Discord: replies go through this port, which needs only what is stored (application id
+// and interaction token, or the channel), so any process can answer any request.
+export type Progress =
+  | SeedStatus
+  | { phase: 'accepted' }
+  /** useapi (or storage) is not answering: the request is kept and asked again in `retryInMs`. */
+  | { phase: 'retrying'; attempt: number; retryInMs: number };
+export type DeliveredVia = NonNullable<SeedRequest['deliveredVia']>;
+
+export interface Notifier {
+  /** Show what is happening (paced by the processor). */
+  progress(request: SeedRequest, progress: Progress): Promise<void>;
+  /** The answer. `partial` when the seed is known but the images are still coming. */
+  deliver(request: SeedRequest, record: SeedRecord, options: { partial: boolean }): Promise<DeliveredVia>;
+  /** A failure the member must hear about (held requests too: they stay open). */
+  fail(request: SeedRequest, error: unknown): Promise<DeliveredVia>;
 }

@@ -15,7 +15,7 @@ import {
 } from '../../dev/fakes/fake-discord.js';
 import { type FakeUseapi, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
 import { addImagineJob } from '../../dev/fakes/midjourney.js';
-import { readOpenRequests } from '../../src/seed/requests/processor.js';
+import { readOpenRequests } from '../../src/seed/requests/request-store.js';
 import { createStorage } from '../../src/storage/index.js';
 import { describeBackend, redis } from '../helpers/backends.js';
 import { ACCOUNT_CHANNEL, baseEnv, GUILD, isSeedReply, MEMBER } from '../helpers/harness.js';

@@ -8,7 +8,8 @@ import type { MidjourneyAccount, UseapiClient } from '../../useapi/port.js';
 import { channelOfJobid } from '../model/jobid.js';
 import type { Hold, ResetAudit, SeedRequest } from '../model/types.js';
 import type { Storage } from '../ports.js';
-import { type RequestProcessor, readOpenRequests } from '../requests/processor.js';
+import type { RequestProcessor } from '../requests/processor.js';
+import { readOpenRequests } from '../requests/request-store.js';
 import type { Holds } from './holds.js';
 
 export type ResetResult = ResetAudit['result'];

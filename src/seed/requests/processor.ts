@@ -9,27 +9,10 @@ import { isSeedError, isTransient, SeedError } from '../errors.js';
 import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from '../lease-guard.js';
 import { OPEN_STATES, type SeedRecord, type SeedRequest } from '../model/types.js';
 import type { Holds } from '../moderation/holds.js';
-import { isStorageUnavailable, type Storage } from '../ports.js';
-import type { SeedService, SeedStatus } from '../retrieval/seed-service.js';
+import { type DeliveredVia, isStorageUnavailable, type Notifier, type Storage } from '../ports.js';
+import type { SeedService } from '../retrieval/seed-service.js';
 import { createPacer, type Pacer } from './progress-pacer.js';
 import { createRequestStore, RESUME_BATCH, readOpenRequests } from './request-store.js';
-
-export type Progress =
-  | SeedStatus
-  | { phase: 'accepted' }
-  /** useapi (or storage) is not answering: the request is kept and asked again in `retryInMs`. */
-  | { phase: 'retrying'; attempt: number; retryInMs: number };
-export { readOpenRequests } from './request-store.js';
-export type DeliveredVia = NonNullable<SeedRequest['deliveredVia']>;
-
-export interface Notifier {
-  /** Show what is happening (paced by the processor). */
-  progress(request: SeedRequest, progress: Progress): Promise<void>;
-  /** The answer. `partial` when the seed is known but the images are still coming. */
-  deliver(request: SeedRequest, record: SeedRecord, options: { partial: boolean }): Promise<DeliveredVia>;
-  /** A failure the member must hear about (held requests too: they stay open). */
-  fail(request: SeedRequest, error: unknown): Promise<DeliveredVia>;
-}
 
 export interface NewRequest
   extends Omit<SeedRequest, 'state' | 'createdAt' | 'updatedAt' | 'attempts' | 'deliveredVia' | 'lastError'> {

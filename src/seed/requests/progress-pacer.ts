@@ -2,7 +2,7 @@
 // the seconds waited) at most once per interval, so a long queue moving does not flood Discord; always the latest
 // state, and none once the answer is on its way or the work stopped here.
 import type { Logger } from 'pino';
-import type { Progress } from './processor.js';
+import type { Progress } from '../ports.js';
 
 /** Least time between two progress edits of one reply when the phase changes. */
 const PHASE_GAP_MS = 1_000;

@@ -5,12 +5,8 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SeedRecord, SeedRequest } from '../../../src/seed/model/types.js';
-import type { Lease, Storage } from '../../../src/seed/ports.js';
-import {
-  createRequestProcessor,
-  type NewRequest,
-  type Notifier,
-} from '../../../src/seed/requests/processor.js';
+import type { Lease, Notifier, Storage } from '../../../src/seed/ports.js';
+import { createRequestProcessor, type NewRequest } from '../../../src/seed/requests/processor.js';
 import type { RetrieveOptions, SeedService } from '../../../src/seed/retrieval/seed-service.js';
 import { createStorage } from '../../../src/storage/index.js';
 import { UseapiError } from '../../../src/useapi/errors.js';
