@@ -10,7 +10,7 @@ import type { Job } from '../useapi/port.js';
 import { jobSchema } from '../useapi/schemas.js';
 
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
-export const REPLY_ROUTE = '/useapi/callback/';
+const REPLY_ROUTE = '/useapi/callback/';
 
 export interface HealthReport {
   ok: boolean;

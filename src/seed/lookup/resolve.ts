@@ -117,7 +117,7 @@ const isImageAttachment = (a: AttachmentClue) =>
   (!a.contentType && IMAGE_EXTENSIONS.test(a.filename));
 
 /** A message with nothing in it: Discord withheld its content (no Message Content intent), it is not empty. */
-export const contentHidden = (clues: MessageClues): boolean =>
+const contentHidden = (clues: MessageClues): boolean =>
   clues.content === '' && clues.embeds.length === 0 && clues.attachments.length === 0;
 
 /** `--seed N` written in the prompt (0..4294967295). */
