@@ -4,7 +4,7 @@
 // way and cut into them (src/images/grid.ts); what cannot be cut is linked as it is.
 import type { REST } from 'discord.js';
 import type { Logger } from 'pino';
-import { cutGrid, GridError, type GridKind, isGridError } from '../images/grid.js';
+import { createGridCutter, GridError, type GridKind, isGridError } from '../images/grid.js';
 import type { GridSource, SeedRecord } from '../seed/model/types.js';
 import { type AttachedImage, type ImagesOutcome, safeFilename } from './replies.js';
 
@@ -109,6 +109,7 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
   /** Grids being cut now: everyone asking for one meanwhile shares its cut. */
   const cutting = new Map<string, Promise<Cut>>();
   const maxGridBytes = deps.maxGridBytes ?? 32 * 1024 * 1024;
+  const cutter = createGridCutter({ maxBytes: maxGridBytes, maxPixels: deps.maxGridPixels });
 
   async function refresh(urls: string[], log: Logger): Promise<string[]> {
     const stale = urls.filter((u) => (expiresAt(u) ?? Number.POSITIVE_INFINITY) <= now() + 60_000);
@@ -157,7 +158,7 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
     if (running) return running;
     const work = (async () => {
       const { data } = await fetchBytes(url, maxGridBytes);
-      const cells = await cutGrid(data, kind, { maxBytes: maxGridBytes, maxPixels: deps.maxGridPixels });
+      const cells = await cutter.cut(data, kind);
       const done: Cut = { cells, bytes: cells.reduce((n, c) => n + c.data.length, 0) };
       cuts.set(key, done);
       return done;
