@@ -7,7 +7,7 @@ import type {
   ModalSubmitInteraction,
 } from 'discord.js';
 import { channelOfJobid } from '../seed/model/jobid.js';
-import type { GridSource } from '../seed/model/types.js';
+import type { NewRequest } from '../seed/requests/processor.js';
 import { acknowledge } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
 import type { BotContext } from './types.js';
@@ -27,14 +27,7 @@ export interface SeedTarget {
    * `--seed N` already in the prompt: answered at once, images follow. `channelId`: the message's channel; `grid`: the
    * message's image, cut into the four images (then nothing goes upstream).
    */
-  knownSeed?:
-    | {
-        seed: number;
-        prompt?: string | undefined;
-        channelId?: string | undefined;
-        grid?: GridSource | undefined;
-      }
-    | undefined;
+  knownSeed?: NewRequest['knownSeed'];
 }
 
 export async function runSeed(

@@ -133,6 +133,8 @@ export interface GridCutter {
  */
 export function createGridCutter(options: CutOptions & { concurrency?: number } = {}): GridCutter {
   const concurrency = options.concurrency ?? availableParallelism();
+  // libvips' operation cache keeps recent results in memory: every grid is new bytes, so it would only hold memory.
+  sharp.cache(false);
   let running = 0;
   const waiting: (() => void)[] = [];
   return {

@@ -29,12 +29,12 @@ export interface NewRequest
   knownSeed?: KnownSeed | undefined;
 }
 
-type KnownSeed = {
+interface KnownSeed {
   seed: number;
   prompt?: string | undefined;
   channelId?: string | undefined;
   grid?: GridSource | undefined;
-};
+}
 
 /** The answer a message gives by itself: the seed written in its prompt, the images of its own grid. */
 const promptRecord = (
