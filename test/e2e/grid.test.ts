@@ -39,6 +39,8 @@ interface GridMessage {
   filename?: string;
   /** Also a completed job at useapi, indexed through its callback (the bot knows this message). */
   indexed?: boolean;
+  /** What follows the prompt (default: a grid's ` - <@member> (fast)`). */
+  tail?: string;
 }
 
 /** A Midjourney message showing `data` as its attachment, and (indexed) its job at useapi, known to the bot. */
@@ -47,7 +49,7 @@ async function gridMessage(
   o: GridMessage,
 ): Promise<{ message: FakeMessage; job?: FakeJob }> {
   const messageId = uniqueId('7');
-  const content = `**${o.prompt}** - <@${MEMBER.id}> (fast)`;
+  const content = `**${o.prompt}**${o.tail ?? ` - <@${MEMBER.id}> (fast)`}`;
   const message = harness.discord.makeMessage({
     id: messageId,
     channelId: CHANNEL,
@@ -190,6 +192,26 @@ describe('the seed in the prompt and the images cut from the grid', () => {
     });
     const copied = await copy.waitForEdit((m) => m.content !== '', 10_000);
     expect(copied.content).toContain('a blue whale --v 6 --seed 77');
+  });
+
+  it('shows an upscale as itself', async () => {
+    const harness = await start();
+    const data = await makeGrid(640, 480, 'png');
+    const { message } = await gridMessage(harness, {
+      prompt: 'a red fox --seed 5',
+      tail: ` - Image #2 <@${MEMBER.id}>`,
+      data,
+      contentType: 'image/png',
+      filename: `member_fox_${UUID}.png`,
+    });
+    const final = await rightClick(harness, message).waitForEdit(
+      (m) => isSeedReply(m) && m.attachments.length > 0,
+      15_000,
+    );
+    expect(seedOf(final)).toBe('5');
+    expect(final.attachments).toHaveLength(1);
+    const bytes = Buffer.from(await (await fetch(final.attachments[0]?.url ?? '')).arrayBuffer());
+    expect(bytes.equals(data)).toBe(true);
   });
 
   it('links the original with the seed when the attachment cannot be read, and says so', async () => {
