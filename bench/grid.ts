@@ -69,14 +69,16 @@ export async function gridFigures(sizes: Sizes): Promise<Row[]> {
       figure: `process RSS at its peak during ${at}`,
       unit: 'MB',
       value: mb(rssPeak),
-      note: `${mb(before.rss)} MB before; all done in ${round(allMs / 1000, 1)} s`,
+      note: `+${mb(rssPeak - before.rss)} MB over the ${mb(before.rss)} MB before; all done in ${round(allMs / 1000, 1)} s`,
     },
     {
       id: 'G3',
       figure: `JS heap and Buffers at their peak during ${at}`,
       unit: 'MB',
       value: mb(heapPeak),
-      note: `heap ${mb(before.heapUsed)} MB before; Buffers (external) peak ${mb(externalPeak)} MB`,
+      note:
+        `heap ${mb(before.heapUsed)} MB before; Buffers (external) peak ${mb(externalPeak)} MB, ` +
+        `${mb(before.external)} MB before: the 20 results, kept until all are done, and the grids being cut`,
     },
   ];
 }
