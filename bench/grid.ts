@@ -78,7 +78,7 @@ export async function gridFigures(sizes: Sizes): Promise<Row[]> {
       value: mb(heapPeak),
       note:
         `heap ${mb(before.heapUsed)} MB before; Buffers (external) peak ${mb(externalPeak)} MB, ` +
-        `${mb(before.external)} MB before: the 20 results, kept until all are done, and the grids being cut`,
+        `${mb(before.external)} MB before: the ${sizes.gridConcurrent} results, kept until all are done, and the grids being cut`,
     },
   ];
 }
