@@ -129,15 +129,26 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
   async function fetchBytes(url: string, maxBytes = Number.POSITIVE_INFINITY) {
     const response = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) throw new Error(`image download answered ${response.status}`);
+    const tooLarge = (bytes: number) =>
+      new GridError('too_large', `the image is over ${bytes} bytes (at most ${maxBytes})`);
     const length = Number(response.headers.get('content-length') ?? Number.NaN);
     if (length > maxBytes) {
       await response.body?.cancel();
-      throw new GridError('too_large', `the image is ${length} bytes (at most ${maxBytes})`);
+      throw tooLarge(length);
     }
-    return {
-      data: Buffer.from(await response.arrayBuffer()),
-      contentType: response.headers.get('content-type') ?? undefined,
-    };
+    const contentType = response.headers.get('content-type') ?? undefined;
+    if (!response.body || maxBytes === Number.POSITIVE_INFINITY)
+      return { data: Buffer.from(await response.arrayBuffer()), contentType };
+    // Read no further than the limit, whatever the length the server announced (or did not).
+    const chunks: Uint8Array[] = [];
+    let read = 0;
+    for await (const chunk of response.body) {
+      read += chunk.length;
+      // Leaving the loop cancels the download.
+      if (read > maxBytes) throw tooLarge(read);
+      chunks.push(chunk);
+    }
+    return { data: Buffer.concat(chunks), contentType };
   }
 
   async function download(url: string): Promise<{ data: Buffer; contentType?: string | undefined }> {

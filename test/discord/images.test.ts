@@ -31,6 +31,13 @@ beforeEach(async () => {
       res.writeHead(404).end();
       return;
     }
+    if (path.includes('chunked')) {
+      // No length announced: the body comes in pieces.
+      res.writeHead(200, { 'content-type': file.type });
+      res.write(file.data.subarray(0, 500));
+      res.end(file.data.subarray(500));
+      return;
+    }
     res.writeHead(200, { 'content-type': file.type, 'content-length': file.data.length }).end(file.data);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -115,5 +122,11 @@ describe('prepare with a grid', () => {
     const fetcher = createImageFetcher({ rest, log: silent, maxGridBytes: 1_000 });
     const grid = serve('/grid/huge.png', await makeGrid(400, 400, 'png'));
     expect(await fetcher.prepare(record(grid), LIMIT)).toMatchObject({ linkedBecause: 'unreadable' });
+    // Nor one whose server does not say its size.
+    const unsized = serve('/grid/chunked.png', await makeGrid(400, 400, 'png'));
+    expect(await fetcher.prepare(record(unsized), LIMIT)).toMatchObject({ linkedBecause: 'unreadable' });
+    // Under the limit, a body without a length is read whole.
+    const small = createImageFetcher({ rest, log: silent });
+    expect((await small.prepare(record(unsized), LIMIT)).files).toHaveLength(4);
   });
 });
