@@ -23,6 +23,14 @@ export const isJobid = (input: string): boolean => parseJobid(input) !== undefin
 
 export const channelOfJobid = (jobid: string): string | undefined => parseJobid(jobid)?.channel;
 
+/**
+ * What a seed from the prompt of a Midjourney message whose job the bot has never seen is stored and asked under (the
+ * message id: stable, whoever asks). Never a jobid of any upstream, so it is never sent to one.
+ */
+export const messageSeedKey = (messageId: string): string => `message:${messageId}`;
+
+export const isMessageSeedKey = (key: string): boolean => /^message:\d{17,20}$/.test(key);
+
 /** A v3 jobid ending in `v` (before the -u part) is a video job: no seed exists for it. */
 export const isVideoJobid = (jobid: string): boolean => /^j\d+v-/.test(jobid.trim());
 
