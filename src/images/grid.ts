@@ -40,8 +40,8 @@ export interface CutOptions {
   maxPixels?: number;
 }
 
-export const DEFAULT_MAX_GRID_BYTES = 32 * 1024 * 1024;
-export const DEFAULT_MAX_GRID_PIXELS = 32 * 1024 * 1024;
+const DEFAULT_MAX_GRID_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_GRID_PIXELS = 32 * 1024 * 1024;
 
 const FILE_TYPES: Record<string, { contentType: string; extension: string }> = {
   png: { contentType: 'image/png', extension: 'png' },
