@@ -79,6 +79,11 @@ export interface InteractionHandle {
   /** current state of the original response message (content, embeds, components, attachments, flags), or undefined */
   original(): FakeMessage | undefined;
   followups(): FakeMessage[];
+  /**
+   * the messages answering this interaction that still exist, as the member who sent it sees them (their ephemeral
+   * ones included) and as anyone else in the channel sees them; a deferral still "thinking" carries the loading flag
+   */
+  seen(): { member: FakeMessage[]; others: FakeMessage[] };
   /** resolves once predicate holds (checked now and after every new event); rejects with the events so far on timeout */
   waitFor(predicate: (h: InteractionHandle) => boolean, timeoutMs?: number): Promise<void>;
   waitForCallback(timeoutMs?: number): Promise<InteractionEvent>;
@@ -104,6 +109,8 @@ export interface FakeMessage {
   mentions?: unknown[];
   timestamp: string;
   message_reference?: unknown;
+  /** on a message that answers an interaction: `{ id, type, user, … }` of that interaction */
+  interaction_metadata?: Record<string, unknown>;
 }
 
 export interface InteractionTarget {
