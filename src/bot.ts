@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import { commands } from '../commands/index.js';
 import { type Config, redactedConfig, redactorFor } from './config.js';
 import { createAlerts } from './discord/alerts.js';
+import { discordCaches } from './discord/client-caches.js';
 import { createImageFetcher, uploadLimitForTier } from './discord/images.js';
 import { createDiscordNotifier } from './discord/notifier.js';
 import { createRouter, type Router } from './discord/router.js';
@@ -186,6 +187,8 @@ function useapiClientFor(config: Config, metrics: Metrics) {
 function discordClient(config: Config): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
+    // Only what the bot reads back: no member, user or message caches (see discord/client-caches.ts).
+    ...discordCaches(),
     rest: {
       api: config.discord.apiUrl,
       // Nearly everything this bot sends is an interaction reply or edit, which Discord exempts from its global
