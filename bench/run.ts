@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../dev/bot-process.js';
 import { HISTORY_FULL, HISTORY_SMOKE, type HistorySizes, historyFigures, stormFigures } from './history.js';
+import { MEMORY_FULL, MEMORY_SMOKE, memoryFigures } from './memory.js';
 import {
   completionFigures,
   FULL,
@@ -30,6 +31,7 @@ const GROUPS: [string, (s: Sizes, h: HistorySizes) => Promise<Row[]>][] = [
   ['processes', processFigures],
   ['history', historyFigures],
   ['storm', stormFigures],
+  ['memory', (s) => memoryFigures(s, s.built ? MEMORY_FULL : MEMORY_SMOKE)],
 ];
 
 interface Results {

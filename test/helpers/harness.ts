@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   type FakeDiscord,
+  type FakeDiscordOptions,
   type FakeMessage,
   type InteractionHandle,
   type InteractionUser,
@@ -64,6 +65,8 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   useapi?: FakeUseapiOptions;
+  /** The fake Discord's options (e.g. its rate limits). */
+  discord?: FakeDiscordOptions;
   /** Reuse fakes and folder (restart tests). */
   reuse?: { useapi: FakeUseapi; discord: FakeDiscord; dir: string };
   start?: boolean;
@@ -86,7 +89,7 @@ export function captureLogs(): { lines: string[]; stream: Writable } {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const useapi = options.reuse?.useapi ?? (await startFakeUseapi(options.useapi));
-  const discord = options.reuse?.discord ?? (await startFakeDiscord());
+  const discord = options.reuse?.discord ?? (await startFakeDiscord(options.discord));
   const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'seed-bot-'));
   if (!options.reuse) {
     discord.addGuild({
