@@ -35,8 +35,11 @@ export async function replyPrivately(interaction: RepliableInteraction, body: Pr
     await interaction.editReply({ ...body, components: body.components ?? [] });
     return;
   }
-  const t = translator(interaction.locale);
-  await interaction.editReply({ content: t('reply.answeredPrivately'), embeds: [], components: [] });
+  // Only a deferral makes the first follow-up special; a message already sent (reply, update) leaves it independent.
+  if (interaction.deferred) {
+    const t = translator(interaction.locale);
+    await interaction.editReply({ content: t('reply.answeredPrivately'), embeds: [], components: [] });
+  }
   await interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });
   await interaction.deleteReply();
 }
