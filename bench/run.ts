@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ROOT } from '../dev/bot-process.js';
 import { gridFigures } from './grid.js';
 import { HISTORY_FULL, HISTORY_SMOKE, type HistorySizes, historyFigures, stormFigures } from './history.js';
+import { MEMORY_FULL, MEMORY_SMOKE, memoryFigures } from './memory.js';
 import {
   completionFigures,
   FULL,
@@ -32,6 +33,7 @@ const GROUPS: [string, (s: Sizes, h: HistorySizes) => Promise<Row[]>][] = [
   ['history', historyFigures],
   ['storm', stormFigures],
   ['grid', (s) => gridFigures(s)],
+  ['memory', (s) => memoryFigures(s, s.built ? MEMORY_FULL : MEMORY_SMOKE)],
 ];
 
 interface Results {

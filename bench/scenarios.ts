@@ -105,7 +105,7 @@ export function seedRecord(cdnOrigin: string, i: number): SeedRecord {
 }
 
 /** Seeds and index entries written as the bot writes them, into the storage at `url`. */
-async function fill(url: string, seeds: number[], indexEntries: number, cdnOrigin: string) {
+export async function fill(url: string, seeds: number[], indexEntries: number, cdnOrigin: string) {
   // A bulk load, not an interactive path: writes queue far longer than the bot's own deadline.
   const storage = await createStorage(url, { timeoutMs: 300_000 });
   const index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });

@@ -12,7 +12,7 @@ function percentile(samples: number[], p: number): number {
 export interface Row {
   id: string;
   figure: string;
-  unit: 'ms' | 's' | 'MB' | 'ratio' | '%';
+  unit: 'ms' | 's' | 'MB' | 'B' | 'ratio' | '%';
   /** Latencies: median and p99 of `samples` of them. */
   median?: number;
   p99?: number;

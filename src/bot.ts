@@ -6,8 +6,10 @@ import type { DestinationStream } from 'pino';
 import { commands } from '../commands/index.js';
 import { type Config, redactedConfig, redactorFor } from './config.js';
 import { createAlerts } from './discord/alerts.js';
+import { discordCaches } from './discord/client-caches.js';
 import { createImageFetcher, uploadLimitForTier } from './discord/images.js';
 import { createDiscordNotifier } from './discord/notifier.js';
+import { watchDiscordRest } from './discord/rest-watch.js';
 import { createRouter, type Router } from './discord/router.js';
 import type { BotContext } from './discord/types.js';
 import { createHealth } from './http/health.js';
@@ -52,6 +54,7 @@ export interface Bot {
 }
 
 const newRef = () => randomBytes(4).toString('hex');
+const REST_HANDLER_SWEEP_MS = 60_000;
 
 export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
   const destination = options.logDestination;
@@ -103,7 +106,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     newRef,
   };
   const router = createRouter(commands, ctx);
-  listen(client, router, log);
+  listen(client, router, log, metrics);
 
   let http: HttpServer | undefined;
   let stopping = false;
@@ -186,12 +189,17 @@ function useapiClientFor(config: Config, metrics: Metrics) {
 function discordClient(config: Config): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
+    // Only what the bot reads back: no member, user or message caches (see discord/client-caches.ts).
+    ...discordCaches(),
     rest: {
       api: config.discord.apiUrl,
       // Nearly everything this bot sends is an interaction reply or edit, which Discord exempts from its global
       // limit of 50 requests/s; @discordjs/rest would still hold webhook edits to 50/s (100 answers at once would
       // wait 2 s). The few bot-authenticated calls stay within Discord's limit, and a global 429 is still honoured.
       globalRequestsPerSecond: Number.POSITIVE_INFINITY,
+      // Every interaction token is a rate-limit bucket of its own ("webhooks/<app>/<token>"): idle ones are dropped
+      // every minute rather than every hour, so the handlers follow the last minute's interactions, not the last hour's.
+      handlerSweepInterval: REST_HANDLER_SWEEP_MS,
     },
     ...(config.discord.shardIds && config.discord.shardCount
       ? { shards: config.discord.shardIds, shardCount: config.discord.shardCount }
@@ -245,8 +253,9 @@ function notifierFor(client: Client, log: Logger): Notifier {
   });
 }
 
-function listen(client: Client, router: Router, log: Logger): void {
+function listen(client: Client, router: Router, log: Logger, metrics: Metrics): void {
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  watchDiscordRest(client.rest, { log, metrics });
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
   client.on(Events.ShardDisconnect, (_event, shard) => log.warn({ shard }, 'gateway disconnected'));
   client.on(Events.ShardResume, (shard) => log.info({ shard }, 'gateway resumed'));

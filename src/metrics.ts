@@ -15,6 +15,8 @@ export interface Metrics {
   callbacks: Counter<'outcome'>;
   requests: Counter<'outcome'>;
   upstreamErrors: Counter<'kind' | 'severity' | 'cause'>;
+  discordRateLimited: Counter<'scope' | 'route'>;
+  discordInvalidRequests: Counter<'status' | 'scope' | 'route'>;
 }
 
 const IDLE_FRIENDLY_LAG_SAMPLING_MS = 100;
@@ -91,6 +93,18 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
       name: 'seedbot_upstream_errors_total',
       help: 'useapi calls that failed (after retries), by error kind, operator severity and cause',
       labelNames: ['kind', 'severity', 'cause'],
+      registers,
+    }),
+    discordRateLimited: new Counter({
+      name: 'seedbot_discord_rate_limited_total',
+      help: 'Requests to Discord held back by a known rate limit (discord.js REST rateLimited), by scope and route',
+      labelNames: ['scope', 'route'],
+      registers,
+    }),
+    discordInvalidRequests: new Counter({
+      name: 'seedbot_discord_invalid_requests_total',
+      help: 'Discord answers 401, 403 and 429 (10,000 in 10 minutes ban the IP for an hour), by status, scope and route',
+      labelNames: ['status', 'scope', 'route'],
       registers,
     }),
   };

@@ -137,7 +137,8 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier {
         );
       }
     }
-    const dm = await deps.client.users.createDM(request.userId);
+    // Not cached: one DM channel per member who ever got a late answer would stay in memory for good.
+    const dm = await deps.client.users.createDM(request.userId, { cache: false });
     await dm.send(payloadFor(dm, body, files, mentions));
     return 'dm';
   }

@@ -22,6 +22,7 @@ import {
 } from './guard.js';
 import { keyvStore, memoryOpenIndex, writeAndRead } from './keyv-store.js';
 import { createLocalCoordinator } from './local-coordinator.js';
+import { createMemoryStore } from './memory-store.js';
 import { type InvalidRecord, parsedStore, prefixedStore } from './parsed-store.js';
 import type { RawStorage, TableName } from './raw.js';
 import { openSqliteFile, PURGE_EVERY_MS } from './sqlite.js';
@@ -93,8 +94,8 @@ export async function createStorage(url: string, options: StorageOptions = {}): 
     const { createRedisStorage } = await import('./redis.js');
     return assemble(await createRedisStorage(url, { leaseMs: options.leaseMs, outage }), options, outage);
   }
-  // Rate-limit windows: shared by nobody, kept by nobody, never on disk.
-  const volatile = keyvStore(new Keyv<unknown>());
+  // Rate-limit windows: shared by nobody, kept by nobody, never on disk, swept once they expire.
+  const volatile = createMemoryStore();
   if (url.startsWith('memory://')) {
     const stores = new Map<string, Store<unknown>>();
     return assemble(

@@ -1,4 +1,5 @@
 // The router on stub interactions: routing by name and custom-id prefix, the one error boundary, and shutdown.
+import { MessageFlags } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../src/discord/errors.js';
 import { createRouter } from '../../src/discord/router.js';
@@ -86,7 +87,7 @@ describe('createRouter', () => {
     expect(await count('error')).toBe(1);
   });
 
-  it('after a public deferral, refuses with an ephemeral follow-up and deletes the public reply', async () => {
+  it('after a public deferral, settles the public reply, refuses with an ephemeral follow-up and deletes the reply', async () => {
     const { router } = setup({
       slash: [
         slash('seed', async () => {
@@ -96,7 +97,10 @@ describe('createRouter', () => {
     });
     const { interaction, sent } = stubSlash('seed', { deferred: true });
     await router.handle(interaction);
-    expect(sent.map((s) => s.method)).toEqual(['followUp', 'deleteReply']);
+    // Discord applies the first follow-up after a deferral to the deferred message, public: it is settled first.
+    // What the member and the channel finally see is tested against the fake Discord (test/e2e/private-answers).
+    expect(sent.map((s) => s.method)).toEqual(['editReply', 'followUp', 'deleteReply']);
+    expect(sent[1]?.body).toMatchObject({ flags: MessageFlags.Ephemeral });
   });
 
   it('treats an interaction nobody handles as an error, with a reference', async () => {

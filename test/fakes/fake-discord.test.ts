@@ -196,6 +196,41 @@ describe('fake Discord with a real discord.js Client', () => {
     expect(h.events.map((e) => e.kind)).toEqual(['callback', 'followup']);
   });
 
+  it('applies the first follow-up after a public deferral to the deferred message, public; later ones are their own', async () => {
+    const f = await start();
+    const client = await connect(f);
+    const handled = onNextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) throw new Error('expected a chat input command');
+      await i.deferReply();
+      const first = await i.followUp({ content: 'first', flags: MessageFlags.Ephemeral });
+      const second = await i.followUp({ content: 'second', flags: MessageFlags.Ephemeral });
+      return { first: first.id, second: second.id };
+    });
+    const h = f.slash({ name: 'seed', ...target });
+    const ids = await handled;
+
+    // Discord ignores the first follow-up's ephemeral flag: it became the public "thinking…" message.
+    expect(h.original()).toMatchObject({ id: ids.first, content: 'first', flags: 0 });
+    expect(h.seen().others.map((m) => m.content)).toEqual(['first']);
+    expect(h.seen().member.map((m) => m.content)).toEqual(['first', 'second']);
+    expect(h.followups()).toMatchObject([{ id: ids.second, flags: MessageFlags.Ephemeral }]);
+  });
+
+  it('keeps the first follow-up after a private deferral private, and lets a settled deferral be followed publicly', async () => {
+    const f = await start();
+    const client = await connect(f);
+    const handled = onNextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) throw new Error('expected a chat input command');
+      await i.deferReply({ flags: MessageFlags.Ephemeral });
+      await i.followUp({ content: 'first' });
+      await i.followUp({ content: 'second' });
+    });
+    const h = f.slash({ name: 'seed', ...target });
+    await handled;
+    expect(h.seen().member.map((m) => m.content)).toEqual(['first', 'second']);
+    expect(h.seen().others.map((m) => m.content)).toEqual(['second']);
+  });
+
   it('gives a message context menu its target message with the attachments', async () => {
     const f = await start();
     const client = await connect(f);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   type FakeDiscord,
+  type FakeDiscordOptions,
   type FakeMessage,
   type InteractionHandle,
   type InteractionUser,
@@ -64,6 +65,8 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   useapi?: FakeUseapiOptions;
+  /** The fake Discord's options (e.g. its rate limits). */
+  discord?: FakeDiscordOptions;
   /** Reuse fakes and folder (restart tests). */
   reuse?: { useapi: FakeUseapi; discord: FakeDiscord; dir: string };
   start?: boolean;
@@ -86,7 +89,7 @@ export function captureLogs(): { lines: string[]; stream: Writable } {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const useapi = options.reuse?.useapi ?? (await startFakeUseapi(options.useapi));
-  const discord = options.reuse?.discord ?? (await startFakeDiscord());
+  const discord = options.reuse?.discord ?? (await startFakeDiscord(options.discord));
   const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'seed-bot-'));
   if (!options.reuse) {
     discord.addGuild({
@@ -166,32 +169,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /**
- * The answer only the member sees, however it was sent: an ephemeral reply at once (a mistake that needed no I/O),
- * an edit of an ephemeral deferral, or, after a public deferral, an ephemeral follow-up with the public "thinking"
- * message deleted. Fails when the answer is public.
+ * The answer only the member sees, judged by what is finally seen, however it was sent (an ephemeral reply at once,
+ * an edit of an ephemeral deferral, or a private answer after a public deferral): the member who asked sees exactly
+ * one settled message answering the interaction, and nobody else in the channel sees any. Times out (with the
+ * interaction's events) when the answer never reaches the member or when the channel keeps a trace.
  */
 export async function privateAnswer(
   interaction: InteractionHandle,
   timeoutMs = 10_000,
 ): Promise<{ content: string; components: unknown[] }> {
-  const first = await interaction.waitForCallback(timeoutMs);
-  const data =
-    (first.body as { data?: { content?: string; flags?: number; components?: unknown[] } }).data ?? {};
-  const ephemeral = ((data.flags ?? 0) & 64) === 64;
-  if (first.type === 4) {
-    if (!ephemeral) throw new Error(`public reply: ${data.content}`);
-    return { content: data.content ?? '', components: data.components ?? [] };
-  }
-  if (first.type !== 5) throw new Error(`unexpected callback type ${first.type}`);
-  if (ephemeral) {
-    const edited = await interaction.waitForEdit(undefined, timeoutMs);
-    return { content: edited.content, components: edited.components };
-  }
-  await interaction.waitFor(
-    (i) =>
-      i.followups().some((m) => ((m.flags ?? 0) & 64) === 64) && i.events.some((e) => e.kind === 'delete'),
-    timeoutMs,
-  );
-  const followup = interaction.followups().find((m) => ((m.flags ?? 0) & 64) === 64);
-  return { content: followup?.content ?? '', components: followup?.components ?? [] };
+  const LOADING = 1 << 7;
+  await interaction.waitFor((i) => {
+    const { member, others } = i.seen();
+    return others.length === 0 && member.length === 1 && ((member[0]?.flags ?? 0) & LOADING) === 0;
+  }, timeoutMs);
+  const [answer] = interaction.seen().member;
+  return { content: answer?.content ?? '', components: answer?.components ?? [] };
 }

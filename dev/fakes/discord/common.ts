@@ -41,6 +41,7 @@ export interface Upload {
 
 export interface Reply {
   status: number;
+  headers?: Record<string, string>;
   body?: unknown;
   raw?: { data: Buffer; contentType: string };
 }

@@ -1,5 +1,5 @@
-import { InteractionResponseType } from 'discord-api-types/v10';
-import { snapshot } from '../interaction-data.js';
+import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
+import { type StoredMessage, snapshot } from '../interaction-data.js';
 import { DEFAULT_WAIT_MS, type InteractionState, isRecord, type Upload } from './common.js';
 import type { FakeMessage, InteractionEvent, InteractionHandle } from './types.js';
 import type { World } from './world.js';
@@ -79,7 +79,10 @@ export function createHandles(w: World) {
       return m ? snapshot(m) : undefined;
     };
     const isOriginalEdit = (e: InteractionEvent): boolean =>
-      (e.kind === 'edit' && e.messageId !== undefined && e.messageId === st.originalId) ||
+      // An edit of @original, or the first follow-up after a deferral (Discord applies it to the deferred message).
+      ((e.kind === 'edit' || e.kind === 'followup') &&
+        e.messageId !== undefined &&
+        e.messageId === st.originalId) ||
       (e.kind === 'callback' &&
         (e.type === InteractionResponseType.UpdateMessage ||
           e.type === InteractionResponseType.ChannelMessageWithSource));
@@ -94,6 +97,13 @@ export function createHandles(w: World) {
           const m = messages.get(id);
           return m ? [snapshot(m)] : [];
         }),
+      seen: () => {
+        const answers = [...messages.values()].filter(
+          (m) => m.channel_id === st.channelId && m.interaction_metadata?.id === st.id,
+        );
+        const isPublic = (m: StoredMessage): boolean => ((m.flags ?? 0) & MessageFlags.Ephemeral) === 0;
+        return { member: answers.map(snapshot), others: answers.filter(isPublic).map(snapshot) };
+      },
       waitFor: (predicate, timeoutMs = DEFAULT_WAIT_MS) =>
         waitOn(st, () => predicate(handle), timeoutMs, 'the predicate'),
       waitForCallback: async (timeoutMs = DEFAULT_WAIT_MS) => {

@@ -90,12 +90,13 @@ const write = (res: ServerResponse, reply: Reply): void => {
     return;
   }
   if (reply.status === 204 || reply.body === undefined) {
-    res.writeHead(reply.status);
+    res.writeHead(reply.status, reply.headers ?? {});
     res.end();
     return;
   }
   const json = JSON.stringify(reply.body);
   res.writeHead(reply.status, {
+    ...reply.headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(json),
   });
@@ -178,6 +179,8 @@ export function createHttp(w: World & RestKit, routes: Route[]) {
     const held = Math.max(0, ...[...delays].filter((d) => d.match(method, record.path)).map((d) => d.ms));
     if (held > 0) await sleep(held);
     let reply: Reply;
+    // A bucket's headers go with every answer of its route, refusals and errors included.
+    let limitHeaders: Record<string, string> | undefined;
     try {
       const parsed = await parseBody(req.headers['content-type'], raw);
       record.body = parsed.recorded;
@@ -199,12 +202,28 @@ export function createHttp(w: World & RestKit, routes: Route[]) {
           body: parsed.payload,
           uploads: parsed.uploads,
         };
-        const issues = specIssues(method, route.pattern, parsed.payload);
-        if (issues.length) reject(ctx, refusal(method, route.pattern, parsed.payload, issues));
-        reply = route.handler(ctx, route.params);
+        const checkedAt = now();
+        const limits = w.rateLimits.check(method, route.pattern, route.params, req.headers, checkedAt);
+        limitHeaders = limits?.headers;
+        if (limits?.bucket) record.rateLimit = { bucket: limits.bucket };
+        if (limits?.refused) {
+          const { retryAfterMs, scope, bucket, ...refused } = limits.refused;
+          record.rateLimit = { bucket, retryAfterMs, scope, retryUntil: checkedAt + retryAfterMs };
+          reply = refused;
+        } else {
+          const issues = specIssues(method, route.pattern, parsed.payload);
+          if (issues.length) reject(ctx, refusal(method, route.pattern, parsed.payload, issues));
+          const handled = route.handler(ctx, route.params);
+          reply = limits ? { ...handled, headers: { ...handled.headers, ...limits.headers } } : handled;
+        }
       }
     } catch (error) {
-      if (error instanceof HttpError) reply = { status: error.status, body: error.body };
+      if (error instanceof HttpError)
+        reply = {
+          status: error.status,
+          body: error.body,
+          ...(limitHeaders ? { headers: limitHeaders } : {}),
+        };
       else {
         console.error('fake-discord: internal error handling', method, record.path, error);
         reply = { status: 500, body: { message: '500: Internal Server Error', code: 0 } };

@@ -1,7 +1,7 @@
-import { RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { MessageFlags, RESTJSONErrorCodes } from 'discord-api-types/v10';
 import type { StoredMessage } from '../interaction-data.js';
 import type { CallbackRoute } from './callback.js';
-import { apiError, type InteractionState, now, type Route } from './common.js';
+import { apiError, type InteractionState, LOADING_FLAG, now, type Route } from './common.js';
 import type { Handles } from './handles.js';
 import type { RestKit } from './rest-kit.js';
 import type { MessageStore } from './store.js';
@@ -84,6 +84,22 @@ export function createWebhookRoutes(w: World & RestKit & MessageStore & Handles 
         const st = webhookState(app, tok);
         checkUploads(ctx, st.guildId);
         const p = validateMessage(ctx, ctx.body, [], true);
+        // Discord's rule: the first follow-up after a deferral (type 5) is applied to the deferred message itself and
+        // keeps the deferral's visibility; its ephemeral flag is ignored. Once the deferred message is settled (an
+        // edit, or that first follow-up), follow-ups are new messages with their own flags.
+        const deferred = st.originalId ? messages.get(st.originalId) : undefined;
+        if (deferred && ((deferred.flags ?? 0) & LOADING_FLAG) !== 0) {
+          const flags = typeof p.flags === 'number' ? p.flags & ~MessageFlags.Ephemeral : undefined;
+          applyEdit(deferred, { ...p, flags }, ctx.uploads);
+          pushEvent(st, {
+            kind: 'followup',
+            at: now(),
+            body: ctx.body,
+            files: fileInfo(ctx.uploads),
+            messageId: deferred.id,
+          });
+          return ctx.query.wait === 'true' ? messageReply(deferred) : { status: 204 };
+        }
         const m = createMessage({
           channelId: st.channelId,
           guildId: st.guildId,

@@ -13,6 +13,12 @@ export interface FakeDiscordOptions {
   interactionTokenTtlMs?: number;
   /** time to the first callback before 10062 Unknown interaction; default 3000 */
   ackDeadlineMs?: number;
+  /**
+   * Discord's rate limits, off when absent: a global limit per bot token (default 50 requests/s; interaction callbacks
+   * and webhooks are exempt) and per-route buckets per major parameter (default 5 per 2 s) with X-RateLimit-* headers;
+   * past them, 429 with retry_after, Retry-After and X-RateLimit-Scope
+   */
+  rateLimits?: { globalPerSecond?: number; route?: { limit: number; windowMs: number } };
 }
 
 export interface FakeGuild {
@@ -57,6 +63,11 @@ export interface RecordedRest {
   status: number;
   /** the JSON the fake answered (absent for 204) */
   response?: unknown;
+  /**
+   * with rate limits on: the request's bucket, and for a 429 how long the client must wait, why, and until when (the
+   * time of the answer plus retry_after, on the clock of `at`)
+   */
+  rateLimit?: { bucket: string; retryAfterMs?: number; scope?: 'global' | 'user'; retryUntil?: number };
 }
 
 export interface InteractionEvent {
@@ -79,6 +90,11 @@ export interface InteractionHandle {
   /** current state of the original response message (content, embeds, components, attachments, flags), or undefined */
   original(): FakeMessage | undefined;
   followups(): FakeMessage[];
+  /**
+   * the messages answering this interaction that still exist, as the member who sent it sees them (their ephemeral
+   * ones included) and as anyone else in the channel sees them; a deferral still "thinking" carries the loading flag
+   */
+  seen(): { member: FakeMessage[]; others: FakeMessage[] };
   /** resolves once predicate holds (checked now and after every new event); rejects with the events so far on timeout */
   waitFor(predicate: (h: InteractionHandle) => boolean, timeoutMs?: number): Promise<void>;
   waitForCallback(timeoutMs?: number): Promise<InteractionEvent>;
@@ -104,6 +120,8 @@ export interface FakeMessage {
   mentions?: unknown[];
   timestamp: string;
   message_reference?: unknown;
+  /** on a message that answers an interaction: `{ id, type, user, … }` of that interaction */
+  interaction_metadata?: Record<string, unknown>;
 }
 
 export interface InteractionTarget {

@@ -10,6 +10,7 @@ import {
   shardOf,
 } from '../interaction-data.js';
 import { FIFTEEN_MINUTES, type InteractionState, type Session } from './common.js';
+import { createRateLimits } from './rate-limits.js';
 import type { FakeDiscordOptions, RecordedRest } from './types.js';
 
 /** A fault: REST requests matching `match` are held `ms` before they are handled. */
@@ -50,6 +51,7 @@ export function createWorld(options: FakeDiscordOptions) {
     shardCount: Math.max(1, options.shards ?? 1),
     tokenTtlMs: options.interactionTokenTtlMs ?? FIFTEEN_MINUTES,
     ackDeadlineMs: options.ackDeadlineMs ?? 3000,
+    rateLimits: createRateLimits(options.rateLimits),
     botUser,
     rest: [] as RecordedRest[],
     violations: [] as string[],

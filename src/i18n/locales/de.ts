@@ -32,6 +32,7 @@ export const de = {
     '⏳ useapi antwortet gerade nicht; deine Anfrage bleibt erhalten. Neuer Versuch in {seconds} s (Versuch {attempt}).',
 
   // The answer.
+  'reply.answeredPrivately': 'Privat beantwortet.',
   'reply.title': 'Seed {seed}',
   'reply.seedField': 'Seed',
   'reply.promptField': 'Prompt',

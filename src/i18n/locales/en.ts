@@ -28,6 +28,7 @@ export const en = {
     '⏳ useapi is not answering; your request is kept. Trying again in {seconds} s (attempt {attempt}).',
 
   // The answer.
+  'reply.answeredPrivately': 'Answered privately.',
   'reply.title': 'Seed {seed}',
   'reply.seedField': 'Seed',
   'reply.promptField': 'Prompt',

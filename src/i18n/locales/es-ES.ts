@@ -31,6 +31,7 @@ export const esES = {
     '⏳ useapi no responde; tu solicitud se conserva. Reintento en {seconds} s (intento {attempt}).',
 
   // The answer.
+  'reply.answeredPrivately': 'Respondido en privado.',
   'reply.title': 'Seed {seed}',
   'reply.seedField': 'Seed',
   'reply.promptField': 'Prompt',

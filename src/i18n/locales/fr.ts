@@ -32,6 +32,7 @@ export const fr = {
     '⏳ useapi ne répond pas ; ta demande est conservée. Nouvel essai dans {seconds} s (tentative {attempt}).',
 
   // The answer.
+  'reply.answeredPrivately': 'Réponse envoyée en privé.',
   'reply.title': 'Seed {seed}',
   'reply.seedField': 'Seed',
   'reply.promptField': 'Prompt',

@@ -30,6 +30,7 @@ export const ja = {
     '⏳ useapi が応答していません。リクエストは保持されています。{seconds} 秒後に再試行します（{attempt} 回目）。',
 
   // The answer.
+  'reply.answeredPrivately': '本人にだけ返信しました。',
   'reply.title': 'シード {seed}',
   'reply.seedField': 'シード',
   'reply.promptField': 'プロンプト',

@@ -30,6 +30,7 @@ export const ptBR = {
     '⏳ A useapi não está respondendo; seu pedido foi mantido. Nova tentativa em {seconds} s (tentativa {attempt}).',
 
   // The answer.
+  'reply.answeredPrivately': 'Respondido em particular.',
   'reply.title': 'Seed {seed}',
   'reply.seedField': 'Seed',
   'reply.promptField': 'Prompt',
