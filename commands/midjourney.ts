@@ -22,7 +22,6 @@ import { isModerator, memberOf } from '../src/discord/permissions.js';
 import type { BotContext, ComponentHandler, SlashCommand } from '../src/discord/types.js';
 import { localizations, translator } from '../src/i18n/index.js';
 import { en } from '../src/i18n/locales/en.js';
-import { isSnowflake } from '../src/snowflake.js';
 
 type ModInteraction = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -31,10 +30,10 @@ function requireModerator(interaction: ModInteraction, ctx: BotContext): void {
     throw new UserFacingError('mod.refused');
 }
 
-function accountChannel(value: string | undefined): string {
+function accountChannel(value: string | undefined, ctx: BotContext): string {
   const channel = (value ?? '').trim();
-  // A useapi account channel is a Discord channel id.
-  if (!isSnowflake(channel)) throw new UserFacingError('mod.reset.invalidChannel');
+  // A useapi account is a Discord channel id; the upstream's grammar says.
+  if (!ctx.moderation.isAccount(channel)) throw new UserFacingError('mod.reset.invalidChannel');
   return channel;
 }
 
@@ -88,7 +87,7 @@ export const midjourneyCommand = {
       );
       return;
     }
-    await askToConfirm(interaction, accountChannel(interaction.options.getString('channel', true)));
+    await askToConfirm(interaction, accountChannel(interaction.options.getString('channel', true), ctx));
   },
 
   async autocomplete(interaction, ctx) {
@@ -113,7 +112,7 @@ export const modResetButton = {
   prefix: RESET_BUTTON,
   async button(interaction, ctx, [channel]) {
     requireModerator(interaction, ctx);
-    await askToConfirm(interaction, accountChannel(channel));
+    await askToConfirm(interaction, accountChannel(channel, ctx));
   },
 } satisfies ComponentHandler;
 
@@ -121,7 +120,7 @@ export const modConfirmButton = {
   prefix: CONFIRM_BUTTON,
   async button(interaction, ctx, [value]) {
     requireModerator(interaction, ctx);
-    const channel = accountChannel(value);
+    const channel = accountChannel(value, ctx);
     const t = translator(interaction.locale);
     // Replace the buttons at once, so the same confirmation cannot be pressed twice.
     await interaction.update({ content: t('mod.reset.working', { channel }), embeds: [], components: [] });

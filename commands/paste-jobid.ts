@@ -16,7 +16,6 @@ import { runSeed } from '../src/discord/seed-flow.js';
 import type { ComponentHandler } from '../src/discord/types.js';
 import { translator } from '../src/i18n/index.js';
 import type { PastedJobid } from '../src/seed/lookup/verify-jobid.js';
-import { isVideoJobid } from '../src/seed/model/jobid.js';
 import { isSnowflake } from '../src/snowflake.js';
 
 const FIELD = 'jobid';
@@ -54,9 +53,9 @@ export const pasteJobidHandler = {
   async modal(interaction: ModalSubmitInteraction, ctx, args) {
     const messageId = targetOf(args);
     const pasted = interaction.fields.getTextInputValue(FIELD);
-    const parsed = pastedJobid(pasted);
-    if (!parsed) throw new UserFacingError(jobInputProblem(pasted, 'error.pastedNotJobid'));
-    if (isVideoJobid(parsed.jobid)) throw new UserFacingError('error.video');
+    const parsed = pastedJobid(pasted, ctx.jobids);
+    if (!parsed) throw new UserFacingError(jobInputProblem(pasted, 'error.pastedNotJobid', ctx.jobids));
+    if (ctx.jobids.isVideo(parsed.jobid)) throw new UserFacingError('error.video');
     assertMayAsk(interaction, ctx);
     // The check reads the job upstream (GET, never seed_async) and may take a while: acknowledge first.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });

@@ -26,9 +26,11 @@ import { createRateLimiter } from './seed/requests/rate-limit.js';
 import { createCallbackHandler } from './seed/retrieval/callbacks.js';
 import { createFairQueue } from './seed/retrieval/fair-queue.js';
 import { createSeedService, type SeedService, type SeedServiceDeps } from './seed/retrieval/seed-service.js';
+import { severityOf } from './seed/severity.js';
+import type { Upstream } from './seed/upstream.js';
 import { createStorage } from './storage/index.js';
+import { createUseapiUpstream } from './useapi/adapter.js';
 import { createUseapiClient } from './useapi/http-client.js';
-import { severityOf } from './useapi/severity.js';
 
 export interface BotOptions {
   /** Where log lines go (default stdout). */
@@ -58,7 +60,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const log = createLogger({ ...config.log, redact: redactorFor(config), destination });
   const metrics = createMetrics();
   const storage = await openStorage(config, log);
-  const useapi = useapiClientFor(config, metrics);
+  const upstream = upstreamFor(config, metrics);
   const index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });
   // Subscribed once the Discord client that alerts moderators exists.
   const incidents = createEvent<Hold>();
@@ -68,7 +70,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     coordinator: storage.coordinator,
     onIncident: incidents.emit,
   });
-  const seeds = seedServiceFor(config, { useapi, storage, index, holds, log }, metrics);
+  const seeds = seedServiceFor(config, { upstream, storage, index, holds, log }, metrics);
 
   const client = discordClient(config);
   const requests = createRequestProcessor({
@@ -83,7 +85,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     sweepEveryMs: config.storageLeaseMs,
   });
   const resets = createEvent<Extract<ResetOutcome, { audit: ResetAudit }>>();
-  const moderation = createModeration({ useapi, holds, storage, requests, log, onReset: resets.emit });
+  const moderation = createModeration({ upstream, holds, storage, requests, log, onReset: resets.emit });
   const alerts = alertsFor(config, client, holds, moderation, log);
   incidents.subscribe((hold) => void alerts.incident(hold));
   resets.subscribe((outcome) => void alerts.resetDone(outcome));
@@ -99,7 +101,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     limiter,
     metrics,
     moderation,
-    verifyJobid: createJobidVerifier({ useapi, index, log }),
+    verifyJobid: createJobidVerifier({ upstream, index, log }),
+    jobids: upstream.jobids,
     newRef,
   };
   const router = createRouter(commands, ctx);
@@ -128,7 +131,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       http = await serveHttp(config, metrics, log, {
         health,
         onScrape: setGauges,
-        onCallback: createCallbackHandler({ index, seeds, log }),
+        upstream,
+        onCallback: createCallbackHandler({ index, seeds, upstream, log }),
       });
       log.info({ url: http.url }, 'http server listening');
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
@@ -165,6 +169,11 @@ function openStorage(config: Config, log: Logger): Promise<Storage> {
     },
     leaseMs: config.storageLeaseMs,
   });
+}
+
+/** The upstream the configuration names, behind the core's port. */
+function upstreamFor(config: Config, metrics: Metrics): Upstream {
+  return createUseapiUpstream(useapiClientFor(config, metrics));
 }
 
 function useapiClientFor(config: Config, metrics: Metrics) {
@@ -214,7 +223,7 @@ function alertsFor(config: Config, client: Client, holds: Holds, moderation: Mod
   });
 }
 
-type SeedParts = Pick<SeedServiceDeps, 'useapi' | 'storage' | 'index' | 'holds' | 'log'>;
+type SeedParts = Pick<SeedServiceDeps, 'upstream' | 'storage' | 'index' | 'holds' | 'log'>;
 
 function seedServiceFor(config: Config, parts: SeedParts, metrics: Metrics): SeedService {
   const { publicUrl, callbackSecret } = config.http;
@@ -224,7 +233,10 @@ function seedServiceFor(config: Config, parts: SeedParts, metrics: Metrics): See
     pollIntervalMs: config.useapi.pollIntervalMs,
     deadlineMs: config.useapi.jobDeadlineMs,
     maxJobs: config.useapi.maxJobs,
-    replyUrl: publicUrl && callbackSecret ? `${publicUrl}/useapi/callback/${callbackSecret}` : undefined,
+    replyUrl:
+      publicUrl && callbackSecret
+        ? `${publicUrl}${parts.upstream.callbackRoute}${callbackSecret}`
+        : undefined,
     busyWaitMs: config.useapi.busyWaitMs,
     lockTtlMs: config.storageLeaseMs,
     // 429s are counted per answer by the useapi client; 596 here, whether it came as an answer or as a failed job.
@@ -256,7 +268,7 @@ function serveHttp(
   config: Config,
   metrics: Metrics,
   log: Logger,
-  handlers: Pick<HttpServerDeps, 'health' | 'onScrape' | 'onCallback'>,
+  handlers: Pick<HttpServerDeps, 'health' | 'onScrape' | 'onCallback' | 'upstream'>,
 ): Promise<HttpServer> {
   return startHttpServer({
     ...handlers,

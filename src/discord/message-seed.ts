@@ -94,11 +94,11 @@ export async function seedFromMessage(
   clues: MessageClues,
   options: { ephemeral: boolean },
 ): Promise<void> {
-  const refusal = checkTarget(clues, ctx.config.seed.midjourneyBotIds);
+  const refusal = checkTarget(clues, ctx.config.seed.midjourneyBotIds, ctx.jobids);
   if (refusal) throw new UserFacingError(REFUSAL_KEYS[refusal]);
   // Past the checks that need no I/O: acknowledged before the index is read.
   await acknowledge(interaction, options.ephemeral);
-  const resolution = await resolveJob(clues, ctx.index);
+  const resolution = await resolveJob(clues, ctx.index, ctx.jobids);
   // Access before the "unknown" answer: nobody is offered a button they may not use.
   assertSeedAccess(interaction, ctx, { known: true, ownerId: resolution.ownerId });
   if (!resolution.ok) {

@@ -7,12 +7,11 @@ import {
   ComponentType,
 } from 'discord.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
-import { isSeedError, type SeedErrorKind } from '../seed/errors.js';
+import { isSeedError, isUpstreamError, type SeedErrorKind, type UpstreamErrorKind } from '../seed/errors.js';
 import type { SeedRecord } from '../seed/model/types.js';
 import type { Progress } from '../seed/ports.js';
 import { isStorageUnavailable } from '../seed/ports.js';
 import type { SeedStatus } from '../seed/retrieval/seed-service.js';
-import { isUseapiError, type UseapiErrorKind } from '../useapi/errors.js';
 import { isUserFacingError } from './errors.js';
 
 export interface ReplyBody {
@@ -195,7 +194,7 @@ const seedErrorKeys: Record<SeedErrorKind, MessageKey> = {
 };
 
 /** `error.internal` shows the reference id: what an operator must look up, never a member's own mistake. */
-const useapiErrorKeys: Record<UseapiErrorKind, MessageKey> = {
+const upstreamErrorKeys: Record<UpstreamErrorKind, MessageKey> = {
   jobid_missing: 'error.internal',
   too_long: 'error.internal',
   parent_not_completed: 'error.notFinished',
@@ -211,6 +210,9 @@ const useapiErrorKeys: Record<UseapiErrorKind, MessageKey> = {
   unavailable: 'error.unavailable',
   untrackable: 'error.unavailable',
   pending_moderation: 'error.held',
+  account_unavailable: 'error.held',
+  seed_pending: 'error.seedPending',
+  seed_failed: 'error.jobFailed',
   timeout: 'error.timeout',
   network: 'error.unavailable',
   bad_response: 'error.unavailable',
@@ -225,10 +227,10 @@ export function errorMessage(
   if (isUserFacingError(error)) return { key: error.key, params: error.params };
   if (isSeedError(error)) return { key: seedErrorKeys[error.kind], params: {} };
   if (isStorageUnavailable(error)) return { key: 'error.storageUnavailable', params: {} };
-  if (isUseapiError(error)) {
+  if (isUpstreamError(error)) {
     if (error.kind === 'unsupported_job' && error.verb?.includes('video'))
       return { key: 'error.video', params: {} };
-    const key = useapiErrorKeys[error.kind];
+    const key = upstreamErrorKeys[error.kind];
     if (key === 'error.unsupported') return { key, params: { verb: error.verb ?? 'other' } };
     return { key, params: key === 'error.internal' ? { ref } : {} };
   }

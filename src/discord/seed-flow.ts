@@ -6,7 +6,6 @@ import type {
   MessageContextMenuCommandInteraction,
   ModalSubmitInteraction,
 } from 'discord.js';
-import { channelOfJobid } from '../seed/model/jobid.js';
 import { acknowledge } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
 import type { BotContext } from './types.js';
@@ -45,7 +44,7 @@ export async function runSeed(
     id: interaction.id,
     correlationId: ctx.cid ?? ctx.newRef(),
     jobid: target.jobid,
-    accountChannel: channelOfJobid(target.jobid),
+    accountChannel: ctx.jobids.accountOf(target.jobid),
     applicationId: interaction.applicationId,
     interactionToken: interaction.token,
     guildId: interaction.guildId ?? undefined,

@@ -176,4 +176,6 @@ export const de = {
   'button.copySeed': 'Prompt mit Seed kopieren',
   'copy.gone':
     'Diesen Seed habe ich nicht mehr gespeichert. Frage erneut mit /seed und der Jobid aus der Antwort.',
+  'error.seedPending':
+    'Midjourney hat den Seed dieses Jobs noch nicht geschickt. Frage in ein paar Minuten erneut.',
 } satisfies Messages;

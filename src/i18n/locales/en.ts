@@ -159,6 +159,7 @@ export const en = {
     'Seeds are not available right now: useapi.net no longer serves Midjourney for this bot. The bot’s administrator can check with `npm run doctor`.',
   'button.copySeed': 'Copy prompt with seed',
   'copy.gone': 'I no longer have this seed stored. Ask again with /seed and the jobid shown in the reply.',
+  'error.seedPending': "Midjourney has not sent this job's seed yet. Please ask again in a few minutes.",
 } as const;
 
 export type MessageKey = keyof typeof en;

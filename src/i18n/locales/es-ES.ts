@@ -177,4 +177,6 @@ export const esES = {
   'button.copySeed': 'Copiar prompt con semilla',
   'copy.gone':
     'Ya no tengo guardada esta semilla. Vuelve a pedirla con /seed y el jobid que aparece en la respuesta.',
+  'error.seedPending':
+    'Midjourney aún no ha enviado la seed de este trabajo. Vuelve a pedirla dentro de unos minutos.',
 } satisfies Messages;

@@ -174,4 +174,6 @@ export const fr = {
   'button.copySeed': 'Copier le prompt avec la seed',
   'copy.gone':
     'Je n’ai plus cette seed en mémoire. Redemande avec /seed et le jobid affiché dans la réponse.',
+  'error.seedPending':
+    'Midjourney n’a pas encore envoyé la seed de ce job. Redemande-la dans quelques minutes.',
 } satisfies Messages;

@@ -176,4 +176,6 @@ export const ja = {
   'button.copySeed': 'シード付きプロンプトをコピー',
   'copy.gone':
     'このシードはもう保存されていません。返信に表示された jobid を使って /seed でもう一度依頼してください。',
+  'error.seedPending':
+    'Midjourney からこのジョブのシードがまだ届いていません。数分後にもう一度お試しください。',
 } satisfies Messages;

@@ -168,4 +168,5 @@ export const ptBR = {
     'As seeds não estão disponíveis agora: o useapi.net não atende mais o Midjourney para este bot. A administração do bot pode verificar com `npm run doctor`.',
   'button.copySeed': 'Copiar prompt com seed',
   'copy.gone': 'Não tenho mais esta seed guardada. Peça de novo com /seed e o jobid mostrado na resposta.',
+  'error.seedPending': 'O Midjourney ainda não enviou a seed deste trabalho. Peça de novo em alguns minutos.',
 } satisfies Messages;

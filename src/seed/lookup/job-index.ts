@@ -1,10 +1,10 @@
-// The bot's own map from Discord messages to useapi jobs: useapi has no endpoint for it, so every job object the
+// The bot's own map from Discord messages to upstream jobs: no upstream has an endpoint for it, so every job object the
 // bot sees (seed results, polled jobs, callbacks, jobids users give) is recorded here, keyed by the Discord message id
 // and by the Midjourney job UUIDs in its attachments.
 
-import type { Job } from '../../useapi/port.js';
 import { type IndexEntry, KEEP_SEEDS_MS, type RecentJob } from '../model/types.js';
 import type { Store } from '../ports.js';
+import type { UpstreamJob as Job } from '../upstream.js';
 
 export type { RecentJob } from '../model/types.js';
 

@@ -36,7 +36,7 @@ export const seedRecordSchema = z.looseObject({
   accountChannel: optString,
   images: z.array(imageSchema),
   retrievedAt: z.number(),
-  source: z.enum(['useapi', 'prompt']),
+  source: z.enum(['useapi', 'midjourney-proxy', 'prompt']),
 }) satisfies z.ZodType<SeedRecord>;
 
 export const indexEntrySchema = z.looseObject({

@@ -29,8 +29,8 @@ export interface SeedRecord {
   accountChannel?: string | undefined;
   images: ImageMeta[];
   retrievedAt: number;
-  /** Where the seed came from: useapi, or the `--seed N` already written in the prompt. */
-  source: 'useapi' | 'prompt';
+  /** Where the seed came from: the upstream that retrieved it, or the `--seed N` already written in the prompt. */
+  source: 'useapi' | 'midjourney-proxy' | 'prompt';
 }
 
 /** What the job index knows about one useapi job. Keyed by Discord message id and Midjourney job UUID. */

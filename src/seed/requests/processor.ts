@@ -3,14 +3,13 @@
 // what is stored (application id + interaction token, or the channel), so any process can answer any request.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { isUseapiError } from '../../useapi/errors.js';
-import { logUpstreamFailure } from '../../useapi/severity.js';
-import { isSeedError, isTransient, SeedError } from '../errors.js';
+import { isSeedError, isTransient, isUpstreamError, SeedError } from '../errors.js';
 import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from '../lease-guard.js';
 import { OPEN_STATES, type SeedRecord, type SeedRequest } from '../model/types.js';
 import type { Holds } from '../moderation/holds.js';
 import { type DeliveredVia, isStorageUnavailable, type Notifier, type Storage } from '../ports.js';
 import type { SeedService } from '../retrieval/seed-service.js';
+import { logUpstreamFailure } from '../severity.js';
 import { createPacer, type Pacer } from './progress-pacer.js';
 import { createRequestStore, RESUME_BATCH, readOpenRequests } from './request-store.js';
 
@@ -372,4 +371,4 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
 }
 
 const kindOf = (error: unknown): string =>
-  isSeedError(error) || isUseapiError(error) || isStorageUnavailable(error) ? error.kind : 'internal';
+  isSeedError(error) || isUpstreamError(error) || isStorageUnavailable(error) ? error.kind : 'internal';

@@ -1,5 +1,7 @@
 // useapi jobids are opaque, but their form is known (see useapi.md): we validate user input with it and read the
-// Midjourney account channel out of it.
+// Midjourney account channel out of it. The core sees this grammar through its upstream port (useapiJobids).
+import type { JobidGrammar } from '../seed/upstream.js';
+import { SNOWFLAKE } from '../snowflake.js';
 
 const V2 = /^job:\d{17}-user:\d+-channel:(\d{17,20})(?:-bot:(?:midjourney|niji))?$/;
 const V3 = /^j\d{10,25}[iv]-u\d+-c(\d{17,20})-bot:(?:midjourney|niji)$/;
@@ -18,8 +20,6 @@ export function parseJobid(input: string): ParsedJobid | undefined {
   if (v3?.[1]) return { jobid, form: 'v3', channel: v3[1] };
   return undefined;
 }
-
-export const isJobid = (input: string): boolean => parseJobid(input) !== undefined;
 
 export const channelOfJobid = (jobid: string): string | undefined => parseJobid(jobid)?.channel;
 
@@ -41,3 +41,16 @@ export function findJobid(text: string | undefined | null): string | undefined {
   if (!text) return undefined;
   return JOBID_ANYWHERE.exec(text)?.[1];
 }
+
+/** useapi's jobid grammar, as the core's port describes one. An account is the Discord channel in the jobid. */
+export const useapiJobids: JobidGrammar = {
+  parse: (input) => {
+    const parsed = parseJobid(input);
+    return parsed && { jobid: parsed.jobid, channel: parsed.channel };
+  },
+  find: findJobid,
+  findAll: findJobids,
+  accountOf: channelOfJobid,
+  isVideo: isVideoJobid,
+  isAccount: (value) => SNOWFLAKE.test(value),
+};
