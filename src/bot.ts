@@ -80,7 +80,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     holds,
     log,
     onOutcome: (outcome) => metrics.requests.inc({ outcome }),
-    deadlineMs: config.useapi.jobDeadlineMs,
+    deadlineMs: config.seed.jobDeadlineMs,
     lockTtlMs: config.storageLeaseMs,
     sweepEveryMs: config.storageLeaseMs,
   });
@@ -229,10 +229,10 @@ function seedServiceFor(config: Config, parts: SeedParts, metrics: Metrics): See
   const { publicUrl, callbackSecret } = config.http;
   return createSeedService({
     ...parts,
-    queue: createFairQueue(config.useapi.maxJobs),
+    queue: createFairQueue(config.seed.maxJobs),
     pollIntervalMs: config.useapi.pollIntervalMs,
-    deadlineMs: config.useapi.jobDeadlineMs,
-    maxJobs: config.useapi.maxJobs,
+    deadlineMs: config.seed.jobDeadlineMs,
+    maxJobs: config.seed.maxJobs,
     replyUrl:
       publicUrl && callbackSecret
         ? `${publicUrl}${parts.upstream.callbackRoute}${callbackSecret}`
