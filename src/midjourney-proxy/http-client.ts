@@ -167,9 +167,10 @@ const envelopeOf = (text: string): Envelope | undefined => {
 /** What `image-seed`'s code 3 means: the description tells the three apart. */
 const kindOfCode3 = (description: string | undefined): ProxyErrorKind => {
   const text = description ?? '';
+  if (SEED_NOT_FOUND.test(text)) return 'seed_pending';
   if (NO_ACCOUNT.test(text)) return 'no_account';
   if (TASK_UNKNOWN.test(text)) return 'not_found';
-  // `未找到 seed`, and any other wording of "not found yet": a deadline bounds the asking again.
+  // Any other wording of "not found" at HTTP 200 is read as "not yet": the caller's deadline bounds the asking again.
   return 'seed_pending';
 };
 

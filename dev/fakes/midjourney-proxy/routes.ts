@@ -20,7 +20,7 @@ export interface RouteRequest {
   body: unknown;
 }
 
-const PREFIX = String.raw`^/(?:mj-(?:fast|turbo|relax)/)?mj/task`;
+const PREFIX = '^/(?:mj-(?:fast|turbo|relax)/)?mj/task';
 const TASK_ROUTE = new RegExp(`${PREFIX}/([^/]+)/(fetch|image-seed|cancel)$`);
 const LIST_ROUTE = new RegExp(`${PREFIX}/(list-by-ids|list-by-condition|list)$`);
 
