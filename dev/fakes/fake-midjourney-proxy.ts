@@ -1,0 +1,223 @@
+// A local HTTP server that behaves like trueai-org/midjourney-proxy as /work/shared/reference/midjourney-proxy.md
+// describes it (read from its source): the task routes the bot uses with their envelope and codes, a blocking
+// image-seed whose behaviour each task can script, accounts that can die, 401 plain text, notifyHook callbacks, and
+// faults (injected answers, 5xx outages, refused connections). Every request is recorded and counted per route.
+// The parts live in ./midjourney-proxy/: task (the TaskInfo shape), store (tasks, seeds, accounts), notify
+// (callbacks), routes (TaskController), http (recording, faults, auth).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FakeDiscord, FakeMessage } from './fake-discord.js';
+import { gridContent, MIDJOURNEY_BOT_ID } from './midjourney.js';
+import { createFront, type InjectedReply, type RecordedProxyRequest } from './midjourney-proxy/http.js';
+import { createNotifier, type FakeNotification } from './midjourney-proxy/notify.js';
+import { createRoutes, type ProxyRoute } from './midjourney-proxy/routes.js';
+import { createTaskStore, type SeedPlan } from './midjourney-proxy/store.js';
+import {
+  type FakeTask,
+  type FakeTaskStatus,
+  gridFilename,
+  type ImagineTaskInput,
+} from './midjourney-proxy/task.js';
+
+export { UNAUTHORIZED_TEXT } from './midjourney-proxy/http.js';
+export { TEXT as PROXY_TEXT } from './midjourney-proxy/routes.js';
+export type { FakeTask, ImagineTaskInput, SeedPlan };
+
+export interface FakeMidjourneyProxyOptions {
+  token?: string;
+  /** The proxy-wide notifyHook (`Setting.NotifyHook`); a task's own wins. */
+  notifyHook?: string;
+  /** The account (its Discord channel id) of tasks added without one. */
+  instanceId?: string;
+}
+
+export interface FakeMidjourneyProxy {
+  /** The proxy's root, e.g. http://127.0.0.1:12345 (the routes are under /mj/…): what MJ_PROXY_URL holds. */
+  url: string;
+  token: string;
+  /** The default account's Discord channel id. */
+  instanceId: string;
+  requests: RecordedProxyRequest[];
+  /** Requests for that route so far (refused and failed ones included); all requests without one. */
+  calls(route?: ProxyRoute): number;
+  /**
+   * A finished imagine task (or at `status`), as the proxy records it: id of Unix ms + 3 digits, the job UUID as
+   * jobId and properties.messageHash and in the grid's file name. Notifies its hook.
+   */
+  addImagineTask(input?: ImagineTaskInput & { seedPlan?: SeedPlan }): FakeTask;
+  /** The whole life of a task, notifying at each step: SUBMITTED, IN_PROGRESS 0%…, SUCCESS. */
+  runImagineTask(
+    input?: ImagineTaskInput & { seedPlan?: SeedPlan },
+    pace?: { steps?: number; stepMs?: number },
+  ): Promise<FakeTask>;
+  /** The live stored task. */
+  getTask(id: string): FakeTask | undefined;
+  /** Moves a task on (notifying); SUCCESS fills in the Midjourney job. */
+  advanceTask(
+    id: string,
+    change: { status?: FakeTaskStatus; progress?: string; failReason?: string },
+  ): FakeTask;
+  /** How image-seed behaves for this task from now on (its seed not stored yet). */
+  setSeedPlan(id: string, plan: SeedPlan): void;
+  /** Seed retrievals started for the task (answers of a stored seed not counted). */
+  retrievals(id: string): number;
+  /** No live account (`无可用的账号实例`) while false. Default account when instanceId is absent. */
+  setAccountAlive(alive: boolean, instanceId?: string): void;
+  setNotifyHook(url: string | undefined): void;
+  /** Callbacks sent, recorded once answered or failed. */
+  notifications: FakeNotification[];
+  settleNotifications(): Promise<void>;
+  /** Queued answers for that route ('*': any), used before auth and routing, one per request. */
+  failNext(route: ProxyRoute | '*', replies: InjectedReply[]): void;
+  /**
+   * 'refuse' closes the listening socket (connections refused, open ones dropped); a status answers every request
+   * with it, empty (e.g. 502 from a reverse proxy); 'none' ends it (listening again on the same port).
+   */
+  outage(mode: 'refuse' | 'none' | { status: number }): Promise<void>;
+  seedCallsInFlight(): number;
+  /** Most image-seed retrievals at once since start or resetStats(). */
+  maxSeedCallsInFlight(): number;
+  /** Clears recorded requests and notifications. */
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TOKEN = 'fake-mj-proxy-token-0123456789';
+const DEFAULT_INSTANCE_ID = '1316232391072944555';
+
+export async function startFakeMidjourneyProxy(
+  options: FakeMidjourneyProxyOptions = {},
+): Promise<FakeMidjourneyProxy> {
+  const token = options.token ?? DEFAULT_TOKEN;
+  const instanceId = options.instanceId ?? DEFAULT_INSTANCE_ID;
+  const closing = new AbortController();
+  const notifier = createNotifier(options.notifyHook);
+  const store = createTaskStore({ defaultInstanceId: instanceId, notifier });
+  const routes = createRoutes(store, closing.signal);
+  const front = createFront({ token, routes, closing: closing.signal });
+
+  const server = createServer((req, res) => {
+    res.on('error', () => undefined);
+    front.handle(req, res).catch(() => {
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(
+          JSON.stringify({ success: false, code: -1, message: '操作失败', timestamp: `${Date.now()}` }),
+        );
+      } else res.destroy();
+    });
+  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  await listen(0);
+  const { port } = server.address() as AddressInfo;
+  let listening = true;
+
+  const addImagineTask: FakeMidjourneyProxy['addImagineTask'] = (input = {}) => {
+    const { seedPlan, ...rest } = input;
+    const task = store.addImagineTask(rest);
+    if (seedPlan !== undefined) store.setSeedPlan(task.id, seedPlan);
+    return task;
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    instanceId,
+    requests: front.requests,
+    calls: (route) =>
+      route === undefined ? front.requests.length : front.requests.filter((r) => r.route === route).length,
+    addImagineTask,
+    async runImagineTask(input = {}, pace = {}) {
+      const steps = pace.steps ?? 2;
+      const stepMs = pace.stepMs ?? 10;
+      const task = addImagineTask({ ...input, status: 'SUBMITTED' });
+      for (let step = 0; step < steps; step++) {
+        await sleep(stepMs);
+        store.update(task.id, { status: 'IN_PROGRESS', progress: `${Math.floor((100 * step) / steps)}%` });
+      }
+      await sleep(stepMs);
+      return store.update(task.id, { status: input.status ?? 'SUCCESS' });
+    },
+    getTask: (id) => store.tasks.get(id),
+    advanceTask: (id, change) => store.update(id, change),
+    setSeedPlan: (id, plan) => store.setSeedPlan(id, plan),
+    retrievals: (id) => store.extras.get(id)?.retrievals ?? 0,
+    setAccountAlive: (alive, id) => store.setAccountAlive(alive, id),
+    setNotifyHook: (url) => notifier.setDefaultHook(url),
+    notifications: notifier.sent,
+    settleNotifications: () => notifier.settle(),
+    failNext: (route, replies) => front.failNext(route, replies),
+    async outage(mode) {
+      front.setOutageStatus(typeof mode === 'object' ? mode.status : undefined);
+      if (mode === 'refuse' && listening) {
+        listening = false;
+        await stopListening();
+      } else if (mode !== 'refuse' && !listening) {
+        await listen(port);
+        listening = true;
+      }
+    },
+    seedCallsInFlight: () => routes.seedCallsInFlight(),
+    maxSeedCallsInFlight: () => routes.maxSeedCallsInFlight(),
+    resetStats() {
+      front.requests.length = 0;
+      notifier.sent.length = 0;
+      routes.resetMax();
+    },
+    async close() {
+      closing.abort();
+      await notifier.close();
+      if (listening) await stopListening();
+    },
+  };
+}
+
+/**
+ * The message Midjourney posted for a finished proxy task, made in the fake Discord: the task's messageId, the grid
+ * attachment named with the task's job UUID (`--seed N` in the prompt when the proxy appended it), and the task's
+ * imageUrl pointed at that attachment, as the proxy stores it.
+ */
+export function showProxyTask(
+  discord: Pick<FakeDiscord, 'makeMessage'>,
+  task: FakeTask,
+  where: { channelId: string; guildId: string; ownerId: string; dispatch?: boolean },
+): FakeMessage {
+  if (task.messageId === null || task.jobId === null) {
+    throw new Error(
+      `fake midjourney-proxy: task ${task.id} has no Midjourney message yet (status ${task.status})`,
+    );
+  }
+  const prompt = task.seed === null ? task.prompt : `${task.prompt} --seed ${task.seed}`;
+  const message = discord.makeMessage({
+    id: task.messageId,
+    channelId: where.channelId,
+    guildId: where.guildId,
+    author: { id: MIDJOURNEY_BOT_ID, username: 'Midjourney Bot', bot: true },
+    content: gridContent(prompt, where.ownerId),
+    attachments: [
+      {
+        filename: gridFilename(task.prompt, task.jobId),
+        content_type: 'image/png',
+        width: task.width ?? 2048,
+        height: task.height ?? 2048,
+      },
+    ],
+    ...(where.dispatch ? { dispatch: true } : {}),
+  });
+  const attachment = message.attachments[0];
+  if (attachment !== undefined) task.imageUrl = attachment.url;
+  return message;
+}
