@@ -16,6 +16,7 @@ import {
   confirmReply,
   RESET_BUTTON,
   resetOutcomeText,
+  resetWorkingText,
   statusReply,
 } from '../src/discord/mod-replies.js';
 import { isModerator, memberOf } from '../src/discord/permissions.js';
@@ -38,8 +39,8 @@ function accountChannel(value: string | undefined, ctx: BotContext): string {
 }
 
 /** The confirmation, shared by `/midjourney reset` and the Reset button of the alert. */
-async function askToConfirm(interaction: ModInteraction, channel: string): Promise<void> {
-  const body = confirmReply(channel, translator(interaction.locale));
+async function askToConfirm(interaction: ModInteraction, ctx: BotContext, channel: string): Promise<void> {
+  const body = confirmReply(channel, translator(interaction.locale), ctx.moderation.upstream);
   await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
 }
 
@@ -87,7 +88,7 @@ export const midjourneyCommand = {
       );
       return;
     }
-    await askToConfirm(interaction, accountChannel(interaction.options.getString('channel', true), ctx));
+    await askToConfirm(interaction, ctx, accountChannel(interaction.options.getString('channel', true), ctx));
   },
 
   async autocomplete(interaction, ctx) {
@@ -112,7 +113,7 @@ export const modResetButton = {
   prefix: RESET_BUTTON,
   async button(interaction, ctx, [channel]) {
     requireModerator(interaction, ctx);
-    await askToConfirm(interaction, accountChannel(channel, ctx));
+    await askToConfirm(interaction, ctx, accountChannel(channel, ctx));
   },
 } satisfies ComponentHandler;
 
@@ -123,10 +124,14 @@ export const modConfirmButton = {
     const channel = accountChannel(value, ctx);
     const t = translator(interaction.locale);
     // Replace the buttons at once, so the same confirmation cannot be pressed twice.
-    await interaction.update({ content: t('mod.reset.working', { channel }), embeds: [], components: [] });
+    await interaction.update({
+      content: resetWorkingText(channel, t, ctx.moderation.upstream),
+      embeds: [],
+      components: [],
+    });
     const outcome = await ctx.moderation.reset(channel, interaction.user.id);
     await interaction.editReply({
-      content: resetOutcomeText(outcome, t, interaction.user.id),
+      content: resetOutcomeText(outcome, t, interaction.user.id, ctx.moderation.upstream),
       components: [],
     });
   },

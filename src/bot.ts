@@ -15,9 +15,12 @@ import { type HttpServer, type HttpServerDeps, startHttpServer } from './http/se
 import { createEvent } from './lib/event.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createMidjourneyProxyUpstream, upstreamErrorOf } from './midjourney-proxy/adapter.js';
+import { createMidjourneyProxyClient } from './midjourney-proxy/http-client.js';
 import { createJobIndex } from './seed/lookup/job-index.js';
 import { createJobidVerifier } from './seed/lookup/verify-jobid.js';
 import type { Hold, ResetAudit } from './seed/model/types.js';
+import { createHoldWatch } from './seed/moderation/hold-watch.js';
 import { createHolds, type Holds } from './seed/moderation/holds.js';
 import { createModeration, type Moderation, type ResetOutcome } from './seed/moderation/moderation.js';
 import type { Notifier, Storage } from './seed/ports.js';
@@ -87,6 +90,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const resets = createEvent<Extract<ResetOutcome, { audit: ResetAudit }>>();
   const moderation = createModeration({ upstream, holds, storage, requests, log, onReset: resets.emit });
   const alerts = alertsFor(config, client, holds, moderation, log);
+  const holdWatch = holdWatchFor(upstream, { holds, moderation, everyMs: config.storageLeaseMs, log });
   incidents.subscribe((hold) => void alerts.incident(hold));
   resets.subscribe((outcome) => void alerts.resetDone(outcome));
   const limiter = createRateLimiter({ store: storage.volatile, perMinute: config.seed.userLimitPerMinute });
@@ -140,12 +144,14 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await ready;
       log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
       await requests.start();
+      holdWatch?.start();
     },
     async stop(deadlineMs = 8_000) {
       // New interactions get a short "restarting" answer; waiting requests stay stored for the next start.
       stopping = true;
       const started = Date.now();
       router.close();
+      holdWatch?.stop();
       const drained = await requests.drain(deadlineMs);
       log.info(drained, 'stopped taking work');
       await seeds.close(Math.max(500, deadlineMs - (Date.now() - started)));
@@ -171,9 +177,28 @@ function openStorage(config: Config, log: Logger): Promise<Storage> {
   });
 }
 
-/** The upstream the configuration names, behind the core's port. */
+/** The upstream SEED_PROVIDER names, behind the core's port. */
 function upstreamFor(config: Config, metrics: Metrics): Upstream {
+  if (config.seed.provider === 'midjourney-proxy')
+    return createMidjourneyProxyUpstream(proxyClientFor(config, metrics));
   return createUseapiUpstream(useapiClientFor(config, metrics));
+}
+
+function proxyClientFor(config: Config, metrics: Metrics) {
+  return createMidjourneyProxyClient({
+    baseUrl: config.midjourneyProxy.url,
+    token: config.midjourneyProxy.token,
+    onCall: ({ endpoint, status, ms }) => {
+      const labels = { endpoint, status: String(status) };
+      metrics.upstreamCalls.inc(labels);
+      metrics.upstreamLatency.observe(labels, ms / 1000);
+      if (status === 429) metrics.busy.inc();
+    },
+    onError: (error) => {
+      const { kind } = upstreamErrorOf(error);
+      metrics.upstreamErrors.inc({ kind, ...severityOf(kind) });
+    },
+  });
 }
 
 function useapiClientFor(config: Config, metrics: Metrics) {
@@ -190,6 +215,11 @@ function useapiClientFor(config: Config, metrics: Metrics) {
     },
     onError: (error) => metrics.upstreamErrors.inc({ kind: error.kind, ...severityOf(error.kind) }),
   });
+}
+
+/** An upstream without a reset route: its held accounts are checked again at the sweep's pace. */
+function holdWatchFor(upstream: Upstream, deps: Parameters<typeof createHoldWatch>[0]) {
+  return upstream.holdsClearThemselves ? createHoldWatch(deps) : undefined;
 }
 
 function discordClient(config: Config): Client {
@@ -220,6 +250,7 @@ function alertsFor(config: Config, client: Client, holds: Holds, moderation: Mod
       return channel && 'guild' in channel ? channel.guild.preferredLocale : undefined;
     },
     pendingModMessage: (channel) => moderation.pendingModMessage(channel),
+    upstream: moderation.upstream,
   });
 }
 

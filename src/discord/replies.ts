@@ -176,7 +176,9 @@ function progressText(progress: Progress | SeedStatus, t: Translate, now: number
     case 'joined':
       return t('progress.joined');
     case 'retrying':
-      return t('progress.retrying', {
+      if (progress.seedPending)
+        return t('progress.seedPending', { seconds: Math.ceil(progress.retryInMs / 1000) });
+      return t(progress.upstream === 'midjourney-proxy' ? 'progress.proxyRetrying' : 'progress.retrying', {
         attempt: progress.attempt,
         seconds: Math.ceil(progress.retryInMs / 1000),
       });
@@ -219,6 +221,15 @@ const upstreamErrorKeys: Record<UpstreamErrorKind, MessageKey> = {
   discontinued: 'error.discontinued',
 };
 
+/** Where a midjourney-proxy's answer needs other words than useapi's (the rest are the same for both). */
+const proxyErrorKeys: Partial<Record<UpstreamErrorKind, MessageKey>> = {
+  not_found: 'error.proxy.notFound',
+  unauthorized: 'error.proxy.unauthorized',
+  unavailable: 'error.proxy.unavailable',
+  network: 'error.proxy.unavailable',
+  bad_response: 'error.proxy.unavailable',
+};
+
 /** The message key and parameters for any error; unknown errors get a reference id, never their message. */
 export function errorMessage(
   error: unknown,
@@ -230,7 +241,9 @@ export function errorMessage(
   if (isUpstreamError(error)) {
     if (error.kind === 'unsupported_job' && error.verb?.includes('video'))
       return { key: 'error.video', params: {} };
-    const key = upstreamErrorKeys[error.kind];
+    const key =
+      (error.source === 'midjourney-proxy' ? proxyErrorKeys[error.kind] : undefined) ??
+      upstreamErrorKeys[error.kind];
     if (key === 'error.unsupported') return { key, params: { verb: error.verb ?? 'other' } };
     return { key, params: key === 'error.internal' ? { ref } : {} };
   }

@@ -169,4 +169,24 @@ export const ptBR = {
   'button.copySeed': 'Copiar prompt com seed',
   'copy.gone': 'Não tenho mais esta seed guardada. Peça de novo com /seed e o jobid mostrado na resposta.',
   'error.seedPending': 'O Midjourney ainda não enviou a seed deste trabalho. Peça de novo em alguns minutos.',
+  'progress.seedPending':
+    '⏳ O Midjourney ainda não enviou a seed; ela está a caminho. Pergunto de novo em {seconds} s.',
+  'progress.proxyRetrying':
+    '⏳ O midjourney-proxy não está respondendo; seu pedido foi guardado. Nova tentativa em {seconds} s (tentativa {attempt}).',
+  'error.proxy.notFound':
+    'O midjourney-proxy não conhece essa tarefa. Confira o id da tarefa (16 dígitos) ou clique com o botão direito na mensagem do Midjourney → Apps → Get seed.',
+  'error.proxy.unauthorized':
+    'O token do midjourney-proxy do bot foi recusado. Um administrador precisa verificar MJ_PROXY_TOKEN.',
+  'error.proxy.unavailable':
+    'O midjourney-proxy não está respondendo agora. Tente de novo em alguns minutos.',
+  'mod.alert.proxyBody':
+    'O midjourney-proxy não tem nenhuma conta do Midjourney utilizável. Os pedidos de seed ficam guardados e esperam; voltam a rodar sozinhos assim que o proxy tiver uma de novo.\n\n**O que fazer**\n1. Abra a página de administração do proxy.\n2. Desbloqueie ou reative uma conta do Discord lá (um CAPTCHA, uma verificação do Cloudflare, uma conta desativada).\n3. Pressione **Reset** abaixo (ou rode `/midjourney reset`) para verificar agora.',
+  'mod.alert.proxyNoText':
+    'O proxy não diz mais nada. A página de administração dele mostra quais contas estão bloqueadas e por quê.',
+  'mod.proxyConfirm':
+    'Você desbloqueou ou reativou uma conta do Midjourney na página de administração do midjourney-proxy? O bot não consegue fazer isso daqui: ele verifica se o proxy tem de novo uma conta utilizável e, se tiver, os pedidos em espera rodam.',
+  'mod.reset.proxyStillPending':
+    'O midjourney-proxy ainda não tem nenhuma conta do Midjourney utilizável, então os pedidos continuam retidos. Desbloqueie ou reative uma conta na página de administração do proxy e verifique de novo.',
+  'mod.reset.proxyWorking':
+    '⏳ Verificando se o midjourney-proxy tem de novo uma conta do Midjourney utilizável…',
 } satisfies Messages;

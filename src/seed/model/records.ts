@@ -46,6 +46,7 @@ export const indexEntrySchema = z.looseObject({
   server: optString,
   channel: optString,
   messageId: optString,
+  messageIds: z.array(z.string()).optional().catch(undefined),
   prompt: optString,
   parentJobId: optString,
   button: optString,

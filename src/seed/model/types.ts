@@ -43,6 +43,8 @@ export interface IndexEntry {
   /** Discord channel of the Midjourney message (also the account channel). */
   channel?: string | undefined;
   messageId?: string | undefined;
+  /** Further Discord messages of the same result (a midjourney-proxy's `messageIds`). */
+  messageIds?: string[] | undefined;
   prompt?: string | undefined;
   parentJobId?: string | undefined;
   /** Button that produced this job (U1..U4, V1..V4, ...). */

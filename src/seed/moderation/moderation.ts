@@ -66,6 +66,11 @@ export interface Moderation {
   reset(channel: string, byUserId: string): Promise<ResetOutcome>;
   /** Account channels for autocomplete; cached for a minute. */
   accountChannels(): Promise<string[]>;
+  /**
+   * For an upstream whose accounts come back by themselves: check a held account again, and clear its hold (its
+   * requests run again) when it is usable. Not audited: nobody reset anything. True when the hold was cleared.
+   */
+  recheck(channel: string): Promise<boolean>;
   /** Midjourney's pending moderation text of a channel as the upstream stores it, when it has one. */
   pendingModMessage(channel: string): Promise<string | undefined>;
 }
@@ -226,6 +231,25 @@ export function createModeration(deps: ModerationDeps): Moderation {
           deps.log.error({ err: error, channel }, 'could not report the reset');
         }
         return outcome;
+      } finally {
+        await lease.release();
+      }
+    },
+
+    async recheck(channel) {
+      // One check at a time per account, across processes (a moderator's reset included).
+      const lease = await deps.storage.coordinator.tryLock(`mod-reset:${channel}`, RESET_LOCK_MS);
+      if (!lease) return false;
+      try {
+        const check = await upstream.checkAccount(channel, await probeOf(channel));
+        if (check.held) return false;
+        await deps.holds.clear(channel);
+        cachedAccounts = undefined;
+        deps.log.info({ channel }, 'the account is usable again: hold cleared, its requests run again');
+        return true;
+      } catch (error) {
+        deps.log.debug({ err: error, channel }, 'could not check the held account again; trying later');
+        return false;
       } finally {
         await lease.release();
       }

@@ -129,7 +129,14 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
         log.warn({ kind, attempt, waitMs: wait }, 'upstream not answering: request kept, asking again later');
         deps.onOutcome?.('retried');
         noteError(request, kind);
-        progress.push({ phase: 'retrying', attempt: attempt + 1, retryInMs: wait });
+        progress.push({
+          phase: 'retrying',
+          attempt: attempt + 1,
+          retryInMs: wait,
+          // The upstream answered: it has not found the seed yet, which is news of progress, not of trouble.
+          seedPending: kind === 'seed_pending',
+          upstream: isUpstreamError(error) ? error.source : undefined,
+        });
         await saveQuietly({ lastError: kind });
         await sleep(wait, undefined, { signal });
       }

@@ -21,6 +21,9 @@ export interface CallbackDeps {
 
 export function createCallbackHandler(deps: CallbackDeps): (hint: CallbackHint) => Promise<void> {
   return async (hint) => {
+    // A body not to be trusted as it is: read again, once it says the job has its result (before that there is no
+    // message to index, and an upstream that calls back on every percent would be read as often).
+    if (hint.confirm && !FINAL_STATUSES.has(hint.job.status)) return;
     const job = hint.confirm ? await deps.upstream.getJob(hint.job.jobid) : hint.job;
     if (SEEDABLE_VERBS.has(job.verb)) {
       // Every imagine/button/blend job the account makes feeds the index (right-click works on it later).
