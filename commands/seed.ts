@@ -20,6 +20,7 @@ import {
 import { recentJobChoices } from '../src/discord/recent-jobs.js';
 import { runSeed } from '../src/discord/seed-flow.js';
 import type { BotContext, SlashCommand } from '../src/discord/types.js';
+import { upstreamWords } from '../src/discord/upstream-words.js';
 import { localizations } from '../src/i18n/index.js';
 import { knownSeedOf } from '../src/seed/lookup/resolve.js';
 
@@ -80,7 +81,8 @@ export const seedCommand = {
     const raw = interaction.options.getString('job', true);
     const input = parseJobInput(raw, ctx.jobids);
     const ephemeral = interaction.options.getBoolean('private') ?? false;
-    if (!input) throw new UserFacingError(jobInputProblem(raw, 'error.invalidInput', ctx.jobids));
+    if (!input)
+      throw new UserFacingError(jobInputProblem(raw, upstreamWords(ctx.upstream).invalidInput, ctx.jobids));
     assertMayAsk(interaction, ctx);
 
     // Mistakes that need no I/O are answered privately at once; anything else is acknowledged before the first read.

@@ -107,6 +107,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     moderation,
     verifyJobid: createJobidVerifier({ upstream, index, log }),
     jobids: upstream.jobids,
+    upstream: upstream.name,
     newRef,
   };
   const router = createRouter(commands, ctx);

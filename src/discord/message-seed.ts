@@ -23,6 +23,7 @@ import { UserFacingError } from './errors.js';
 import { isModerator, memberOf } from './permissions.js';
 import { runSeed, type SeedInteraction } from './seed-flow.js';
 import type { BotContext } from './types.js';
+import { upstreamWords } from './upstream-words.js';
 
 export const PASTE_JOBID_PREFIX = 'paste-jobid';
 
@@ -70,6 +71,7 @@ type MessageInteraction = MessageContextMenuCommandInteraction | ChatInputComman
  */
 async function replyUnknown(
   interaction: MessageInteraction,
+  ctx: BotContext,
   messageId: string,
   resolution: { contentHidden?: boolean | undefined; knownSeed?: { seed: number } | undefined },
 ) {
@@ -82,8 +84,8 @@ async function replyUnknown(
       .setStyle(ButtonStyle.Primary),
   );
   const content = resolution.knownSeed
-    ? t('reply.seedOnlyFromPrompt', { seed: resolution.knownSeed.seed })
-    : t('error.unknownMessage', { why });
+    ? t(upstreamWords(ctx.upstream).seedOnlyFromPrompt, { seed: resolution.knownSeed.seed })
+    : t(upstreamWords(ctx.upstream).unknownMessage, { why });
   await replyPrivately(interaction, { content, components: [row] });
 }
 
@@ -103,7 +105,7 @@ export async function seedFromMessage(
   assertSeedAccess(interaction, ctx, { known: true, ownerId: resolution.ownerId });
   if (!resolution.ok) {
     ctx.log.info({ messageId: clues.id, contentHidden: resolution.contentHidden }, 'message job unknown');
-    await replyUnknown(interaction, clues.id, resolution);
+    await replyUnknown(interaction, ctx, clues.id, resolution);
     return;
   }
   ctx.log.debug(

@@ -18,7 +18,7 @@ import type { Moderation } from '../seed/moderation/moderation.js';
 import type { RequestProcessor } from '../seed/requests/processor.js';
 import type { RateLimiter } from '../seed/requests/rate-limit.js';
 import type { SeedService } from '../seed/retrieval/seed-service.js';
-import type { JobidGrammar } from '../seed/upstream.js';
+import type { JobidGrammar, UpstreamName } from '../seed/upstream.js';
 
 export interface BotContext {
   config: Config;
@@ -35,6 +35,8 @@ export interface BotContext {
   verifyJobid: JobidVerifier;
   /** What a job id of the upstream looks like, and its account. */
   jobids: JobidGrammar;
+  /** Which upstream retrieves the seeds (the words members read about job ids follow it). */
+  upstream: UpstreamName;
   /** A short id for logs and "reference" lines in error replies. */
   newRef(): string;
   /**

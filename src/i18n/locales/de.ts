@@ -197,4 +197,13 @@ export const de = {
   'mod.reset.proxyStillPending':
     'midjourney-proxy hat immer noch kein nutzbares Midjourney-Konto, die Anfragen bleiben also angehalten. Entsperre oder aktiviere ein Konto auf der Admin-Seite des Proxys und prüfe dann erneut.',
   'mod.reset.proxyWorking': '⏳ Ich prüfe, ob midjourney-proxy wieder ein nutzbares Midjourney-Konto hat…',
+  'error.proxy.invalidInput':
+    'Das ist keine Task-ID, kein Nachrichtenlink und keine Nachrichten-ID. Füge die Task-ID von midjourney-proxy ein (16 Ziffern, etwa `1733400000000123`), einen Link zur Midjourney-Nachricht, oder klicke mit der rechten Maustaste auf die Nachricht → Apps → Get seed.',
+  'error.proxy.pastedNotJobid':
+    'Das ist keine Task-ID von midjourney-proxy. Sie hat 16 Ziffern, etwa `1733400000000123`; kopiere sie erneut und füge sie ein.',
+  'modal.proxyTitle': 'Task-ID von midjourney-proxy einfügen',
+  'error.proxy.unknownMessage':
+    'Ich konnte den midjourney-proxy-Task hinter dieser Nachricht nicht finden ({why}). Wenn du seine Task-ID hast, füge sie unten ein.',
+  'reply.proxySeedOnlyFromPrompt':
+    'Der Seed steht schon im Prompt: `--seed {seed}`. Den midjourney-proxy-Task dieser Nachricht kenne ich nicht, daher kann ich die vier Bilder nicht holen; wenn du die Task-ID hast, füge sie unten ein.',
 } satisfies Messages;

@@ -178,6 +178,15 @@ export const en = {
   'mod.reset.proxyStillPending':
     'midjourney-proxy still has no usable Midjourney account, so the requests stay held. Unlock or re-enable an account in the proxy’s admin page, then check again.',
   'mod.reset.proxyWorking': '⏳ Checking whether midjourney-proxy has a usable Midjourney account again…',
+  'error.proxy.invalidInput':
+    'That is not a task id, a message link or a message id. Paste the midjourney-proxy task id (16 digits, like `1733400000000123`), a link to the Midjourney message, or right-click the message → Apps → Get seed.',
+  'error.proxy.pastedNotJobid':
+    'That is not a midjourney-proxy task id. It is 16 digits, like `1733400000000123`; copy it again and paste it.',
+  'modal.proxyTitle': 'Paste the midjourney-proxy task id',
+  'error.proxy.unknownMessage':
+    'I could not find the midjourney-proxy task behind this message ({why}). If you have its task id, paste it below.',
+  'reply.proxySeedOnlyFromPrompt':
+    "The seed is already written in the prompt: `--seed {seed}`. I don't know this message's midjourney-proxy task, so I can't fetch its four images; if you have its task id, paste it below.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -199,4 +199,13 @@ export const esES = {
     'midjourney-proxy sigue sin una cuenta de Midjourney utilizable, así que las solicitudes siguen retenidas. Desbloquea o reactiva una cuenta en la página de administración del proxy y vuelve a comprobarlo.',
   'mod.reset.proxyWorking':
     '⏳ Comprobando si midjourney-proxy vuelve a tener una cuenta de Midjourney utilizable…',
+  'error.proxy.invalidInput':
+    'Eso no es un id de tarea, un enlace a un mensaje ni un id de mensaje. Pega el id de tarea de midjourney-proxy (16 dígitos, como `1733400000000123`), un enlace al mensaje de Midjourney, o haz clic derecho en el mensaje → Apps → Get seed.',
+  'error.proxy.pastedNotJobid':
+    'Eso no es un id de tarea de midjourney-proxy. Tiene 16 dígitos, como `1733400000000123`; cópialo de nuevo y pégalo.',
+  'modal.proxyTitle': 'Pega el id de tarea de midjourney-proxy',
+  'error.proxy.unknownMessage':
+    'No encontré la tarea de midjourney-proxy detrás de este mensaje ({why}). Si tienes su id de tarea, pégalo abajo.',
+  'reply.proxySeedOnlyFromPrompt':
+    'La seed ya está escrita en el prompt: `--seed {seed}`. No conozco la tarea de midjourney-proxy de este mensaje, así que no puedo traer sus cuatro imágenes; si tienes su id de tarea, pégalo abajo.',
 } satisfies Messages;

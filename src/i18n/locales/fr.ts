@@ -194,4 +194,13 @@ export const fr = {
   'mod.reset.proxyStillPending':
     'midjourney-proxy n’a toujours aucun compte Midjourney utilisable, les demandes restent donc en attente. Débloque ou réactive un compte dans la page d’administration du proxy, puis vérifie de nouveau.',
   'mod.reset.proxyWorking': '⏳ Je vérifie si midjourney-proxy a de nouveau un compte Midjourney utilisable…',
+  'error.proxy.invalidInput':
+    'Ce n’est ni un id de tâche, ni un lien de message, ni un id de message. Colle l’id de tâche de midjourney-proxy (16 chiffres, comme `1733400000000123`), un lien vers le message de Midjourney, ou fais un clic droit sur le message → Apps → Get seed.',
+  'error.proxy.pastedNotJobid':
+    'Ce n’est pas un id de tâche de midjourney-proxy. Il fait 16 chiffres, comme `1733400000000123` ; copie-le de nouveau et colle-le.',
+  'modal.proxyTitle': 'Colle l’id de tâche de midjourney-proxy',
+  'error.proxy.unknownMessage':
+    'Je n’ai pas trouvé la tâche midjourney-proxy derrière ce message ({why}). Si tu as son id de tâche, colle-le ci-dessous.',
+  'reply.proxySeedOnlyFromPrompt':
+    'La seed est déjà écrite dans le prompt : `--seed {seed}`. Je ne connais pas la tâche midjourney-proxy de ce message, je ne peux donc pas récupérer ses quatre images ; si tu as son id de tâche, colle-le ci-dessous.',
 } satisfies Messages;

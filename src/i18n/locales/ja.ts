@@ -196,4 +196,13 @@ export const ja = {
   'mod.reset.proxyStillPending':
     'midjourney-proxy にはまだ使える Midjourney アカウントがないため、リクエストは保留のままです。プロキシの管理ページでアカウントのロックを解除するか再度有効にしてから、もう一度確認してください。',
   'mod.reset.proxyWorking': '⏳ midjourney-proxy に使える Midjourney アカウントが戻ったか確認しています…',
+  'error.proxy.invalidInput':
+    'それはタスク ID、メッセージリンク、メッセージ ID のいずれでもありません。midjourney-proxy のタスク ID（`1733400000000123` のような 16 桁）、Midjourney のメッセージへのリンクを貼り付けるか、メッセージを右クリック → アプリ → Get seed を使ってください。',
+  'error.proxy.pastedNotJobid':
+    'それは midjourney-proxy のタスク ID ではありません。`1733400000000123` のような 16 桁です。もう一度コピーして貼り付けてください。',
+  'modal.proxyTitle': 'midjourney-proxy のタスク ID を貼り付け',
+  'error.proxy.unknownMessage':
+    'このメッセージに対応する midjourney-proxy のタスクが見つかりませんでした（{why}）。タスク ID をお持ちなら、下に貼り付けてください。',
+  'reply.proxySeedOnlyFromPrompt':
+    'シードはすでにプロンプトに書かれています：`--seed {seed}`。このメッセージの midjourney-proxy タスクがわからないため、4 枚の画像は取得できません。タスク ID をお持ちなら、下に貼り付けてください。',
 } satisfies Messages;

@@ -189,4 +189,13 @@ export const ptBR = {
     'O midjourney-proxy ainda não tem nenhuma conta do Midjourney utilizável, então os pedidos continuam retidos. Desbloqueie ou reative uma conta na página de administração do proxy e verifique de novo.',
   'mod.reset.proxyWorking':
     '⏳ Verificando se o midjourney-proxy tem de novo uma conta do Midjourney utilizável…',
+  'error.proxy.invalidInput':
+    'Isso não é um id de tarefa, um link de mensagem nem um id de mensagem. Cole o id de tarefa do midjourney-proxy (16 dígitos, como `1733400000000123`), um link para a mensagem do Midjourney, ou clique com o botão direito na mensagem → Apps → Get seed.',
+  'error.proxy.pastedNotJobid':
+    'Isso não é um id de tarefa do midjourney-proxy. Ele tem 16 dígitos, como `1733400000000123`; copie de novo e cole.',
+  'modal.proxyTitle': 'Cole o id de tarefa do midjourney-proxy',
+  'error.proxy.unknownMessage':
+    'Não encontrei a tarefa do midjourney-proxy por trás desta mensagem ({why}). Se você tem o id da tarefa, cole abaixo.',
+  'reply.proxySeedOnlyFromPrompt':
+    'A seed já está escrita no prompt: `--seed {seed}`. Não conheço a tarefa do midjourney-proxy desta mensagem, então não consigo buscar as quatro imagens; se você tem o id da tarefa, cole abaixo.',
 } satisfies Messages;
