@@ -2,8 +2,8 @@
 // describes it (read from its source): the task routes the bot uses with their envelope and codes, a blocking
 // image-seed whose behaviour each task can script, accounts that can die, 401 plain text, notifyHook callbacks, and
 // faults (injected answers, 5xx outages, refused connections). Every request is recorded and counted per route.
-// The parts live in ./midjourney-proxy/: task (the TaskInfo shape), store (tasks, seeds, accounts), notify
-// (callbacks), routes (TaskController), http (recording, faults, auth).
+// The parts live in ./midjourney-proxy/: task (the TaskInfo shape), store (tasks, seed plans, accounts), seeds (the
+// retrievals and their slots), notify (callbacks), routes (TaskController), http (recording, faults, auth).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +12,7 @@ import { gridContent, MIDJOURNEY_BOT_ID } from './midjourney.js';
 import { createFront, type InjectedReply, type RecordedProxyRequest } from './midjourney-proxy/http.js';
 import { createNotifier, type FakeNotification } from './midjourney-proxy/notify.js';
 import { createRoutes, type ProxyRoute } from './midjourney-proxy/routes.js';
+import { createSeedRetriever } from './midjourney-proxy/seeds.js';
 import { createTaskStore, type SeedPlan } from './midjourney-proxy/store.js';
 import {
   type FakeTask,
@@ -30,6 +31,10 @@ export interface FakeMidjourneyProxyOptions {
   notifyHook?: string;
   /** The account (its Discord channel id) of tasks added without one. */
   instanceId?: string;
+  /** How long image-seed waits for a retrieval before answering `未找到 seed`. Default 60000, as the proxy. */
+  seedWaitMs?: number;
+  /** Seed retrievals at once per account; the rest queue. Default 12, as the proxy. */
+  seedSlotsPerAccount?: number;
 }
 
 export interface FakeMidjourneyProxy {
@@ -75,9 +80,13 @@ export interface FakeMidjourneyProxy {
    * with it, empty (e.g. 502 from a reverse proxy); 'none' ends it (listening again on the same port).
    */
   outage(mode: 'refuse' | 'none' | { status: number }): Promise<void>;
+  /** image-seed calls waiting on a retrieval right now, and the most at once since start or resetStats(). */
   seedCallsInFlight(): number;
-  /** Most image-seed retrievals at once since start or resetStats(). */
   maxSeedCallsInFlight(): number;
+  /** Most retrievals running at once (across accounts) since start or resetStats(). */
+  maxRetrievalsRunning(): number;
+  /** Resolves once no seed retrieval runs (a seed that arrives after its call gave up is stored by then). */
+  settleRetrievals(): Promise<void>;
   /** Clears recorded requests and notifications. */
   resetStats(): void;
   close(): Promise<void>;
@@ -94,7 +103,12 @@ export async function startFakeMidjourneyProxy(
   const closing = new AbortController();
   const notifier = createNotifier(options.notifyHook);
   const store = createTaskStore({ defaultInstanceId: instanceId, notifier });
-  const routes = createRoutes(store, closing.signal);
+  const seeds = createSeedRetriever(store, {
+    waitMs: options.seedWaitMs ?? 60_000,
+    slotsPerAccount: options.seedSlotsPerAccount ?? 12,
+    closing: closing.signal,
+  });
+  const routes = createRoutes(store, seeds);
   const front = createFront({ token, routes, closing: closing.signal });
 
   const server = createServer((req, res) => {
@@ -172,10 +186,13 @@ export async function startFakeMidjourneyProxy(
     },
     seedCallsInFlight: () => routes.seedCallsInFlight(),
     maxSeedCallsInFlight: () => routes.maxSeedCallsInFlight(),
+    maxRetrievalsRunning: () => seeds.maxRunning(),
+    settleRetrievals: () => seeds.settle(),
     resetStats() {
       front.requests.length = 0;
       notifier.sent.length = 0;
       routes.resetMax();
+      seeds.resetMax();
     },
     async close() {
       closing.abort();

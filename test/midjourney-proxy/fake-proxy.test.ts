@@ -214,6 +214,47 @@ describe('notifyHook', () => {
   });
 });
 
+describe('seed retrieval', () => {
+  const seedOf = async (id: string) => {
+    const answer = await fetch(`${fake?.url}/mj/task/${id}/image-seed`, {
+      headers: { 'Mj-Api-Secret': fake?.token ?? '' },
+    });
+    return { status: answer.status, body: (await answer.json()) as { code: number; result: unknown } };
+  };
+
+  it('answers 未找到 seed when the retrieval outlasts the proxy’s wait, then the seed stored meanwhile at once', async () => {
+    fake = await startFakeMidjourneyProxy({ seedWaitMs: 50 });
+    const task = fake.addImagineTask({ seed: 77, seedPlan: { blockMs: 300 } });
+    expect(await seedOf(task.id)).toEqual({
+      status: 200,
+      body: { code: 3, description: '未找到 seed', result: null, properties: {} },
+    });
+    await fake.settleRetrievals();
+    expect(fake.getTask(task.id)?.seed).toBe('77');
+    expect((await seedOf(task.id)).body).toMatchObject({ code: 1, result: '77' });
+    expect(fake.retrievals(task.id)).toBe(1);
+  });
+
+  it('shares one running retrieval between calls for the same task', async () => {
+    fake = await startFakeMidjourneyProxy();
+    const task = fake.addImagineTask({ seed: 8, seedPlan: { blockMs: 100 } });
+    const answers = await Promise.all([seedOf(task.id), seedOf(task.id)]);
+    expect(answers.map((a) => a.body.result)).toEqual(['8', '8']);
+    expect(fake.retrievals(task.id)).toBe(1);
+    expect(fake.maxSeedCallsInFlight()).toBe(2);
+  });
+
+  it('runs at most seedSlotsPerAccount retrievals at once per account; the others queue', async () => {
+    fake = await startFakeMidjourneyProxy({ seedSlotsPerAccount: 2 });
+    // Long enough that all five calls arrive while the first retrievals run, even on a loaded machine.
+    const tasks = [1, 2, 3, 4].map((seed) => fake?.addImagineTask({ seed, seedPlan: { blockMs: 500 } }));
+    const other = fake.addImagineTask({ seed: 5, instanceId: '999', seedPlan: { blockMs: 500 } });
+    const answers = await Promise.all([...tasks, other].map((t) => seedOf(t?.id ?? '')));
+    expect(answers.map((a) => a.body.result)).toEqual(['1', '2', '3', '4', '5']);
+    expect(fake.maxRetrievalsRunning()).toBe(3);
+  });
+});
+
 describe('faults', () => {
   it('counts calls per route, refused and injected ones included, until resetStats', async () => {
     fake = await startFakeMidjourneyProxy();

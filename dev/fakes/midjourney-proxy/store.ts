@@ -14,11 +14,11 @@ import {
   submittedTask,
 } from './task.js';
 
-/** How `image-seed` behaves for a task whose seed is not stored yet. */
+/** What "Midjourney" does when the proxy retrieves this task's seed (see seeds.ts). */
 export interface SeedPlan {
-  /** Answer `未找到 seed` this many times before the seed is found. Default 0. */
+  /** This many retrievals end with no seed (answered `未找到 seed`) before one finds it. Default 0. */
   notFoundTimes?: number;
-  /** Each retrieval blocks this long before answering (the real proxy: up to 60 s). Default 0. */
+  /** Each retrieval takes this long; past the proxy's wait the call answers `未找到 seed` and the seed is stored later. Default 0. */
   blockMs?: number;
   /** The retrieval fails: code 9 with this text, stored as the task's seedError. */
   failure?: string;
