@@ -56,6 +56,17 @@ export interface FakeMidjourneyProxy {
     input?: ImagineTaskInput & { seedPlan?: SeedPlan },
     pace?: { steps?: number; stepMs?: number },
   ): Promise<FakeTask>;
+  /**
+   * Makes, in the fake Discord, the message Midjourney posts for the task (now, or for when it succeeds): the task's
+   * messageId, the grid attachment named with its job UUID, `--seed N` in the prompt when the proxy appended it; and
+   * the task's imageUrl becomes that attachment's URL, as the proxy stores it. Call it before the task succeeds for
+   * the notifyHook bodies to carry that URL too.
+   */
+  showInDiscord(
+    discord: Pick<FakeDiscord, 'makeMessage'>,
+    id: string,
+    where: { channelId: string; guildId: string; ownerId: string; dispatch?: boolean },
+  ): FakeMessage;
   /** The live stored task. */
   getTask(id: string): FakeTask | undefined;
   /** Moves a task on (notifying); SUCCESS fills in the Midjourney job. */
@@ -165,6 +176,33 @@ export async function startFakeMidjourneyProxy(
       await sleep(stepMs);
       return store.update(task.id, { status: input.status ?? 'SUCCESS' });
     },
+    showInDiscord(discord, id, where) {
+      const task = store.tasks.get(id);
+      const pending = store.extras.get(id)?.pending;
+      if (task === undefined || pending === undefined)
+        throw new Error(`fake midjourney-proxy: no task ${id}`);
+      const prompt = task.seed === null ? task.prompt : `${task.prompt} --seed ${task.seed}`;
+      const message = discord.makeMessage({
+        id: pending.messageId,
+        channelId: where.channelId,
+        guildId: where.guildId,
+        author: { id: MIDJOURNEY_BOT_ID, username: 'Midjourney Bot', bot: true },
+        content: gridContent(prompt, where.ownerId),
+        attachments: [
+          {
+            filename: gridFilename(task.prompt, pending.jobUuid),
+            content_type: 'image/png',
+            width: 2048,
+            height: 2048,
+          },
+        ],
+        ...(where.dispatch ? { dispatch: true } : {}),
+      });
+      const url = message.attachments[0]?.url;
+      pending.imageUrl = url;
+      if (task.status === 'SUCCESS' && url !== undefined) task.imageUrl = url;
+      return message;
+    },
     getTask: (id) => store.tasks.get(id),
     advanceTask: (id, change) => store.update(id, change),
     setSeedPlan: (id, plan) => store.setSeedPlan(id, plan),
@@ -200,41 +238,4 @@ export async function startFakeMidjourneyProxy(
       if (listening) await stopListening();
     },
   };
-}
-
-/**
- * The message Midjourney posted for a finished proxy task, made in the fake Discord: the task's messageId, the grid
- * attachment named with the task's job UUID (`--seed N` in the prompt when the proxy appended it), and the task's
- * imageUrl pointed at that attachment, as the proxy stores it.
- */
-export function showProxyTask(
-  discord: Pick<FakeDiscord, 'makeMessage'>,
-  task: FakeTask,
-  where: { channelId: string; guildId: string; ownerId: string; dispatch?: boolean },
-): FakeMessage {
-  if (task.messageId === null || task.jobId === null) {
-    throw new Error(
-      `fake midjourney-proxy: task ${task.id} has no Midjourney message yet (status ${task.status})`,
-    );
-  }
-  const prompt = task.seed === null ? task.prompt : `${task.prompt} --seed ${task.seed}`;
-  const message = discord.makeMessage({
-    id: task.messageId,
-    channelId: where.channelId,
-    guildId: where.guildId,
-    author: { id: MIDJOURNEY_BOT_ID, username: 'Midjourney Bot', bot: true },
-    content: gridContent(prompt, where.ownerId),
-    attachments: [
-      {
-        filename: gridFilename(task.prompt, task.jobId),
-        content_type: 'image/png',
-        width: task.width ?? 2048,
-        height: task.height ?? 2048,
-      },
-    ],
-    ...(where.dispatch ? { dispatch: true } : {}),
-  });
-  const attachment = message.attachments[0];
-  if (attachment !== undefined) task.imageUrl = attachment.url;
-  return message;
 }

@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord } from '../../dev/fakes/fake-discord.js';
 import {
   type FakeMidjourneyProxy,
-  showProxyTask,
   startFakeMidjourneyProxy,
   UNAUTHORIZED_TEXT,
 } from '../../dev/fakes/fake-midjourney-proxy.js';
@@ -123,7 +122,7 @@ describe('tasks', () => {
     const discord = await startFakeDiscord();
     try {
       const task = fake.addImagineTask({ prompt: 'a red fox', seed: 1234, seedKnown: true });
-      const message = showProxyTask(discord, task, { channelId: '10', guildId: '20', ownerId: '30' });
+      const message = fake.showInDiscord(discord, task.id, { channelId: '10', guildId: '20', ownerId: '30' });
       expect(message.id).toBe(task.messageId);
       expect(message.author).toMatchObject({ id: MIDJOURNEY_BOT_ID, bot: true });
       expect(message.content).toBe('**a red fox --seed 1234** - <@30> (fast)');
@@ -139,6 +138,27 @@ describe('tasks', () => {
 });
 
 describe('notifyHook', () => {
+  it('carries the Discord attachment as imageUrl when the message was shown before the task succeeded', async () => {
+    const { url, received } = await startReceiver();
+    fake = await startFakeMidjourneyProxy({ notifyHook: url });
+    const discord = await startFakeDiscord();
+    try {
+      const task = fake.addImagineTask({ status: 'IN_PROGRESS' });
+      const message = fake.showInDiscord(discord, task.id, { channelId: '10', guildId: '20', ownerId: '30' });
+      fake.advanceTask(task.id, { status: 'SUCCESS' });
+      await fake.settleNotifications();
+      const last = JSON.parse(received.at(-1)?.text ?? '{}') as Record<string, unknown>;
+      expect(last).toMatchObject({
+        status: 'SUCCESS',
+        messageId: message.id,
+        imageUrl: message.attachments[0]?.url,
+      });
+      expect(message.attachments[0]?.filename).toContain(String(last.jobId));
+    } finally {
+      await discord.close();
+    }
+  });
+
   it('POSTs the whole task as camelCase JSON with string enums on every change, in order, unsigned', async () => {
     const { url, received } = await startReceiver();
     fake = await startFakeMidjourneyProxy({ notifyHook: url });

@@ -30,9 +30,10 @@ interface TaskExtras {
   plan: SeedPlan;
   /** Retrievals started so far. */
   retrievals: number;
-  /** What finishing the task fills in. */
+  /** What finishing the task fills in (known from the start, so the Discord message can exist before SUCCESS). */
   pending: {
     imageUrl: string | undefined;
+    jobUuid: string;
     messageId: string;
     channelId: string;
     imageUrls: ImagineTaskInput['imageUrls'];
@@ -66,8 +67,7 @@ export function createTaskStore(options: { defaultInstanceId: string; notifier: 
   const complete = (task: FakeTask): void => {
     const { pending } = extrasOf(task.id);
     const prompt = task.prompt;
-    const jobUuid =
-      (pending.imageUrl === undefined ? undefined : jobUuidIn(pending.imageUrl)) ?? freshJobUuid();
+    const jobUuid = pending.jobUuid;
     finishTask(
       task,
       {
@@ -118,6 +118,7 @@ export function createTaskStore(options: { defaultInstanceId: string; notifier: 
         retrievals: 0,
         pending: {
           imageUrl: input.imageUrl,
+          jobUuid: (input.imageUrl === undefined ? undefined : jobUuidIn(input.imageUrl)) ?? freshJobUuid(),
           messageId: input.messageId ?? newSnowflake(),
           channelId: input.channelId ?? instanceId,
           imageUrls: input.imageUrls,
