@@ -60,12 +60,12 @@ export interface FakeMidjourneyProxy {
    * Makes, in the fake Discord, the message Midjourney posts for the task (now, or for when it succeeds): the task's
    * messageId, the grid attachment named with its job UUID, `--seed N` in the prompt when the proxy appended it; and
    * the task's imageUrl becomes that attachment's URL, as the proxy stores it. Call it before the task succeeds for
-   * the notifyHook bodies to carry that URL too.
+   * the notifyHook bodies to carry that URL too. Channel and server default to the task's channelId and guildId.
    */
   showInDiscord(
     discord: Pick<FakeDiscord, 'makeMessage'>,
     id: string,
-    where: { channelId: string; guildId: string; ownerId: string; dispatch?: boolean },
+    where: { ownerId: string; channelId?: string; guildId?: string; dispatch?: boolean },
   ): FakeMessage;
   /** The live stored task. */
   getTask(id: string): FakeTask | undefined;
@@ -184,8 +184,10 @@ export async function startFakeMidjourneyProxy(
       const prompt = task.seed === null ? task.prompt : `${task.prompt} --seed ${task.seed}`;
       const message = discord.makeMessage({
         id: pending.messageId,
-        channelId: where.channelId,
-        guildId: where.guildId,
+        channelId: where.channelId ?? pending.channelId,
+        ...((where.guildId ?? pending.guildId) === undefined
+          ? {}
+          : { guildId: where.guildId ?? pending.guildId }),
         author: { id: MIDJOURNEY_BOT_ID, username: 'Midjourney Bot', bot: true },
         content: gridContent(prompt, where.ownerId),
         attachments: [

@@ -121,8 +121,15 @@ describe('tasks', () => {
     fake = await startFakeMidjourneyProxy();
     const discord = await startFakeDiscord();
     try {
-      const task = fake.addImagineTask({ prompt: 'a red fox', seed: 1234, seedKnown: true });
-      const message = fake.showInDiscord(discord, task.id, { channelId: '10', guildId: '20', ownerId: '30' });
+      const task = fake.addImagineTask({
+        prompt: 'a red fox',
+        seed: 1234,
+        seedKnown: true,
+        channelId: '10',
+        guildId: '20',
+      });
+      const message = fake.showInDiscord(discord, task.id, { ownerId: '30' });
+      expect(message).toMatchObject({ channel_id: '10', guild_id: '20' });
       expect(message.id).toBe(task.messageId);
       expect(message.author).toMatchObject({ id: MIDJOURNEY_BOT_ID, bot: true });
       expect(message.content).toBe('**a red fox --seed 1234** - <@30> (fast)');

@@ -36,6 +36,7 @@ interface TaskExtras {
     jobUuid: string;
     messageId: string;
     channelId: string;
+    guildId: string | undefined;
     imageUrls: ImagineTaskInput['imageUrls'];
   };
 }
@@ -121,6 +122,7 @@ export function createTaskStore(options: { defaultInstanceId: string; notifier: 
           jobUuid: (input.imageUrl === undefined ? undefined : jobUuidIn(input.imageUrl)) ?? freshJobUuid(),
           messageId: input.messageId ?? newSnowflake(),
           channelId: input.channelId ?? instanceId,
+          guildId: input.guildId,
           imageUrls: input.imageUrls,
         },
       });
