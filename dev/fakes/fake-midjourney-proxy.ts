@@ -2,8 +2,8 @@
 // describes it (read from its source): the task routes the bot uses with their envelope and codes, a blocking
 // image-seed whose behaviour each task can script, accounts that can die, 401 plain text, notifyHook callbacks, and
 // faults (injected answers, 5xx outages, refused connections). Every request is recorded and counted per route.
-// The parts live in ./midjourney-proxy/: task (the TaskInfo shape), store (tasks, seeds, accounts), notify
-// (callbacks), routes (TaskController), http (recording, faults, auth).
+// The parts live in ./midjourney-proxy/: task (the TaskInfo shape), store (tasks, seed plans, accounts), seeds (the
+// retrievals and their slots), notify (callbacks), routes (TaskController), http (recording, faults, auth).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +12,7 @@ import { gridContent, MIDJOURNEY_BOT_ID } from './midjourney.js';
 import { createFront, type InjectedReply, type RecordedProxyRequest } from './midjourney-proxy/http.js';
 import { createNotifier, type FakeNotification } from './midjourney-proxy/notify.js';
 import { createRoutes, type ProxyRoute } from './midjourney-proxy/routes.js';
+import { createSeedRetriever } from './midjourney-proxy/seeds.js';
 import { createTaskStore, type SeedPlan } from './midjourney-proxy/store.js';
 import {
   type FakeTask,
@@ -30,6 +31,10 @@ export interface FakeMidjourneyProxyOptions {
   notifyHook?: string;
   /** The account (its Discord channel id) of tasks added without one. */
   instanceId?: string;
+  /** How long image-seed waits for a retrieval before answering `未找到 seed`. Default 60000, as the proxy. */
+  seedWaitMs?: number;
+  /** Seed retrievals at once per account; the rest queue. Default 12, as the proxy. */
+  seedSlotsPerAccount?: number;
 }
 
 export interface FakeMidjourneyProxy {
@@ -51,6 +56,17 @@ export interface FakeMidjourneyProxy {
     input?: ImagineTaskInput & { seedPlan?: SeedPlan },
     pace?: { steps?: number; stepMs?: number },
   ): Promise<FakeTask>;
+  /**
+   * Makes, in the fake Discord, the message Midjourney posts for the task (now, or for when it succeeds): the task's
+   * messageId, the grid attachment named with its job UUID, `--seed N` in the prompt when the proxy appended it; and
+   * the task's imageUrl becomes that attachment's URL, as the proxy stores it. Call it before the task succeeds for
+   * the notifyHook bodies to carry that URL too. Channel and server default to the task's channelId and guildId.
+   */
+  showInDiscord(
+    discord: Pick<FakeDiscord, 'makeMessage'>,
+    id: string,
+    where: { ownerId: string; channelId?: string; guildId?: string; dispatch?: boolean },
+  ): FakeMessage;
   /** The live stored task. */
   getTask(id: string): FakeTask | undefined;
   /** Moves a task on (notifying); SUCCESS fills in the Midjourney job. */
@@ -75,9 +91,13 @@ export interface FakeMidjourneyProxy {
    * with it, empty (e.g. 502 from a reverse proxy); 'none' ends it (listening again on the same port).
    */
   outage(mode: 'refuse' | 'none' | { status: number }): Promise<void>;
+  /** image-seed calls waiting on a retrieval right now, and the most at once since start or resetStats(). */
   seedCallsInFlight(): number;
-  /** Most image-seed retrievals at once since start or resetStats(). */
   maxSeedCallsInFlight(): number;
+  /** Most retrievals running at once (across accounts) since start or resetStats(). */
+  maxRetrievalsRunning(): number;
+  /** Resolves once no seed retrieval runs (a seed that arrives after its call gave up is stored by then). */
+  settleRetrievals(): Promise<void>;
   /** Clears recorded requests and notifications. */
   resetStats(): void;
   close(): Promise<void>;
@@ -94,7 +114,12 @@ export async function startFakeMidjourneyProxy(
   const closing = new AbortController();
   const notifier = createNotifier(options.notifyHook);
   const store = createTaskStore({ defaultInstanceId: instanceId, notifier });
-  const routes = createRoutes(store, closing.signal);
+  const seeds = createSeedRetriever(store, {
+    waitMs: options.seedWaitMs ?? 60_000,
+    slotsPerAccount: options.seedSlotsPerAccount ?? 12,
+    closing: closing.signal,
+  });
+  const routes = createRoutes(store, seeds);
   const front = createFront({ token, routes, closing: closing.signal });
 
   const server = createServer((req, res) => {
@@ -151,6 +176,35 @@ export async function startFakeMidjourneyProxy(
       await sleep(stepMs);
       return store.update(task.id, { status: input.status ?? 'SUCCESS' });
     },
+    showInDiscord(discord, id, where) {
+      const task = store.tasks.get(id);
+      const pending = store.extras.get(id)?.pending;
+      if (task === undefined || pending === undefined)
+        throw new Error(`fake midjourney-proxy: no task ${id}`);
+      const prompt = task.seed === null ? task.prompt : `${task.prompt} --seed ${task.seed}`;
+      const message = discord.makeMessage({
+        id: pending.messageId,
+        channelId: where.channelId ?? pending.channelId,
+        ...((where.guildId ?? pending.guildId) === undefined
+          ? {}
+          : { guildId: where.guildId ?? pending.guildId }),
+        author: { id: MIDJOURNEY_BOT_ID, username: 'Midjourney Bot', bot: true },
+        content: gridContent(prompt, where.ownerId),
+        attachments: [
+          {
+            filename: gridFilename(task.prompt, pending.jobUuid),
+            content_type: 'image/png',
+            width: 2048,
+            height: 2048,
+          },
+        ],
+        ...(where.dispatch ? { dispatch: true } : {}),
+      });
+      const url = message.attachments[0]?.url;
+      pending.imageUrl = url;
+      if (task.status === 'SUCCESS' && url !== undefined) task.imageUrl = url;
+      return message;
+    },
     getTask: (id) => store.tasks.get(id),
     advanceTask: (id, change) => store.update(id, change),
     setSeedPlan: (id, plan) => store.setSeedPlan(id, plan),
@@ -172,10 +226,13 @@ export async function startFakeMidjourneyProxy(
     },
     seedCallsInFlight: () => routes.seedCallsInFlight(),
     maxSeedCallsInFlight: () => routes.maxSeedCallsInFlight(),
+    maxRetrievalsRunning: () => seeds.maxRunning(),
+    settleRetrievals: () => seeds.settle(),
     resetStats() {
       front.requests.length = 0;
       notifier.sent.length = 0;
       routes.resetMax();
+      seeds.resetMax();
     },
     async close() {
       closing.abort();
@@ -183,41 +240,4 @@ export async function startFakeMidjourneyProxy(
       if (listening) await stopListening();
     },
   };
-}
-
-/**
- * The message Midjourney posted for a finished proxy task, made in the fake Discord: the task's messageId, the grid
- * attachment named with the task's job UUID (`--seed N` in the prompt when the proxy appended it), and the task's
- * imageUrl pointed at that attachment, as the proxy stores it.
- */
-export function showProxyTask(
-  discord: Pick<FakeDiscord, 'makeMessage'>,
-  task: FakeTask,
-  where: { channelId: string; guildId: string; ownerId: string; dispatch?: boolean },
-): FakeMessage {
-  if (task.messageId === null || task.jobId === null) {
-    throw new Error(
-      `fake midjourney-proxy: task ${task.id} has no Midjourney message yet (status ${task.status})`,
-    );
-  }
-  const prompt = task.seed === null ? task.prompt : `${task.prompt} --seed ${task.seed}`;
-  const message = discord.makeMessage({
-    id: task.messageId,
-    channelId: where.channelId,
-    guildId: where.guildId,
-    author: { id: MIDJOURNEY_BOT_ID, username: 'Midjourney Bot', bot: true },
-    content: gridContent(prompt, where.ownerId),
-    attachments: [
-      {
-        filename: gridFilename(task.prompt, task.jobId),
-        content_type: 'image/png',
-        width: task.width ?? 2048,
-        height: task.height ?? 2048,
-      },
-    ],
-    ...(where.dispatch ? { dispatch: true } : {}),
-  });
-  const attachment = message.attachments[0];
-  if (attachment !== undefined) task.imageUrl = attachment.url;
-  return message;
 }

@@ -176,8 +176,9 @@ const kindOfCode3 = (description: string | undefined): ProxyErrorKind => {
 
 export function createMidjourneyProxyClient(options: MidjourneyProxyClientOptions): MidjourneyProxyClient {
   const token = options.token;
-  if (token.trim() === '' || /\s/.test(token)) {
-    throw new Error('midjourney-proxy token must be a non-empty string without whitespace');
+  // A header value: printable ASCII, and the proxy compares it raw, so no `Bearer ` or stray spaces either.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new Error('midjourney-proxy token must be printable ASCII without whitespace');
   }
   const base = `${options.baseUrl.replace(/\/+$/, '')}/`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

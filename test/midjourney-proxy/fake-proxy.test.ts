@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord } from '../../dev/fakes/fake-discord.js';
 import {
   type FakeMidjourneyProxy,
-  showProxyTask,
   startFakeMidjourneyProxy,
   UNAUTHORIZED_TEXT,
 } from '../../dev/fakes/fake-midjourney-proxy.js';
@@ -122,8 +121,15 @@ describe('tasks', () => {
     fake = await startFakeMidjourneyProxy();
     const discord = await startFakeDiscord();
     try {
-      const task = fake.addImagineTask({ prompt: 'a red fox', seed: 1234, seedKnown: true });
-      const message = showProxyTask(discord, task, { channelId: '10', guildId: '20', ownerId: '30' });
+      const task = fake.addImagineTask({
+        prompt: 'a red fox',
+        seed: 1234,
+        seedKnown: true,
+        channelId: '10',
+        guildId: '20',
+      });
+      const message = fake.showInDiscord(discord, task.id, { ownerId: '30' });
+      expect(message).toMatchObject({ channel_id: '10', guild_id: '20' });
       expect(message.id).toBe(task.messageId);
       expect(message.author).toMatchObject({ id: MIDJOURNEY_BOT_ID, bot: true });
       expect(message.content).toBe('**a red fox --seed 1234** - <@30> (fast)');
@@ -139,6 +145,27 @@ describe('tasks', () => {
 });
 
 describe('notifyHook', () => {
+  it('carries the Discord attachment as imageUrl when the message was shown before the task succeeded', async () => {
+    const { url, received } = await startReceiver();
+    fake = await startFakeMidjourneyProxy({ notifyHook: url });
+    const discord = await startFakeDiscord();
+    try {
+      const task = fake.addImagineTask({ status: 'IN_PROGRESS' });
+      const message = fake.showInDiscord(discord, task.id, { channelId: '10', guildId: '20', ownerId: '30' });
+      fake.advanceTask(task.id, { status: 'SUCCESS' });
+      await fake.settleNotifications();
+      const last = JSON.parse(received.at(-1)?.text ?? '{}') as Record<string, unknown>;
+      expect(last).toMatchObject({
+        status: 'SUCCESS',
+        messageId: message.id,
+        imageUrl: message.attachments[0]?.url,
+      });
+      expect(message.attachments[0]?.filename).toContain(String(last.jobId));
+    } finally {
+      await discord.close();
+    }
+  });
+
   it('POSTs the whole task as camelCase JSON with string enums on every change, in order, unsigned', async () => {
     const { url, received } = await startReceiver();
     fake = await startFakeMidjourneyProxy({ notifyHook: url });
@@ -211,6 +238,47 @@ describe('notifyHook', () => {
     expect(await seed.json()).toMatchObject({ code: 1, description: '成功', properties: {} });
     await fake.settleNotifications();
     expect(received).toHaveLength(1);
+  });
+});
+
+describe('seed retrieval', () => {
+  const seedOf = async (id: string) => {
+    const answer = await fetch(`${fake?.url}/mj/task/${id}/image-seed`, {
+      headers: { 'Mj-Api-Secret': fake?.token ?? '' },
+    });
+    return { status: answer.status, body: (await answer.json()) as { code: number; result: unknown } };
+  };
+
+  it('answers 未找到 seed when the retrieval outlasts the proxy’s wait, then the seed stored meanwhile at once', async () => {
+    fake = await startFakeMidjourneyProxy({ seedWaitMs: 50 });
+    const task = fake.addImagineTask({ seed: 77, seedPlan: { blockMs: 300 } });
+    expect(await seedOf(task.id)).toEqual({
+      status: 200,
+      body: { code: 3, description: '未找到 seed', result: null, properties: {} },
+    });
+    await fake.settleRetrievals();
+    expect(fake.getTask(task.id)?.seed).toBe('77');
+    expect((await seedOf(task.id)).body).toMatchObject({ code: 1, result: '77' });
+    expect(fake.retrievals(task.id)).toBe(1);
+  });
+
+  it('shares one running retrieval between calls for the same task', async () => {
+    fake = await startFakeMidjourneyProxy();
+    const task = fake.addImagineTask({ seed: 8, seedPlan: { blockMs: 100 } });
+    const answers = await Promise.all([seedOf(task.id), seedOf(task.id)]);
+    expect(answers.map((a) => a.body.result)).toEqual(['8', '8']);
+    expect(fake.retrievals(task.id)).toBe(1);
+    expect(fake.maxSeedCallsInFlight()).toBe(2);
+  });
+
+  it('runs at most seedSlotsPerAccount retrievals at once per account; the others queue', async () => {
+    fake = await startFakeMidjourneyProxy({ seedSlotsPerAccount: 2 });
+    // Long enough that all five calls arrive while the first retrievals run, even on a loaded machine.
+    const tasks = [1, 2, 3, 4].map((seed) => fake?.addImagineTask({ seed, seedPlan: { blockMs: 500 } }));
+    const other = fake.addImagineTask({ seed: 5, instanceId: '999', seedPlan: { blockMs: 500 } });
+    const answers = await Promise.all([...tasks, other].map((t) => seedOf(t?.id ?? '')));
+    expect(answers.map((a) => a.body.result)).toEqual(['1', '2', '3', '4', '5']);
+    expect(fake.maxRetrievalsRunning()).toBe(3);
   });
 });
 

@@ -406,8 +406,10 @@ describe('auth', () => {
     expect(error.upstream).toContain('[redacted]');
   });
 
-  it('refuses a token with whitespace at construction', () => {
-    expect(() => clientFor({ token: 'Bearer abc' })).toThrow(/without whitespace/);
+  it('refuses at construction a token that cannot travel raw in a header', () => {
+    for (const token of ['Bearer abc', ' abc', '', 'tök']) {
+      expect(() => clientFor({ token })).toThrow(/printable ASCII without whitespace/);
+    }
   });
 });
 

@@ -1,8 +1,9 @@
 // The proxy's task routes the bot uses, answering as TaskController does: fetch (the task, or 204 for an unknown id),
 // image-seed (the envelope and its codes, blocking while "Midjourney" answers), list-by-ids, list.
-import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { SeedRetriever } from './seeds.js';
 import type { TaskStore } from './store.js';
-import { newSnowflake } from './task.js';
+import type { FakeTask } from './task.js';
 
 /** The routes the fake counts calls of. */
 export type ProxyRoute = 'fetch' | 'image-seed' | 'list-by-ids' | 'list' | 'cancel' | 'other';
@@ -54,38 +55,25 @@ export const TEXT = {
 
 export interface Routes {
   handle(route: ProxyRoute, req: RouteRequest): Reply | Promise<Reply>;
-  /** image-seed calls being answered right now, and the most at once. */
+  /** image-seed calls being answered right now (waiting on a retrieval), and the most at once. */
   seedCallsInFlight(): number;
   maxSeedCallsInFlight(): number;
   resetMax(): void;
 }
 
-export function createRoutes(store: TaskStore, closing: AbortSignal): Routes {
+export function createRoutes(store: TaskStore, seeds: SeedRetriever): Routes {
   let inFlight = 0;
   let maxInFlight = 0;
 
   const taskIdOf = (path: string): string => decodeURIComponent(TASK_ROUTE.exec(path)?.[1] ?? '');
 
-  /** `TaskService.SubmitSeed`: ask Midjourney (block), then answer the seed, not found, or the failure. */
-  const retrieveSeed = async (id: string): Promise<Reply> => {
-    const task = store.tasks.get(id);
-    const extras = store.extras.get(id);
-    if (task === undefined || extras === undefined)
-      return { status: 404, body: envelope(3, TEXT.taskUnknown) };
+  /** `TaskService.SubmitSeed`: the account must be alive; then wait for the retrieval, at most the proxy's wait. */
+  const submitSeed = async (task: FakeTask): Promise<Reply> => {
     if (!store.isAccountAlive(task.instanceId)) return { status: 200, body: envelope(3, TEXT.noAccount) };
-    task.seedError = null;
-    extras.retrievals += 1;
-    const attempt = extras.retrievals;
-    const { plan } = extras;
-    if ((plan.blockMs ?? 0) > 0) await sleep(plan.blockMs, undefined, { signal: closing });
-    if (plan.failure !== undefined) {
-      task.seedError = plan.failure;
-      return { status: 200, body: envelope(9, plan.failure) };
-    }
-    if (attempt <= (plan.notFoundTimes ?? 0)) return { status: 200, body: envelope(3, TEXT.seedNotFound) };
-    task.seed = String(extras.seed);
-    task.seedMessageId = newSnowflake();
-    return { status: 200, body: envelope(1, TEXT.success, task.seed) };
+    const outcome = await seeds.retrieve(task);
+    if (outcome === 'not_found') return { status: 200, body: envelope(3, TEXT.seedNotFound) };
+    if ('failure' in outcome) return { status: 200, body: envelope(9, outcome.failure) };
+    return { status: 200, body: envelope(1, TEXT.success, outcome.seed) };
   };
 
   const imageSeed = async (id: string): Promise<Reply> => {
@@ -98,7 +86,7 @@ export function createRoutes(store: TaskStore, closing: AbortSignal): Routes {
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
-      return await retrieveSeed(id);
+      return await submitSeed(task);
     } finally {
       inFlight -= 1;
     }

@@ -14,11 +14,11 @@ import {
   submittedTask,
 } from './task.js';
 
-/** How `image-seed` behaves for a task whose seed is not stored yet. */
+/** What "Midjourney" does when the proxy retrieves this task's seed (see seeds.ts). */
 export interface SeedPlan {
-  /** Answer `未找到 seed` this many times before the seed is found. Default 0. */
+  /** This many retrievals end with no seed (answered `未找到 seed`) before one finds it. Default 0. */
   notFoundTimes?: number;
-  /** Each retrieval blocks this long before answering (the real proxy: up to 60 s). Default 0. */
+  /** Each retrieval takes this long; past the proxy's wait the call answers `未找到 seed` and the seed is stored later. Default 0. */
   blockMs?: number;
   /** The retrieval fails: code 9 with this text, stored as the task's seedError. */
   failure?: string;
@@ -30,11 +30,13 @@ interface TaskExtras {
   plan: SeedPlan;
   /** Retrievals started so far. */
   retrievals: number;
-  /** What finishing the task fills in. */
+  /** What finishing the task fills in (known from the start, so the Discord message can exist before SUCCESS). */
   pending: {
     imageUrl: string | undefined;
+    jobUuid: string;
     messageId: string;
     channelId: string;
+    guildId: string | undefined;
     imageUrls: ImagineTaskInput['imageUrls'];
   };
 }
@@ -66,8 +68,7 @@ export function createTaskStore(options: { defaultInstanceId: string; notifier: 
   const complete = (task: FakeTask): void => {
     const { pending } = extrasOf(task.id);
     const prompt = task.prompt;
-    const jobUuid =
-      (pending.imageUrl === undefined ? undefined : jobUuidIn(pending.imageUrl)) ?? freshJobUuid();
+    const jobUuid = pending.jobUuid;
     finishTask(
       task,
       {
@@ -118,8 +119,10 @@ export function createTaskStore(options: { defaultInstanceId: string; notifier: 
         retrievals: 0,
         pending: {
           imageUrl: input.imageUrl,
+          jobUuid: (input.imageUrl === undefined ? undefined : jobUuidIn(input.imageUrl)) ?? freshJobUuid(),
           messageId: input.messageId ?? newSnowflake(),
           channelId: input.channelId ?? instanceId,
+          guildId: input.guildId,
           imageUrls: input.imageUrls,
         },
       });

@@ -80,6 +80,7 @@ export interface ImagineTaskInput {
   messageId?: string;
   /** The Discord channel of that message (the account's channel when absent). */
   channelId?: string;
+  /** The server of that channel (where showInDiscord makes the message when not told otherwise). */
   guildId?: string;
   /** The proxy's account (its Discord channel id). Default: the fake's default account. */
   instanceId?: string;
