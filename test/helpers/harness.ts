@@ -17,7 +17,6 @@ import {
   type FakeTask,
   type ImagineTaskInput,
   type SeedPlan,
-  showProxyTask,
   startFakeMidjourneyProxy,
 } from '../../dev/fakes/fake-midjourney-proxy.js';
 import { type FakeUseapi, type FakeUseapiOptions, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
@@ -174,11 +173,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     proxyTask(input = {}) {
       if (!proxy) throw new Error('the harness runs on useapi: start it with upstream: midjourney-proxy');
       const task = proxy.addImagineTask({ channelId: CHANNEL, guildId: GUILD, ...input });
-      const message = showProxyTask(discord, task, {
-        channelId: CHANNEL,
-        guildId: GUILD,
-        ownerId: MEMBER.id,
-      });
+      const message = proxy.showInDiscord(discord, task.id, { ownerId: MEMBER.id });
       return { task, message };
     },
     slashSeed(job, user = MEMBER, extra = {}) {
