@@ -121,6 +121,8 @@ export function jobOfTask(task: ProxyTask, seed: number | undefined = task.seed)
     messageId: task.messageId ?? task.properties.messageId,
     messageIds: task.messageIds,
     attachments: task.imageUrl ? [attachmentOf(task.imageUrl)] : [],
+    // An upscale's message shows one image; every other action posts a grid.
+    gridKind: task.action?.toUpperCase().startsWith('UPSCALE') ? 'single' : 'grid',
     children: [],
     uuids,
     seed: seed === undefined ? undefined : { value: seed, attachments: four },

@@ -72,6 +72,8 @@ export interface UpstreamJob {
   replyRef?: string | undefined;
   /** The job's own images: for a grid, the grid (its file name carries the Midjourney job UUID). */
   attachments: UpstreamAttachment[];
+  /** What `attachments[0]` shows, when the upstream says: a 2x2 grid of four images, or one image (an upscale). */
+  gridKind?: 'grid' | 'single' | undefined;
   children: UpstreamJobChild[];
   /** Midjourney job UUIDs the upstream names outright (besides those in attachment names). */
   uuids?: string[] | undefined;

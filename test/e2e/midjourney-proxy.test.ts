@@ -64,6 +64,10 @@ describe('/seed job:<task id> on a midjourney-proxy', () => {
     expect(final.attachments).toHaveLength(4);
     expect(final.embeds).toHaveLength(4);
     expect(JSON.stringify(final.embeds)).toContain(task.id);
+    // The jump link opens the message: its server is read from the channel (the proxy does not say it).
+    expect(JSON.stringify(final.embeds)).toContain(
+      `https://discord.com/channels/${GUILD}/${CHANNEL}/${task.messageId}`,
+    );
     expect(proxy.calls('image-seed')).toBe(1);
     // Asked again: from storage, nothing upstream.
     const before = proxy.calls();

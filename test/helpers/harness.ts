@@ -132,7 +132,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
   const proxy =
     options.upstream === 'midjourney-proxy'
-      ? (options.reuse?.proxy ?? (await startFakeMidjourneyProxy()))
+      ? // The proxy's account posts in CHANNEL, as Midjourney posts in the account's channel.
+        (options.reuse?.proxy ?? (await startFakeMidjourneyProxy({ instanceId: CHANNEL })))
       : undefined;
   const env = { ...baseEnv(useapi, discord, dir), ...(proxy ? proxyEnv(proxy) : {}), ...options.env };
   const { lines, stream } = captureLogs();
