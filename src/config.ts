@@ -101,7 +101,16 @@ const schema = z
     USEAPI_MAX_JOBS: optional(int(1, 15).default(3)),
     USEAPI_BUSY_WAIT_MS: optional(int(100, 120_000).default(10_000)),
     MJ_PROXY_URL: optional(url('the midjourney-proxy base, e.g. http://127.0.0.1:8080').optional()),
-    MJ_PROXY_TOKEN: optional(z.string().trim().min(1).optional()),
+    MJ_PROXY_TOKEN: optional(
+      z
+        .string()
+        .trim()
+        .regex(
+          /^[\x21-\x7e]+$/,
+          'may hold only printable ASCII without spaces (it is sent as it is, in a header)',
+        )
+        .optional(),
+    ),
     STORAGE_URL: optional(
       z
         .string()

@@ -149,7 +149,9 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier {
   const withServer = (record: SeedRecord): SeedRecord => {
     if (record.server || !record.channel) return record;
     const channel = deps.client.channels.cache.get(record.channel);
-    return channel && 'guildId' in channel && channel.guildId ? { ...record, server: channel.guildId } : record;
+    return channel && 'guildId' in channel && channel.guildId
+      ? { ...record, server: channel.guildId }
+      : record;
   };
 
   return {
