@@ -139,6 +139,10 @@ describe('the upstream', () => {
     expect(problems({ ...proxy, MJ_PROXY_URL: 'ftp://proxy' }).join()).toMatch(
       /MJ_PROXY_URL must be an http/,
     );
+    // Sent as it is in a header: what cannot travel there is refused here, not when the bot starts.
+    const spaced = problems({ ...proxy, MJ_PROXY_TOKEN: 'two words' }).join();
+    expect(spaced).toMatch(/MJ_PROXY_TOKEN may hold only printable ASCII/);
+    expect(spaced).not.toContain('two words');
     expect(problems({ ...valid, SEED_PROVIDER: 'v3' }).join()).toMatch(
       /SEED_PROVIDER must be useapi or midjourney-proxy/,
     );
