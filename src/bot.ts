@@ -12,7 +12,7 @@ import { createRouter, type Router } from './discord/router.js';
 import type { BotContext } from './discord/types.js';
 import { createHealth } from './http/health.js';
 import { type HttpServer, type HttpServerDeps, startHttpServer } from './http/server.js';
-import { createEvent } from './lib/event.js';
+import { createEvent, type Event } from './lib/event.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createMidjourneyProxyUpstream, upstreamErrorOf } from './midjourney-proxy/adapter.js';
@@ -20,11 +20,16 @@ import { createMidjourneyProxyClient } from './midjourney-proxy/http-client.js';
 import { createJobIndex } from './seed/lookup/job-index.js';
 import { createJobidVerifier } from './seed/lookup/verify-jobid.js';
 import type { Hold, ResetAudit } from './seed/model/types.js';
-import { createHoldWatch } from './seed/moderation/hold-watch.js';
+import { createHoldWatch, type HoldWatchDeps } from './seed/moderation/hold-watch.js';
 import { createHolds, type Holds } from './seed/moderation/holds.js';
-import { createModeration, type Moderation, type ResetOutcome } from './seed/moderation/moderation.js';
+import {
+  createModeration,
+  type Moderation,
+  type ModerationDeps,
+  type ResetOutcome,
+} from './seed/moderation/moderation.js';
 import type { Notifier, Storage } from './seed/ports.js';
-import { createRequestProcessor } from './seed/requests/processor.js';
+import { createRequestProcessor, type RequestProcessor } from './seed/requests/processor.js';
 import { createRateLimiter } from './seed/requests/rate-limit.js';
 import { createCallbackHandler } from './seed/retrieval/callbacks.js';
 import { createFairQueue } from './seed/retrieval/fair-queue.js';
@@ -87,12 +92,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     lockTtlMs: config.storageLeaseMs,
     sweepEveryMs: config.storageLeaseMs,
   });
-  const resets = createEvent<Extract<ResetOutcome, { audit: ResetAudit }>>();
-  const moderation = createModeration({ upstream, holds, storage, requests, log, onReset: resets.emit });
-  const alerts = alertsFor(config, client, holds, moderation, log);
-  const holdWatch = holdWatchFor(upstream, { holds, moderation, everyMs: config.storageLeaseMs, log });
-  incidents.subscribe((hold) => void alerts.incident(hold));
-  resets.subscribe((outcome) => void alerts.resetDone(outcome));
+  const mod = moderationFor(config, client, { upstream, holds, storage, requests, incidents, log });
   const limiter = createRateLimiter({ store: storage.volatile, perMinute: config.seed.userLimitPerMinute });
 
   const ctx: BotContext = {
@@ -104,7 +104,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     index,
     limiter,
     metrics,
-    moderation,
+    moderation: mod.moderation,
     verifyJobid: createJobidVerifier({ upstream, index, log }),
     jobids: upstream.jobids,
     upstream: upstream.name,
@@ -145,14 +145,14 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await ready;
       log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
       await requests.start();
-      holdWatch?.start();
+      mod.holdWatch?.start();
     },
     async stop(deadlineMs = 8_000) {
       // New interactions get a short "restarting" answer; waiting requests stay stored for the next start.
       stopping = true;
       const started = Date.now();
       router.close();
-      holdWatch?.stop();
+      mod.holdWatch?.stop();
       const drained = await requests.drain(deadlineMs);
       log.info(drained, 'stopped taking work');
       await seeds.close(Math.max(500, deadlineMs - (Date.now() - started)));
@@ -219,8 +219,10 @@ function useapiClientFor(config: Config, metrics: Metrics) {
 }
 
 /** An upstream without a reset route: its held accounts are checked again at the sweep's pace. */
-function holdWatchFor(upstream: Upstream, deps: Parameters<typeof createHoldWatch>[0]) {
-  return upstream.holdsClearThemselves ? createHoldWatch(deps) : undefined;
+function holdWatchFor(config: Config, deps: Omit<HoldWatchDeps, 'everyMs'> & { upstream: Upstream }) {
+  return deps.upstream.holdsClearThemselves
+    ? createHoldWatch({ ...deps, everyMs: config.storageLeaseMs })
+    : undefined;
 }
 
 function discordClient(config: Config): Client {
@@ -237,6 +239,31 @@ function discordClient(config: Config): Client {
       ? { shards: config.discord.shardIds, shardCount: config.discord.shardCount }
       : {}),
   });
+}
+
+/** The moderators' side: status and reset, the alerts (one per incident), and the re-check of held accounts. */
+function moderationFor(
+  config: Config,
+  client: Client,
+  parts: Pick<ModerationDeps, 'upstream' | 'holds' | 'storage' | 'log'> & {
+    requests: RequestProcessor;
+    incidents: Event<Hold>;
+  },
+) {
+  const { upstream, holds, storage, requests, incidents, log } = parts;
+  const resets = createEvent<Extract<ResetOutcome, { audit: ResetAudit }>>();
+  const moderation = createModeration({ upstream, holds, storage, requests, log, onReset: resets.emit });
+  const alerts = alertsFor(config, client, holds, moderation, log);
+  incidents.subscribe((hold) => void alerts.incident(hold));
+  resets.subscribe((outcome) => void alerts.resetDone(outcome));
+  const holdWatch = holdWatchFor(config, {
+    holds,
+    upstream,
+    coordinator: storage.coordinator,
+    requests,
+    log,
+  });
+  return { moderation, holdWatch };
 }
 
 function alertsFor(config: Config, client: Client, holds: Holds, moderation: Moderation, log: Logger) {

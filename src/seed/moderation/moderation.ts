@@ -66,11 +66,6 @@ export interface Moderation {
   reset(channel: string, byUserId: string): Promise<ResetOutcome>;
   /** Account channels for autocomplete; cached for a minute. */
   accountChannels(): Promise<string[]>;
-  /**
-   * For an upstream whose accounts come back by themselves: check a held account again, and clear its hold (its
-   * requests run again) when it is usable. Not audited: nobody reset anything. True when the hold was cleared.
-   */
-  recheck(channel: string): Promise<boolean>;
   /** Midjourney's pending moderation text of a channel as the upstream stores it, when it has one. */
   pendingModMessage(channel: string): Promise<string | undefined>;
 }
@@ -90,7 +85,9 @@ export interface ModerationDeps {
 const ACCOUNTS_TTL_MS = 60_000;
 const AUDIT_KEEP = 50;
 const SHOWN_RESETS = 5;
-const RESET_LOCK_MS = 60_000;
+export const RESET_LOCK_MS = 60_000;
+/** One reset (or re-check) of an account at a time, across processes. */
+export const resetLockKey = (channel: string) => `mod-reset:${channel}`;
 
 export const auditKey = (channel: string) => `audit:${channel}`;
 
@@ -106,6 +103,15 @@ function resultOf(error: unknown): { result: ResetResult; reason?: string } {
   }
   return { result: 'error', reason: 'internal' };
 }
+
+/** The oldest request held for the account: what an upstream without an account route is asked about. */
+export const heldJobOf = (
+  open: SeedRequest[],
+  channel: string,
+  upstream: Pick<Upstream, 'jobids'>,
+): string | undefined =>
+  open.find((r) => r.state === 'held' && (r.accountChannel ?? upstream.jobids.accountOf(r.jobid)) === channel)
+    ?.jobid;
 
 export function createModeration(deps: ModerationDeps): Moderation {
   const now = deps.now ?? Date.now;
@@ -133,11 +139,7 @@ export function createModeration(deps: ModerationDeps): Moderation {
     await deps.storage.audit.set(auditKey(entry.channel), [...previous, entry].slice(-AUDIT_KEEP));
   }
 
-  /** The oldest request held for the account: what an upstream without an account route is asked about. */
-  async function probeOf(channel: string): Promise<string | undefined> {
-    const open = await openRequests();
-    return open.find((r) => r.state === 'held' && accountOf(r) === channel)?.jobid;
-  }
+  const probeOf = async (channel: string) => heldJobOf(await openRequests(), channel, upstream);
 
   /** Reset (where the upstream has a route for it), then re-check the account: only a clear account counts as done. */
   async function resetUpstream(
@@ -204,7 +206,7 @@ export function createModeration(deps: ModerationDeps): Moderation {
     },
 
     async reset(channel, byUserId) {
-      const lease = await deps.storage.coordinator.tryLock(`mod-reset:${channel}`, RESET_LOCK_MS);
+      const lease = await deps.storage.coordinator.tryLock(resetLockKey(channel), RESET_LOCK_MS);
       if (!lease) return { result: 'in_progress', channel };
       try {
         const { result, reason, pendingText } = await resetUpstream(channel);
@@ -231,25 +233,6 @@ export function createModeration(deps: ModerationDeps): Moderation {
           deps.log.error({ err: error, channel }, 'could not report the reset');
         }
         return outcome;
-      } finally {
-        await lease.release();
-      }
-    },
-
-    async recheck(channel) {
-      // One check at a time per account, across processes (a moderator's reset included).
-      const lease = await deps.storage.coordinator.tryLock(`mod-reset:${channel}`, RESET_LOCK_MS);
-      if (!lease) return false;
-      try {
-        const check = await upstream.checkAccount(channel, await probeOf(channel));
-        if (check.held) return false;
-        await deps.holds.clear(channel);
-        cachedAccounts = undefined;
-        deps.log.info({ channel }, 'the account is usable again: hold cleared, its requests run again');
-        return true;
-      } catch (error) {
-        deps.log.debug({ err: error, channel }, 'could not check the held account again; trying later');
-        return false;
       } finally {
         await lease.release();
       }
