@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../dev/bot-process.js';
+import { gridFigures } from './grid.js';
 import { HISTORY_FULL, HISTORY_SMOKE, type HistorySizes, historyFigures, stormFigures } from './history.js';
 import {
   completionFigures,
@@ -30,6 +31,7 @@ const GROUPS: [string, (s: Sizes, h: HistorySizes) => Promise<Row[]>][] = [
   ['processes', processFigures],
   ['history', historyFigures],
   ['storm', stormFigures],
+  ['grid', (s) => gridFigures(s)],
 ];
 
 interface Results {

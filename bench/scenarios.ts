@@ -30,6 +30,9 @@ export interface Sizes {
   startRuns: number;
   /** Run the bot from the build (dist/) rather than through tsx. */
   built: boolean;
+  /** Grid cuts timed one after another, and cuts run at once while memory is sampled (bench/grid.ts). */
+  gridCuts: number;
+  gridConcurrent: number;
 }
 
 export const FULL: Sizes = {
@@ -42,6 +45,8 @@ export const FULL: Sizes = {
   storedSeeds: 10_000,
   startRuns: 5,
   built: true,
+  gridCuts: 50,
+  gridConcurrent: 20,
 };
 
 export const SMOKE: Sizes = {
@@ -54,6 +59,8 @@ export const SMOKE: Sizes = {
   storedSeeds: 200,
   startRuns: 1,
   built: false,
+  gridCuts: 3,
+  gridConcurrent: 4,
 };
 
 const SECRET = 'bench-callback-secret-0123456789abcdef';

@@ -2,7 +2,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 
 /** Nearest-rank percentile (p in 0..100) of the samples. */
-export function percentile(samples: number[], p: number): number {
+function percentile(samples: number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));

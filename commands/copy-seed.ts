@@ -5,13 +5,15 @@ import { type ButtonInteraction, MessageFlags } from 'discord.js';
 import { UserFacingError } from '../src/discord/errors.js';
 import { COPY_SEED_PREFIX, copySeedReply } from '../src/discord/replies.js';
 import type { ComponentHandler } from '../src/discord/types.js';
+import { isMessageSeedKey } from '../src/seed/model/message-key.js';
 
 export const copySeedButton = {
   prefix: COPY_SEED_PREFIX,
   async button(interaction: ButtonInteraction, ctx, args) {
     // The router splits the custom id on ':', which jobids contain.
     const jobid = args.join(':');
-    if (!ctx.jobids.parse(jobid)) throw new Error(`malformed ${COPY_SEED_PREFIX} custom id`);
+    if (!ctx.jobids.parse(jobid) && !isMessageSeedKey(jobid))
+      throw new Error(`malformed ${COPY_SEED_PREFIX} custom id`);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const record = await ctx.seeds.cached(jobid);
     if (!record) throw new UserFacingError('copy.gone');

@@ -44,7 +44,7 @@ const DEFAULT_JOB_DEADLINE_MS = 600_000;
  * Seed retrievals in flight at once against a midjourney-proxy, for the whole fleet: the proxy itself runs at most 12
  * per Discord account (DiscordService.cs:131), and the bot sees the proxy as one account.
  */
-export const MJ_PROXY_SEED_SLOTS = 12;
+const MJ_PROXY_SEED_SLOTS = 12;
 const USEAPI_TOKEN_REQUIRED =
   'is required: your useapi.net API token (https://useapi.net/docs/start-here/setup-useapi)';
 const PROXY_URL_REQUIRED =

@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ROWS = [
   ...['1', '2', 'R1', 'R2', '3a', '3b', '3c', '4', '1r', '2r', '4r', '5a', '5b', '5c', '6'],
-  ...['H1', 'H2', 'H3', 'H4', 'H1r', 'H2r', 'H3r', 'H4r', 'S1', 'S2', 'S1r', 'S2r'],
+  ...['H1', 'H2', 'H3', 'H4', 'H1r', 'H2r', 'H3r', 'H4r', 'S1', 'S2', 'S1r', 'S2r', 'G1', 'G2', 'G3'],
 ];
 
 it('runs every figure of the benchmark and reports each in the table and in the results file', async () => {

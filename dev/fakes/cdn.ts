@@ -15,7 +15,7 @@ export const signCdnUrl = (url: string, expiresAtSec: number): string => {
   return u.toString();
 };
 
-export const cdnExpiry = (url: string): number | undefined => {
+const cdnExpiry = (url: string): number | undefined => {
   const ex = new URL(url).searchParams.get('ex');
   return ex ? Number.parseInt(ex, 16) : undefined;
 };

@@ -65,7 +65,14 @@ export interface FakeMidjourneyProxy {
   showInDiscord(
     discord: Pick<FakeDiscord, 'makeMessage'>,
     id: string,
-    where: { ownerId: string; channelId?: string; guildId?: string; dispatch?: boolean },
+    where: {
+      ownerId: string;
+      channelId?: string;
+      guildId?: string;
+      dispatch?: boolean;
+      /** The grid's bytes the fake Discord serves (e.g. dev/fakes/grid-image.ts's makeGrid); a 1x1 PNG otherwise. */
+      grid?: { data: Buffer; width: number; height: number };
+    },
   ): FakeMessage;
   /** The live stored task. */
   getTask(id: string): FakeTask | undefined;
@@ -194,8 +201,9 @@ export async function startFakeMidjourneyProxy(
           {
             filename: gridFilename(task.prompt, pending.jobUuid),
             content_type: 'image/png',
-            width: 2048,
-            height: 2048,
+            width: where.grid?.width ?? 2048,
+            height: where.grid?.height ?? 2048,
+            ...(where.grid ? { data: where.grid.data } : {}),
           },
         ],
         ...(where.dispatch ? { dispatch: true } : {}),

@@ -45,7 +45,7 @@ export const snowflake = (at = Date.now()): string => {
 export const shardOf = (guildId: string, shardCount: number): number =>
   Number((BigInt(guildId) >> 22n) % BigInt(Math.max(1, shardCount)));
 
-export const ALL_PERMISSIONS: bigint = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
+const ALL_PERMISSIONS: bigint = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
 
 /** What an invite with the usual "send messages, embeds, files" scopes grants the bot's managed role. */
 export const BOT_PERMISSIONS: bigint =

@@ -7,7 +7,7 @@ export const MIDJOURNEY_BOT_ID = '936929561302675456';
 
 let sequence = 0;
 /** A snowflake-shaped id that is unique within this process. */
-export const uniqueMessageId = (): string =>
+const uniqueMessageId = (): string =>
   `7${Date.now()}${(sequence++).toString().padStart(4, '0')}`.slice(0, 19);
 
 /** `**<prompt>** - <@user> (fast)`, as Midjourney writes a grid. */

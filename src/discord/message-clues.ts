@@ -26,8 +26,16 @@ export function cluesFromMessage(message: Message, guildId?: string | null): Mes
       filename: a.name,
       url: a.url,
       contentType: a.contentType ?? undefined,
+      size: a.size,
+      width: a.width ?? undefined,
+      height: a.height ?? undefined,
     })),
     referencedMessageId: message.reference?.messageId ?? undefined,
     mentionedUserIds: [...message.mentions.users.keys()],
+    buttonLabels: message.components.flatMap((row) =>
+      'components' in row
+        ? row.components.flatMap((c) => ('label' in c && typeof c.label === 'string' ? [c.label] : []))
+        : [],
+    ),
   };
 }

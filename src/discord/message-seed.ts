@@ -12,11 +12,13 @@ import {
 import { translator } from '../i18n/index.js';
 import {
   checkTarget,
+  gridSourceOf,
   knownSeedOf,
   type MessageClues,
   resolveJob,
   type TargetRefusal,
 } from '../seed/lookup/resolve.js';
+import { messageSeedKey } from '../seed/model/message-key.js';
 import type { IndexEntry } from '../seed/model/types.js';
 import { acknowledge, replyPrivately } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
@@ -66,14 +68,14 @@ export function assertMayAsk(interaction: Asker, ctx: BotContext): void {
 type MessageInteraction = MessageContextMenuCommandInteraction | ChatInputCommandInteraction;
 
 /**
- * The message's job is not known: say why and offer to paste the jobid (checked against this message). A seed
- * written in the prompt is given at once all the same; only the images need the jobid.
+ * The message's job is not known: say why and offer to paste the jobid (checked against this message). (A seed written
+ * in the prompt never gets here: the message's own image gives the rest of the answer.)
  */
 async function replyUnknown(
   interaction: MessageInteraction,
   ctx: BotContext,
   messageId: string,
-  resolution: { contentHidden?: boolean | undefined; knownSeed?: { seed: number } | undefined },
+  resolution: { contentHidden?: boolean | undefined },
 ) {
   const t = translator(interaction.locale);
   const why = t(resolution.contentHidden ? 'why.contentHidden' : 'why.notIndexed');
@@ -83,9 +85,7 @@ async function replyUnknown(
       .setLabel(t('button.pasteJobid'))
       .setStyle(ButtonStyle.Primary),
   );
-  const content = resolution.knownSeed
-    ? t(upstreamWords(ctx.upstream).seedOnlyFromPrompt, { seed: resolution.knownSeed.seed })
-    : t(upstreamWords(ctx.upstream).unknownMessage, { why });
+  const content = t(upstreamWords(ctx.upstream).unknownMessage, { why });
   await replyPrivately(interaction, { content, components: [row] });
 }
 
@@ -103,6 +103,19 @@ export async function seedFromMessage(
   const resolution = await resolveJob(clues, ctx.index, ctx.jobids);
   // Access before the "unknown" answer: nobody is offered a button they may not use.
   assertSeedAccess(interaction, ctx, { known: true, ownerId: resolution.ownerId });
+  // The seed in the prompt and the message's own image: the whole answer, whatever the bot knows of its job.
+  const grid = resolution.knownSeed && gridSourceOf(clues);
+  const knownSeed = resolution.knownSeed && { ...resolution.knownSeed, channelId: clues.channelId, grid };
+  if (!resolution.ok && knownSeed?.grid) {
+    ctx.log.info({ messageId: clues.id }, 'message job unknown; seed from its prompt, images from its grid');
+    await runSeed(interaction, ctx, {
+      jobid: messageSeedKey(clues.id),
+      ephemeral: options.ephemeral,
+      messageId: clues.id,
+      knownSeed,
+    });
+    return;
+  }
   if (!resolution.ok) {
     ctx.log.info({ messageId: clues.id, contentHidden: resolution.contentHidden }, 'message job unknown');
     await replyUnknown(interaction, ctx, clues.id, resolution);
@@ -116,7 +129,7 @@ export async function seedFromMessage(
     jobid: resolution.jobid,
     ephemeral: options.ephemeral,
     messageId: clues.id,
-    knownSeed: resolution.knownSeed && { ...resolution.knownSeed, channelId: clues.channelId },
+    knownSeed,
   });
 }
 

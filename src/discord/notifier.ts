@@ -164,7 +164,7 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier {
       const images = options.partial
         ? { files: [] }
         : await deps.images.prepare(
-            record.images,
+            record,
             uploadLimit(request.guildId),
             deps.log.child({ cid: request.correlationId, requestId: request.id }),
           );

@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { isSeedError, isUpstreamError, type SeedErrorKind, type UpstreamErrorKind } from '../seed/errors.js';
+import { isMessageSeedKey } from '../seed/model/message-key.js';
 import type { SeedRecord } from '../seed/model/types.js';
 import type { Progress } from '../seed/ports.js';
 import { isStorageUnavailable } from '../seed/ports.js';
@@ -30,7 +31,7 @@ export interface AttachedImage {
 export interface ImagesOutcome {
   files: AttachedImage[];
   /** Why the images are linked instead of attached, when they are. */
-  linkedBecause?: 'tooLarge' | 'download' | undefined;
+  linkedBecause?: 'tooLarge' | 'download' | 'unreadable' | undefined;
   /** Fresh links (after refresh-urls) to use when the images are linked. */
   urls?: string[] | undefined;
 }
@@ -107,11 +108,13 @@ export function seedReply(
   if (options.partial) notes.push(t('reply.imagesPending'));
   else if (images.linkedBecause)
     notes.push(t('reply.imagesLinked', { reason: t(`reason.${images.linkedBecause}`) }));
-  else if (record.images.length === 0) notes.push(t('reply.imagesUnavailable'));
+  else if (record.images.length === 0 && !record.grid) notes.push(t('reply.imagesUnavailable'));
 
   const fields: NonNullable<APIEmbed['fields']> = [];
   if (record.prompt) fields.push({ name: t('reply.promptField'), value: truncate(record.prompt, 1024) });
-  fields.push({ name: t('reply.jobField'), value: truncate(`\`${record.jobid}\``, 1024) });
+  // A message whose job nobody knows has no job to name: its jump link says where it is.
+  if (!isMessageSeedKey(record.jobid))
+    fields.push({ name: t('reply.jobField'), value: truncate(`\`${record.jobid}\``, 1024) });
   if (link) fields.push({ name: t('reply.original'), value: `[${t('reply.jump')}](${link})` });
 
   // Embeds sharing one url render as a gallery; the first one carries the text.

@@ -6,6 +6,7 @@ import type {
   MessageContextMenuCommandInteraction,
   ModalSubmitInteraction,
 } from 'discord.js';
+import type { NewRequest } from '../seed/requests/processor.js';
 import { acknowledge } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
 import type { BotContext } from './types.js';
@@ -21,8 +22,11 @@ export interface SeedTarget {
   ephemeral: boolean;
   /** The Discord message the job belongs to, when the member pointed at one. */
   messageId?: string | undefined;
-  /** `--seed N` already in the prompt: answered at once, images follow. `channelId`: the message's channel. */
-  knownSeed?: { seed: number; prompt?: string | undefined; channelId?: string | undefined } | undefined;
+  /**
+   * `--seed N` already in the prompt: answered at once, images follow. `channelId`: the message's channel; `grid`: the
+   * message's image, cut into the four images (then nothing goes upstream).
+   */
+  knownSeed?: NewRequest['knownSeed'];
 }
 
 export async function runSeed(
@@ -32,8 +36,10 @@ export async function runSeed(
 ): Promise<void> {
   // Acknowledged before the cache or the limiter is read (the callers that read more defer earlier still).
   await acknowledge(interaction, target.ephemeral);
-  // A stored seed beats the one in the prompt: it comes with the images, in one reply.
-  const cached = await ctx.seeds.cached(target.jobid);
+  // A stored seed beats the one in the prompt when it has images to show (its own four, or a grid to cut).
+  const stored = await ctx.seeds.cached(target.jobid);
+  const cached =
+    stored && (stored.images.length > 0 || stored.grid || !target.knownSeed?.grid) ? stored : undefined;
   if (cached) ctx.metrics.cacheHits.inc();
   else {
     const allowed = await ctx.limiter.take(interaction.user.id);

@@ -8,7 +8,6 @@ interface UpstreamWords {
   pastedNotJobid: MessageKey;
   modalTitle: MessageKey;
   unknownMessage: MessageKey;
-  seedOnlyFromPrompt: MessageKey;
   /** The paste modal's placeholder: what a job id of this upstream looks like. */
   placeholder: string;
 }
@@ -19,7 +18,6 @@ const WORDS: Record<UpstreamName, UpstreamWords> = {
     pastedNotJobid: 'error.pastedNotJobid',
     modalTitle: 'modal.title',
     unknownMessage: 'error.unknownMessage',
-    seedOnlyFromPrompt: 'reply.seedOnlyFromPrompt',
     placeholder: 'job:20241218021941022-user:1308-channel:…',
   },
   'midjourney-proxy': {
@@ -27,7 +25,6 @@ const WORDS: Record<UpstreamName, UpstreamWords> = {
     pastedNotJobid: 'error.proxy.pastedNotJobid',
     modalTitle: 'modal.proxyTitle',
     unknownMessage: 'error.proxy.unknownMessage',
-    seedOnlyFromPrompt: 'reply.proxySeedOnlyFromPrompt',
     placeholder: '1733400000000123',
   },
 };

@@ -8,7 +8,7 @@ import { isProxyError, type ProxyError, type ProxyErrorKind } from './errors.js'
 import type { MidjourneyProxyClient, ProxyTask, ProxyTaskStatus } from './port.js';
 import { proxyTaskSchema } from './schemas.js';
 
-export const PROXY_CALLBACK_ROUTE = '/midjourney-proxy/callback/';
+const PROXY_CALLBACK_ROUTE = '/midjourney-proxy/callback/';
 
 /**
  * The proxy chooses among its Discord accounts itself and says only "no usable account" (`无可用的账号实例`): to the
@@ -106,7 +106,7 @@ const attachmentOf = (url: string): UpstreamAttachment => ({ id: '', url, filena
  * A task as the core's job. The grid (`imageUrl`) is the job's attachment; the four images are the seed's when the
  * proxy filled all four `imageUrls` (EnableFillOfficialCdn), none otherwise: the grid then stands for them.
  */
-export function jobOfTask(task: ProxyTask, seed: number | undefined = task.seed): UpstreamJob {
+function jobOfTask(task: ProxyTask, seed: number | undefined = task.seed): UpstreamJob {
   const four = task.imageUrls.length >= 4 ? task.imageUrls.slice(0, 4).map((i) => attachmentOf(i.url)) : [];
   const uuids = [task.jobId, task.properties.messageHash].filter((u): u is string => Boolean(u));
   return {

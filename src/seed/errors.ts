@@ -139,7 +139,7 @@ export class UpstreamError extends Error {
 export const isUpstreamError = (error: unknown): error is UpstreamError => error instanceof UpstreamError;
 
 /** Kinds where trying the same call again later can succeed. */
-export const RETRYABLE_KINDS: ReadonlySet<UpstreamErrorKind> = new Set([
+const RETRYABLE_KINDS: ReadonlySet<UpstreamErrorKind> = new Set([
   'busy',
   'unavailable',
   'untrackable',
@@ -149,7 +149,7 @@ export const RETRYABLE_KINDS: ReadonlySet<UpstreamErrorKind> = new Set([
 ]);
 
 /** Kinds that put the account on hold: nothing more goes upstream for it until it is back. */
-export const HOLD_KINDS: ReadonlySet<UpstreamErrorKind> = new Set([
+const HOLD_KINDS: ReadonlySet<UpstreamErrorKind> = new Set([
   'pending_moderation',
   'account_unavailable',
 ]);

@@ -39,7 +39,7 @@ export function createOutageReporter(report: {
   };
 }
 
-export function guardCall<T>(
+function guardCall<T>(
   call: () => Promise<T>,
   timeoutMs: number,
   outage: OutageReporter,

@@ -48,14 +48,14 @@ export interface StorageOptions {
  * A storage call that takes longer than this is an outage, not a slow answer. Members are acknowledged before any
  * storage call, so this bounds only how long one waits to be told; a burst on one SQLite connection stays under it.
  */
-export const CALL_DEADLINE_MS = 5_000;
+const CALL_DEADLINE_MS = 5_000;
 
-export function sqlitePath(url: string): string {
+function sqlitePath(url: string): string {
   return resolve(url.replace(/^sqlite:\/\//, ''));
 }
 
 /** The stores, open index and coordinator of any backend, each call guarded by a deadline, typed errors and schemas. */
-export function assemble(raw: RawStorage, options: StorageOptions, outage: OutageReporter): Storage {
+function assemble(raw: RawStorage, options: StorageOptions, outage: OutageReporter): Storage {
   const timeout = options.timeoutMs ?? CALL_DEADLINE_MS;
   const onInvalid = options.onInvalid ?? (() => {});
   const guarded = (name: TableName) => guardStore(raw.store(name), timeout, outage);

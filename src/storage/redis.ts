@@ -15,9 +15,9 @@ import type { OutageReporter } from './guard.js';
 import { keyvStore } from './keyv-store.js';
 import type { RawStorage } from './raw.js';
 
-export const DEFAULT_PREFIX = 'mj-seed-bot:';
+const DEFAULT_PREFIX = 'mj-seed-bot:';
 /** How long a lease lives without renewal when the caller gives no other figure. */
-export const DEFAULT_LEASE_MS = 60_000;
+const DEFAULT_LEASE_MS = 60_000;
 /** At start, give up on an unreachable Redis after about this long instead of waiting for ever. */
 const CONNECT_GIVE_UP_MS = 10_000;
 /** Waiters for a slot look again this often even without a release message (a holder may have died). */
@@ -34,7 +34,7 @@ export interface RedisLocation {
   display: string;
 }
 
-export function parseRedisUrl(url: string): RedisLocation {
+function parseRedisUrl(url: string): RedisLocation {
   const parsed = new URL(url);
   const prefix = parsed.searchParams.get('prefix') ?? DEFAULT_PREFIX;
   if (!PREFIX_PATTERN.test(prefix)) {
@@ -199,7 +199,7 @@ interface CoordinatorDeps {
   onError: (error: unknown) => void;
 }
 
-export function createRedisCoordinator(deps: CoordinatorDeps): Coordinator & { stop(): void } {
+function createRedisCoordinator(deps: CoordinatorDeps): Coordinator & { stop(): void } {
   const { client, subscriber, prefix } = deps;
   const handlers = new Map<string, Set<(message: string) => void>>();
   const subscribing = new Map<string, Promise<void>>();

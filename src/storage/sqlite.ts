@@ -10,7 +10,7 @@ import Keyv from 'keyv';
 import type { OpenIndex, Store } from '../seed/ports.js';
 import { keyvStore } from './keyv-store.js';
 
-export const SQLITE_TABLES = ['seeds', 'jobs', 'requests', 'holds', 'audit', 'meta', 'errors'] as const;
+const SQLITE_TABLES = ['seeds', 'jobs', 'requests', 'holds', 'audit', 'meta', 'errors'] as const;
 export type SqliteTable = (typeof SQLITE_TABLES)[number];
 
 /** Expired rows are deleted this often (and once at start), a batch at a time. */

@@ -32,7 +32,7 @@ const JOBID_ANYWHERE =
 const JOBIDS_ANYWHERE = new RegExp(`(?<![\\w:-])${JOBID_ANYWHERE.source}(?![\\w:-])`, 'g');
 
 /** Every distinct useapi jobid written as a whole word in a text, in order. */
-export function findJobids(text: string): string[] {
+function findJobids(text: string): string[] {
   return [...new Set([...text.matchAll(JOBIDS_ANYWHERE)].map((m) => m[1] ?? ''))].filter(Boolean);
 }
 

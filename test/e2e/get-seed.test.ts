@@ -466,15 +466,17 @@ describe('SEED_ACCESS', () => {
 });
 
 describe('fast path: --seed N already in the prompt', () => {
-  it('answers with the seed at once, then edits the four images in', async () => {
+  it('/seed by jobid: answers with the seed at once, then edits in the four images useapi gives', async () => {
+    // A jobid says nothing of the message's own grid: the images come from useapi (right-click cuts the grid
+    // instead, with no upstream call: test/e2e/grid.test.ts).
     await start();
     h.useapi.setSeedDuration(1_000);
-    const { job, message } = midjourneyOutput({
+    const { job } = midjourneyOutput({
       prompt: 'a red fox in snow --seed 4242 --ar 3:2',
       seedValue: 4242,
     });
     await callback(job);
-    const interaction = rightClick(message);
+    const interaction = h.slashSeed(job.jobid);
     const first = await interaction.waitForEdit(isSeedReply, 10_000);
     expect(seedOf(first)).toBe('4242');
     expect(first.attachments).toHaveLength(0);
@@ -496,13 +498,15 @@ describe('fast path: --seed N already in the prompt', () => {
     for (const edit of edits) expect(JSON.stringify(edit.body)).toContain('--seed 4242');
   });
 
-  it('gives the seed of an unknown message at once, and offers the paste button for the images', async () => {
+  it('answers an unknown message from its prompt and its own image, without the paste button or useapi', async () => {
     await start();
     const { message } = midjourneyOutput({ prompt: 'a blue whale --seed 77 --v 6' });
-    const interaction = rightClick(message);
-    const reply = await privateAnswer(interaction);
-    expect(reply.content).toMatch(/already written in the prompt: `--seed 77`/);
-    expect(JSON.stringify(reply.components)).toContain(`paste-jobid:${message.id}`);
+    const final = await rightClick(message).waitForEdit(
+      (m) => isSeedReply(m) && !/fetching the four images/.test(JSON.stringify(m.embeds)),
+      15_000,
+    );
+    expect(seedOf(final)).toBe('77');
+    expect(JSON.stringify(final.components)).not.toContain('paste-jobid');
     expect(h.useapi.count('POST', SEED_ASYNC)).toBe(0);
   });
 });

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { signCdnUrl } from '../../dev/fakes/cdn.js';
 import type { FakeMessage } from '../../dev/fakes/fake-discord.js';
+import { makeGrid } from '../../dev/fakes/grid-image.js';
 import {
   ALERT_CHANNEL,
   CHANNEL,
@@ -77,11 +78,14 @@ describe('/seed job:<task id> on a midjourney-proxy', () => {
 
   it('keeps asking while the proxy has not found the seed yet, telling the member it is on its way', async () => {
     const proxy = await start();
-    const { task } = h.proxyTask({ seed: 424242, seedPlan: { notFoundTimes: 2 } });
+    const grid = { data: await makeGrid(512, 512, 'png'), width: 512, height: 512 };
+    const { task } = h.proxyTask({ seed: 424242, seedPlan: { notFoundTimes: 2 } }, grid);
     const interaction = h.slashSeed(task.id);
     const final = await interaction.waitForEdit(isSeedReply, 20_000);
     expect(seedOf(final)).toBe('424242');
     expect(proxy.calls('image-seed')).toBe(3);
+    // No separate images from the proxy: the four are cut from the grid of the Midjourney message.
+    expect(final.attachments).toHaveLength(4);
     const texts = shown(interaction.events);
     expect(texts.some((t) => t.includes('it is on its way'))).toBe(true);
     expect(texts.some((t) => /could not|failed|not answering/i.test(t))).toBe(false);

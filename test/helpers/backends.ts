@@ -8,8 +8,6 @@ import { join } from 'node:path';
 import { describe } from 'vitest';
 import { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL } from '../../dev/redis.js';
 
-export { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL };
-
 export interface TestBackend {
   name: 'sqlite' | 'redis';
   /** Why the backend's tests are skipped here, or undefined when it is usable. */

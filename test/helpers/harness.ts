@@ -67,7 +67,10 @@ export interface Harness {
    * A finished imagine task at the fake proxy (its notifyHook already sent to the bot), and the message Midjourney
    * posted for it in CHANNEL.
    */
-  proxyTask(input?: ImagineTaskInput & { seedPlan?: SeedPlan }): { task: FakeTask; message: FakeMessage };
+  proxyTask(
+    input?: ImagineTaskInput & { seedPlan?: SeedPlan },
+    grid?: { data: Buffer; width: number; height: number },
+  ): { task: FakeTask; message: FakeMessage };
   slashSeed(
     job: string,
     user?: InteractionUser,
@@ -171,10 +174,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
       return { jobid: job.jobid, message };
     },
-    proxyTask(input = {}) {
+    proxyTask(input = {}, grid = undefined) {
       if (!proxy) throw new Error('the harness runs on useapi: start it with upstream: midjourney-proxy');
       const task = proxy.addImagineTask({ channelId: CHANNEL, guildId: GUILD, ...input });
-      const message = proxy.showInDiscord(discord, task.id, { ownerId: MEMBER.id });
+      const message = proxy.showInDiscord(discord, task.id, {
+        ownerId: MEMBER.id,
+        ...(grid ? { grid } : {}),
+      });
       return { task, message };
     },
     slashSeed(job, user = MEMBER, extra = {}) {

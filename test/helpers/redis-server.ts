@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../dev/fakes/net.js';
-import { probeRedis } from './backends.js';
+import { probeRedis } from '../../dev/redis.js';
 
 export const redisServerMissing: string | undefined = (() => {
   try {

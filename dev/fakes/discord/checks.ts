@@ -9,7 +9,7 @@ export interface Issue {
   detail?: string;
 }
 
-export const codePoints = (s: string): number => [...s].length;
+const codePoints = (s: string): number => [...s].length;
 
 export interface StringRule {
   max: number;
@@ -18,7 +18,7 @@ export interface StringRule {
 }
 
 /** Returns the length (in code points, as Discord counts) of a valid string, 0 otherwise. */
-export const checkString = (issues: Issue[], v: unknown, path: Path, rule: StringRule): number => {
+const checkString = (issues: Issue[], v: unknown, path: Path, rule: StringRule): number => {
   if (v === undefined || v === null || (rule.required && v === '')) {
     if (rule.required) issues.push({ path, code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
     return 0;
@@ -76,7 +76,7 @@ export const checkArray = (
   return v;
 };
 
-export const checkDict = (issues: Issue[], v: unknown, path: Path): v is Record<string, unknown> => {
+const checkDict = (issues: Issue[], v: unknown, path: Path): v is Record<string, unknown> => {
   if (isRecord(v)) return true;
   issues.push({ path, code: 'DICT_TYPE_CONVERT', message: 'Only dictionaries may be used in a DictType' });
   return false;
@@ -121,7 +121,7 @@ export const checkUrl = (
 };
 
 /** Checks one embed; returns the characters it counts towards the 6000 limit. */
-export const checkEmbed = (issues: Issue[], e: unknown, path: Path): number => {
+const checkEmbed = (issues: Issue[], e: unknown, path: Path): number => {
   if (!checkDict(issues, e, path)) return 0;
   let chars = 0;
   chars += checkString(issues, e.title, [...path, 'title'], { max: 256 });
@@ -170,7 +170,7 @@ export const checkEmbed = (issues: Issue[], e: unknown, path: Path): number => {
   return chars;
 };
 
-export const SELECT_TYPES = new Set<unknown>([
+const SELECT_TYPES = new Set<unknown>([
   ComponentType.StringSelect,
   ComponentType.UserSelect,
   ComponentType.RoleSelect,
@@ -178,7 +178,7 @@ export const SELECT_TYPES = new Set<unknown>([
   ComponentType.ChannelSelect,
 ]);
 
-export const checkComponents = (issues: Issue[], v: unknown, path: Path, v2: boolean): void => {
+const checkComponents = (issues: Issue[], v: unknown, path: Path, v2: boolean): void => {
   const top = checkArray(issues, v, path, v2 ? 40 : 5);
   if (!top) return;
   const seen = new Set<string>();
@@ -407,9 +407,9 @@ export const checkModal = (issues: Issue[], data: unknown, path: Path): void => 
   });
 };
 
-export const NAME_PATTERN = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+const NAME_PATTERN = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
-export const checkCommandName = (issues: Issue[], name: unknown, path: Path): void => {
+const checkCommandName = (issues: Issue[], name: unknown, path: Path): void => {
   if (typeof name !== 'string' || !NAME_PATTERN.test(name) || name !== name.toLowerCase()) {
     issues.push({
       path,
@@ -420,7 +420,7 @@ export const checkCommandName = (issues: Issue[], name: unknown, path: Path): vo
   }
 };
 
-export const checkOptions = (issues: Issue[], options: unknown, path: Path): void => {
+const checkOptions = (issues: Issue[], options: unknown, path: Path): void => {
   const list = checkArray(issues, options, path, 25);
   let optionalSeen = false;
   const names = new Set<string>();

@@ -20,7 +20,7 @@ import { refusal, specIssues } from './spec.js';
 import type { FakeDiscord, RecordedRest } from './types.js';
 import type { World } from './world.js';
 
-export const parseBody = async (
+const parseBody = async (
   contentType: string | undefined,
   raw: Buffer,
 ): Promise<{ payload: unknown; uploads: Upload[]; recorded: unknown }> => {
@@ -80,7 +80,7 @@ export const parseBody = async (
   }
 };
 
-export const write = (res: ServerResponse, reply: Reply): void => {
+const write = (res: ServerResponse, reply: Reply): void => {
   if (reply.raw) {
     res.writeHead(reply.status, {
       'content-type': reply.raw.contentType,

@@ -34,11 +34,11 @@ export function createMakeMessage(w: World & Gateway) {
             `${w.origin}/cdn/attachments/${input.channelId}/${id}/${encodeURIComponent(a.filename)}`,
             expires,
           );
-        const size = a.size ?? 1024;
+        const size = a.data?.length ?? a.size ?? 1024;
         if (!a.url) {
-          // the file exists on the fake CDN, as it would on Discord's: a PNG of the stated size
+          // the file exists on the fake CDN, as it would on Discord's: the given bytes, or a PNG of the stated size
           const contentType = a.content_type ?? 'application/octet-stream';
-          const data = contentType === 'image/png' ? pngBytes(size) : Buffer.alloc(size);
+          const data = a.data ?? (contentType === 'image/png' ? pngBytes(size) : Buffer.alloc(size));
           cdnFiles.set(`${input.channelId}/${id}/${a.filename}`, { data, contentType });
         }
         return {

@@ -13,7 +13,7 @@ import {
 import type { FakeMessage } from './types.js';
 import type { World } from './world.js';
 
-export const normalizeEmbeds = (embeds: unknown, attachments: StoredAttachment[]): unknown[] =>
+const normalizeEmbeds = (embeds: unknown, attachments: StoredAttachment[]): unknown[] =>
   (Array.isArray(embeds) ? embeds : []).map((e) => {
     if (!isRecord(e)) return e;
     const out: Record<string, unknown> = { type: 'rich', ...e };

@@ -150,6 +150,8 @@ export interface MakeMessageInput {
     width?: number;
     height?: number;
     size?: number;
+    /** The file's bytes on the fake CDN (default: a PNG padded to `size`, or zeros for other types). */
+    data?: Buffer;
   }[];
   components?: unknown[];
   messageReference?: unknown;

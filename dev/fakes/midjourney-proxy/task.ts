@@ -112,7 +112,7 @@ export const jobUuidIn = (url: string): string | undefined => UUID.exec(url)?.[0
 
 let lastIdMs = 0;
 /** Unix milliseconds + 3 random digits (16 digits today), strictly increasing within this process. */
-export const newTaskId = (): string => {
+const newTaskId = (): string => {
   lastIdMs = Math.max(Date.now(), lastIdMs + 1);
   return `${lastIdMs}${randomInt(0, 1000).toString().padStart(3, '0')}`;
 };

@@ -46,6 +46,7 @@ export const de = {
   'reply.lateMention': '{user}, hier ist der Seed, nach dem du gefragt hast:',
   'reason.tooLarge': 'zu groß zum Hochladen hier',
   'reason.download': 'Download fehlgeschlagen',
+  'reason.unreadable': 'das Bild konnte nicht gelesen werden',
 
   // Member mistakes.
   'error.invalidInput':
@@ -162,8 +163,6 @@ export const de = {
     'In diesem Kanal gibt es keine Nachricht mit dieser ID. Füge stattdessen einen Link zur Nachricht ein (Rechtsklick darauf → Nachrichtenlink kopieren).',
   'error.pastedNotJobid':
     'Das ist keine useapi-Jobid. Sie sieht so aus: `job:2024…-user:…-channel:…`; kopiere sie erneut und füge sie ein.',
-  'reply.seedOnlyFromPrompt':
-    'Der Seed steht schon im Prompt: `--seed {seed}`. Ich kenne den useapi-Job dieser Nachricht nicht und kann ihre vier Bilder daher nicht abrufen; wenn du die jobid hast, füge sie unten ein.',
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'Der Bot startet gerade neu. Versuche es in ein paar Sekunden erneut.',
@@ -204,6 +203,4 @@ export const de = {
   'modal.proxyTitle': 'Task-ID von midjourney-proxy einfügen',
   'error.proxy.unknownMessage':
     'Ich konnte den midjourney-proxy-Task hinter dieser Nachricht nicht finden ({why}). Wenn du seine Task-ID hast, füge sie unten ein.',
-  'reply.proxySeedOnlyFromPrompt':
-    'Der Seed steht schon im Prompt: `--seed {seed}`. Den midjourney-proxy-Task dieser Nachricht kenne ich nicht, daher kann ich die vier Bilder nicht holen; wenn du die Task-ID hast, füge sie unten ein.',
 } satisfies Messages;

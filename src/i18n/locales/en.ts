@@ -42,6 +42,7 @@ export const en = {
   'reply.lateMention': '{user}, here is the seed you asked for:',
   'reason.tooLarge': 'too large to upload here',
   'reason.download': 'download failed',
+  'reason.unreadable': 'the image could not be read',
 
   // Member mistakes.
   'error.invalidInput':
@@ -146,8 +147,6 @@ export const en = {
     'There is no message with that id in this channel. Paste a link to the message instead (right-click it → Copy Message Link).',
   'error.pastedNotJobid':
     'That is not a useapi jobid. It looks like `job:2024…-user:…-channel:…`; copy it again and paste it.',
-  'reply.seedOnlyFromPrompt':
-    "The seed is already written in the prompt: `--seed {seed}`. I don't know this message's useapi job, so I can't fetch its four images; if you have the jobid, paste it below.",
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'The bot is restarting. Try again in a few seconds.',
@@ -185,8 +184,6 @@ export const en = {
   'modal.proxyTitle': 'Paste the midjourney-proxy task id',
   'error.proxy.unknownMessage':
     'I could not find the midjourney-proxy task behind this message ({why}). If you have its task id, paste it below.',
-  'reply.proxySeedOnlyFromPrompt':
-    "The seed is already written in the prompt: `--seed {seed}`. I don't know this message's midjourney-proxy task, so I can't fetch its four images; if you have its task id, paste it below.",
 } as const;
 
 export type MessageKey = keyof typeof en;

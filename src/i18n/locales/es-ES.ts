@@ -45,6 +45,7 @@ export const esES = {
   'reply.lateMention': '{user}, aquí tienes la seed que pediste:',
   'reason.tooLarge': 'demasiado grandes para subirlas aquí',
   'reason.download': 'falló la descarga',
+  'reason.unreadable': 'no se pudo leer la imagen',
 
   // Member mistakes.
   'error.invalidInput':
@@ -163,8 +164,6 @@ export const esES = {
     'No hay ningún mensaje con ese id en este canal. Pega un enlace al mensaje (clic derecho en él → Copiar enlace del mensaje).',
   'error.pastedNotJobid':
     'Eso no es un jobid de useapi. Tiene esta forma: `job:2024…-user:…-channel:…`; cópialo de nuevo y pégalo.',
-  'reply.seedOnlyFromPrompt':
-    'La seed ya está escrita en el prompt: `--seed {seed}`. No conozco el trabajo de useapi de este mensaje, así que no puedo obtener sus cuatro imágenes; si tienes el jobid, pégalo abajo.',
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'El bot se está reiniciando. Vuelve a intentarlo en unos segundos.',
@@ -206,6 +205,4 @@ export const esES = {
   'modal.proxyTitle': 'Pega el id de tarea de midjourney-proxy',
   'error.proxy.unknownMessage':
     'No encontré la tarea de midjourney-proxy detrás de este mensaje ({why}). Si tienes su id de tarea, pégalo abajo.',
-  'reply.proxySeedOnlyFromPrompt':
-    'La seed ya está escrita en el prompt: `--seed {seed}`. No conozco la tarea de midjourney-proxy de este mensaje, así que no puedo traer sus cuatro imágenes; si tienes su id de tarea, pégalo abajo.',
 } satisfies Messages;

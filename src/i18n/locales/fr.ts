@@ -46,6 +46,7 @@ export const fr = {
   'reply.lateMention': '{user}, voici la seed que tu as demandée :',
   'reason.tooLarge': 'trop volumineuses pour être envoyées ici',
   'reason.download': 'échec du téléchargement',
+  'reason.unreadable': 'l’image n’a pas pu être lue',
 
   // Member mistakes.
   'error.invalidInput':
@@ -160,8 +161,6 @@ export const fr = {
     'Il n’y a aucun message avec cet identifiant dans ce salon. Colle plutôt un lien vers le message (clic droit dessus → Copier le lien du message).',
   'error.pastedNotJobid':
     'Ce n’est pas un jobid useapi. Il ressemble à `job:2024…-user:…-channel:…` ; copie-le à nouveau et colle-le.',
-  'reply.seedOnlyFromPrompt':
-    'La seed est déjà écrite dans le prompt : `--seed {seed}`. Je ne connais pas le job useapi de ce message, je ne peux donc pas récupérer ses quatre images ; si tu as le jobid, colle-le ci-dessous.',
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'Le bot redémarre. Réessaie dans quelques secondes.',
@@ -201,6 +200,4 @@ export const fr = {
   'modal.proxyTitle': 'Colle l’id de tâche de midjourney-proxy',
   'error.proxy.unknownMessage':
     'Je n’ai pas trouvé la tâche midjourney-proxy derrière ce message ({why}). Si tu as son id de tâche, colle-le ci-dessous.',
-  'reply.proxySeedOnlyFromPrompt':
-    'La seed est déjà écrite dans le prompt : `--seed {seed}`. Je ne connais pas la tâche midjourney-proxy de ce message, je ne peux donc pas récupérer ses quatre images ; si tu as son id de tâche, colle-le ci-dessous.',
 } satisfies Messages;

@@ -44,6 +44,7 @@ export const ja = {
   'reply.lateMention': '{user} さん、リクエストされたシードです:',
   'reason.tooLarge': 'サイズが大きすぎてここにアップロードできません',
   'reason.download': 'ダウンロードに失敗しました',
+  'reason.unreadable': '画像を読み取れませんでした',
 
   // Member mistakes.
   'error.invalidInput':
@@ -162,8 +163,6 @@ export const ja = {
     'このチャンネルにはその ID のメッセージがありません。代わりにメッセージへのリンクを貼ってください(メッセージを右クリック → メッセージリンクをコピー)。',
   'error.pastedNotJobid':
     'それは useapi の jobid ではありません。`job:2024…-user:…-channel:…` のような形です。もう一度コピーして貼り付けてください。',
-  'reply.seedOnlyFromPrompt':
-    'シードはすでにプロンプトに書かれています: `--seed {seed}`。このメッセージの useapi ジョブが分からないため、4 枚の画像は取得できません。jobid をお持ちなら、下から貼り付けてください。',
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'ボットを再起動しています。数秒後にもう一度お試しください。',
@@ -203,6 +202,4 @@ export const ja = {
   'modal.proxyTitle': 'midjourney-proxy のタスク ID を貼り付け',
   'error.proxy.unknownMessage':
     'このメッセージに対応する midjourney-proxy のタスクが見つかりませんでした（{why}）。タスク ID をお持ちなら、下に貼り付けてください。',
-  'reply.proxySeedOnlyFromPrompt':
-    'シードはすでにプロンプトに書かれています：`--seed {seed}`。このメッセージの midjourney-proxy タスクがわからないため、4 枚の画像は取得できません。タスク ID をお持ちなら、下に貼り付けてください。',
 } satisfies Messages;

@@ -44,6 +44,7 @@ export const ptBR = {
   'reply.lateMention': '{user}, aqui está a seed que você pediu:',
   'reason.tooLarge': 'grandes demais para enviar aqui',
   'reason.download': 'falha no download',
+  'reason.unreadable': 'não foi possível ler a imagem',
 
   // Member mistakes.
   'error.invalidInput':
@@ -156,8 +157,6 @@ export const ptBR = {
     'Não há nenhuma mensagem com esse id neste canal. Cole um link para a mensagem (botão direito nela → Copiar link da mensagem).',
   'error.pastedNotJobid':
     'Isso não é um jobid do useapi. Ele tem esta forma: `job:2024…-user:…-channel:…`; copie de novo e cole.',
-  'reply.seedOnlyFromPrompt':
-    'A seed já está escrita no prompt: `--seed {seed}`. Não conheço o trabalho do useapi desta mensagem, então não consigo buscar as quatro imagens; se você tiver o jobid, cole abaixo.',
 
   // Callbacks, queue and restarts (issue 4).
   'error.restarting': 'O bot está reiniciando. Tente de novo em alguns segundos.',
@@ -196,6 +195,4 @@ export const ptBR = {
   'modal.proxyTitle': 'Cole o id de tarefa do midjourney-proxy',
   'error.proxy.unknownMessage':
     'Não encontrei a tarefa do midjourney-proxy por trás desta mensagem ({why}). Se você tem o id da tarefa, cole abaixo.',
-  'reply.proxySeedOnlyFromPrompt':
-    'A seed já está escrita no prompt: `--seed {seed}`. Não conheço a tarefa do midjourney-proxy desta mensagem, então não consigo buscar as quatro imagens; se você tem o id da tarefa, cole abaixo.',
 } satisfies Messages;

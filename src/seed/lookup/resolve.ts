@@ -2,7 +2,7 @@
 // clue the message carries and looks them up in its own index, in a fixed order (the cheapest and surest first). No
 // discord.js here: the Discord adapter turns a message into plain `MessageClues` (src/discord/message-clues.ts).
 
-import type { IndexEntry } from '../model/types.js';
+import type { GridSource, IndexEntry } from '../model/types.js';
 import type { JobidGrammar } from '../upstream.js';
 import type { JobIndex } from './job-index.js';
 import { ownerOf, promptOf, uuidsIn } from './job-index.js';
@@ -19,6 +19,9 @@ export interface AttachmentClue {
   filename: string;
   url: string;
   contentType?: string | undefined;
+  size?: number | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
 }
 
 /** What a Discord message says about itself, as plain data. */
@@ -33,6 +36,8 @@ export interface MessageClues {
   /** `message_reference.message_id`: an upscale replies to its grid. */
   referencedMessageId?: string | undefined;
   mentionedUserIds: string[];
+  /** Labels of the message's buttons (a grid has U1..U4). */
+  buttonLabels?: string[] | undefined;
 }
 
 /** Why a message cannot be answered before any lookup. */
@@ -117,7 +122,7 @@ const isImageAttachment = (a: AttachmentClue) =>
   (!a.contentType && IMAGE_EXTENSIONS.test(a.filename));
 
 /** A message with nothing in it: Discord withheld its content (no Message Content intent), it is not empty. */
-export const contentHidden = (clues: MessageClues): boolean =>
+const contentHidden = (clues: MessageClues): boolean =>
   clues.content === '' && clues.embeds.length === 0 && clues.attachments.length === 0;
 
 /** `--seed N` written in the prompt (0..4294967295). */
@@ -137,6 +142,32 @@ export const ownerOfMessage = (clues: MessageClues): string | undefined =>
 export function upscaleNumberOf(content: string): number | undefined {
   const m = /\bImage #([1-4])\b/.exec(content);
   return m?.[1] ? Number(m[1]) : undefined;
+}
+
+/**
+ * The image the Midjourney message shows, and whether it is a grid: imagine, variations, pan, zoom and reroll post a
+ * grid with U1..U4 buttons; an upscale says "Image #N" (or "Upscaled") and is one image.
+ */
+export function gridSourceOf(clues: MessageClues): GridSource | undefined {
+  const labels = clues.buttonLabels ?? [];
+  const single =
+    !labels.some((l) => /^U[1-4]$/.test(l.trim())) &&
+    (upscaleNumberOf(clues.content) !== undefined || /\bUpscaled\b/i.test(clues.content));
+  const kind = single ? 'single' : 'grid';
+  const attachment = clues.attachments.find(isImageAttachment);
+  if (attachment)
+    return {
+      kind,
+      url: attachment.url,
+      filename: attachment.filename,
+      contentType: attachment.contentType,
+      size: attachment.size,
+      width: attachment.width,
+      height: attachment.height,
+    };
+  const embedImage = clues.embeds.find((e) => e.imageUrl)?.imageUrl;
+  if (!embedImage) return undefined;
+  return { kind, url: embedImage, filename: embedImage.split('?')[0]?.split('/').pop() ?? 'grid.png' };
 }
 
 /** The checks that need no lookup: who posted it, and whether it is an image with a seed at all. */

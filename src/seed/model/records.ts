@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type {
   FlightMarker,
+  GridSource,
   Hold,
   ImageMeta,
   IndexEntry,
@@ -25,6 +26,8 @@ const imageSchema = z.looseObject({
   contentType: optString,
 }) satisfies z.ZodType<ImageMeta>;
 
+const gridSchema = imageSchema.extend({ kind: z.enum(['grid', 'single']) }) satisfies z.ZodType<GridSource>;
+
 export const seedRecordSchema = z.looseObject({
   jobid: z.string(),
   seed: z.number(),
@@ -35,6 +38,8 @@ export const seedRecordSchema = z.looseObject({
   messageId: optString,
   accountChannel: optString,
   images: z.array(imageSchema),
+  // Absent in records written before grids were cut.
+  grid: gridSchema.optional(),
   retrievedAt: z.number(),
   source: z.enum(['useapi', 'midjourney-proxy', 'prompt']),
 }) satisfies z.ZodType<SeedRecord>;

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { UpstreamError } from '../errors.js';
 import { type JobIndex, promptOf } from '../lookup/job-index.js';
 import { SEED_JOB_VERB, type Upstream, type UpstreamJob } from '../upstream.js';
-import type { ImageMeta, SeedRecord } from './types.js';
+import type { GridSource, ImageMeta, SeedRecord } from './types.js';
 
 /** Which upstream a record comes from, and how it reads a job's account. */
 export type RecordSource = Pick<Upstream, 'name' | 'jobids'>;
@@ -31,6 +31,18 @@ export function recordFrom(
     contentType: a.contentType,
   }));
   const own = job.verb !== SEED_JOB_VERB;
+  // An upstream that gives the seed alone (a midjourney-proxy without its EnableFillOfficialCdn): the job's own image,
+  // its grid, is cut into the four images on delivery.
+  const shown = own && images.length === 0 ? job.attachments[0] : undefined;
+  const grid: GridSource | undefined = shown && {
+    kind: job.gridKind ?? 'grid',
+    url: shown.url,
+    filename: shown.filename,
+    width: shown.width,
+    height: shown.height,
+    size: shown.size,
+    contentType: shown.contentType,
+  };
   return {
     jobid: parentJobid,
     seed: seed.value,
@@ -41,6 +53,7 @@ export function recordFrom(
     messageId: own ? job.messageId : undefined,
     accountChannel: source.jobids.accountOf(parentJobid) ?? job.channel,
     images,
+    grid,
     retrievedAt: at,
     source: source.name,
   };

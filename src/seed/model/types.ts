@@ -10,6 +10,14 @@ export interface ImageMeta {
 }
 
 /**
+ * The Midjourney output as one image: a grid (its four images are its quadrants) or a single image (an upscale).
+ * Where the four images come from when nobody gave them separately: the attachment of the Midjourney message.
+ */
+export interface GridSource extends ImageMeta {
+  kind: 'grid' | 'single';
+}
+
+/**
  * Seeds never change, but a store must not grow for ever: a seed (and the index entry of its job) is kept 90 days
  * after it was retrieved (useapi keeps jobs at least 31), then asked for again if anyone wants it.
  */
@@ -28,6 +36,8 @@ export interface SeedRecord {
   /** Account channel (from the jobid). */
   accountChannel?: string | undefined;
   images: ImageMeta[];
+  /** The grid to cut the four images from, when `images` is empty (a seed from the prompt, an upstream without them). */
+  grid?: GridSource | undefined;
   retrievedAt: number;
   /** Where the seed came from: the upstream that retrieved it, or the `--seed N` already written in the prompt. */
   source: 'useapi' | 'midjourney-proxy' | 'prompt';

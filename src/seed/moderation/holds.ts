@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Hold } from '../model/types.js';
 import type { Coordinator, OpenIndex, Store } from '../ports.js';
 
-export const HOLDS_TOPIC = 'holds';
+const HOLDS_TOPIC = 'holds';
 /** Holds are one per account channel; more than this many at once is not a real setup. */
 const LIST_LIMIT = 1_000;
 

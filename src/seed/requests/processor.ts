@@ -5,7 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { isSeedError, isTransient, isUpstreamError, SeedError } from '../errors.js';
 import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from '../lease-guard.js';
-import { OPEN_STATES, type SeedRecord, type SeedRequest } from '../model/types.js';
+import {
+  type GridSource,
+  KEEP_SEEDS_MS,
+  OPEN_STATES,
+  type SeedRecord,
+  type SeedRequest,
+} from '../model/types.js';
 import type { Holds } from '../moderation/holds.js';
 import { type DeliveredVia, isStorageUnavailable, type Notifier, type Storage } from '../ports.js';
 import type { SeedService } from '../retrieval/seed-service.js';
@@ -15,9 +21,37 @@ import { createRequestStore, RESUME_BATCH, readOpenRequests } from './request-st
 
 export interface NewRequest
   extends Omit<SeedRequest, 'state' | 'createdAt' | 'updatedAt' | 'attempts' | 'deliveredVia' | 'lastError'> {
-  /** A seed already known from the message (`--seed N` in the prompt): answered at once, images follow. */
-  knownSeed?: { seed: number; prompt?: string | undefined; channelId?: string | undefined } | undefined;
+  /**
+   * A seed already known from the message (`--seed N` in the prompt): answered at once, images follow. With the
+   * message's own image (`grid`), everything is known: the four images are cut from it and nothing goes upstream.
+   */
+  knownSeed?: KnownSeed | undefined;
 }
+
+interface KnownSeed {
+  seed: number;
+  prompt?: string | undefined;
+  channelId?: string | undefined;
+  grid?: GridSource | undefined;
+}
+
+/** The answer a message gives by itself: the seed written in its prompt, the images of its own grid. */
+const promptRecord = (
+  request: Pick<SeedRequest, 'jobid' | 'messageId' | 'guildId' | 'channelId'>,
+  known: KnownSeed,
+  at: number,
+): SeedRecord => ({
+  jobid: request.jobid,
+  seed: known.seed,
+  prompt: known.prompt,
+  messageId: request.messageId,
+  server: request.guildId,
+  channel: known.channelId ?? request.channelId,
+  images: [],
+  grid: known.grid,
+  retrievedAt: at,
+  source: 'prompt',
+});
 
 export interface RequestProcessor {
   /** Store the request and start working on it. Resolves once it is stored. */
@@ -158,17 +192,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
     const fence = async () => {
       if (!(await lease.holds())) throw signal.reason ?? new LeaseLostError(`request ${request.id}`);
     };
-    const shown: SeedRecord | undefined = knownSeed && {
-      jobid: request.jobid,
-      seed: knownSeed.seed,
-      prompt: knownSeed.prompt,
-      messageId: request.messageId,
-      server: request.guildId,
-      channel: knownSeed.channelId ?? request.channelId,
-      images: [],
-      retrievedAt: now(),
-      source: 'prompt',
-    };
+    const shown: SeedRecord | undefined = knownSeed && promptRecord(request, knownSeed, now());
     // A failure after the seed was shown keeps the seed on screen (without images) instead of an error line.
     const tell = async (error: unknown) => {
       await fence();
@@ -313,6 +337,10 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       const { knownSeed, ...rest } = input;
       const t = now();
       const request: SeedRequest = { ...rest, state: 'accepted', createdAt: t, updatedAt: t, attempts: 0 };
+      // Seed and grid known: stored before the request, so whoever answers it (here, or after a crash) reads it and
+      // asks no upstream. A stored seed that came with its own four images is kept.
+      if (knownSeed?.grid && !(await deps.seeds.cached(request.jobid))?.images.length)
+        await deps.storage.seeds.set(request.jobid, promptRecord(request, knownSeed, t), KEEP_SEEDS_MS);
       await store.add(request);
       deps.log.debug(
         { cid: request.correlationId, requestId: request.id, jobid: request.jobid },

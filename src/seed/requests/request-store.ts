@@ -9,7 +9,7 @@ import type { Storage } from '../ports.js';
 export const RESUME_BATCH = 1_000;
 const READ_CHUNK = 200;
 
-export const requestKey = (id: string) => `req:${id}`;
+const requestKey = (id: string) => `req:${id}`;
 
 export interface RequestStoreDeps {
   storage: Pick<Storage, 'requests' | 'open' | 'lastErrors'>;

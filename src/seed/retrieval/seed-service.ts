@@ -66,7 +66,7 @@ export interface SeedServiceDeps {
   lockTtlMs?: number | undefined;
 }
 
-export const SLOTS = 'useapi:seed-jobs';
+const SLOTS = 'useapi:seed-jobs';
 const JOB_TOPIC = 'job-changed';
 const JOB_ENDED_TOPIC = 'job-ended';
 const STORED_TOPIC = 'seed-stored';

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobIndex, type JobIndex } from '../../../src/seed/lookup/job-index.js';
 import {
+  gridSourceOf,
   knownSeedOf,
   type MessageClues,
   ownerOfMessage,
@@ -349,5 +350,55 @@ describe('owner and upscale', () => {
     expect(upscaleNumberOf(`**fox** - Image #3 <@${OWNER}>`)).toBe(3);
     expect(upscaleNumberOf(`**fox** - <@${OWNER}> (fast)`)).toBeUndefined();
     expect(upscaleNumberOf('**fox** - Image #7')).toBeUndefined();
+  });
+});
+
+describe('gridSourceOf: the image the message shows, and whether it is a grid', () => {
+  it('takes the image attachment of a grid (imagine, variations, pan, zoom) as a grid', () => {
+    const grid = gridSourceOf(
+      message({
+        content: `**a red fox --seed 5** - Variations (Strong) by <@${OWNER}> (fast)`,
+        attachments: [
+          { filename: 'clip.txt', url: 'https://cdn.discordapp.com/x/clip.txt', contentType: 'text/plain' },
+          ...message().attachments.map((a) => ({ ...a, size: 6_000_000, width: 2048, height: 2048 })),
+        ],
+      }),
+    );
+    expect(grid).toMatchObject({
+      kind: 'grid',
+      filename: `member_a_red_fox_in_snow_${UUID}.png`,
+      contentType: 'image/png',
+      size: 6_000_000,
+      width: 2048,
+      height: 2048,
+    });
+  });
+
+  it('takes an upscale ("Image #N", "Upscaled") as a single image', () => {
+    expect(gridSourceOf(message({ content: `**a fox --seed 5** - Image #3 <@${OWNER}>` }))?.kind).toBe(
+      'single',
+    );
+    expect(
+      gridSourceOf(message({ content: `**a fox --seed 5** - Upscaled (Subtle) by <@${OWNER}> (fast)` }))
+        ?.kind,
+    ).toBe('single');
+  });
+
+  it('trusts U1..U4 buttons over the text: a message with them is a grid', () => {
+    const clues = message({
+      content: `**Image #2 of a series --seed 5** - <@${OWNER}> (fast)`,
+      buttonLabels: ['U1', 'U2', 'U3', 'U4', '', 'V1', 'V2', 'V3', 'V4'],
+    });
+    expect(gridSourceOf(clues)?.kind).toBe('grid');
+  });
+
+  it('falls back to the embed image, and finds nothing in a message without an image', () => {
+    const url = 'https://cdn.discordapp.com/attachments/1/2/grid_0.webp?ex=1';
+    expect(gridSourceOf(message({ attachments: [], embeds: [{ fields: [], imageUrl: url }] }))).toEqual({
+      kind: 'grid',
+      url,
+      filename: 'grid_0.webp',
+    });
+    expect(gridSourceOf(message({ attachments: [] }))).toBeUndefined();
   });
 });

@@ -282,3 +282,63 @@ describe('the request processor', () => {
     expect(await storage.open.list(10)).toEqual([]);
   });
 });
+
+describe('a seed and a grid known from the message', () => {
+  const MESSAGE = '700000000000000123';
+  const KEY = `message:${MESSAGE}`;
+  const grid = {
+    kind: 'grid' as const,
+    url: 'https://cdn.discordapp.com/attachments/1/2/g.png',
+    filename: 'g.png',
+  };
+  const known = (id: string, jobid = KEY) =>
+    request(id, { jobid, messageId: MESSAGE, knownSeed: { seed: 77, prompt: 'a whale --seed 77', grid } });
+
+  it('are stored before the request, so whoever answers it (after a crash too) asks no upstream', async () => {
+    const storage = await memory();
+    const askedUpstream: string[] = [];
+    // As the seed service does: a stored seed first, upstream only without one.
+    const retrieve: Retrieve = async (jobid) => {
+      const found = await storage.seeds.get(jobid);
+      if (found) return found;
+      askedUpstream.push(jobid);
+      throw new UseapiError('bad_request', 'not a jobid');
+    };
+    const { notifier, events } = recordingNotifier();
+    // A process that takes the request and dies before answering it.
+    const dying = await storage.coordinator.tryLock('request:9', 10_000);
+    await processor(storage, retrieve, notifier).accept(known('9'));
+    expect(await storage.seeds.get(KEY)).toMatchObject({ seed: 77, source: 'prompt', images: [], grid });
+    expect((await stored(storage, '9'))?.state).toBe('accepted');
+    await dying?.release();
+
+    const next = processor(storage, retrieve, notifier);
+    expect(await next.resumeOpen()).toBe(1);
+    await vi.waitFor(async () => expect((await stored(storage, '9'))?.state).toBe('done'));
+    expect(events.filter((e) => e.kind === 'deliver')).toEqual([{ kind: 'deliver', id: '9', detail: 77 }]);
+    expect(askedUpstream).toEqual([]);
+  });
+
+  it('never replace a stored seed that came with its own four images', async () => {
+    const storage = await memory();
+    const withImages: SeedRecord = {
+      ...record(77),
+      images: [{ url: 'https://cdn.discordapp.com/a/1.png', filename: '1.png' }],
+    };
+    await storage.seeds.set(JOBID, withImages);
+    const { notifier } = recordingNotifier();
+    const p = createRequestProcessor({
+      storage,
+      seeds: { ...seedsOf(async () => withImages), cached: (jobid) => storage.seeds.get(jobid) },
+      notifier,
+      holds: { onChange: async () => async () => {} },
+      log,
+      deadlineMs: 60_000,
+      lockTtlMs: 10_000,
+      sweepEveryMs: 60_000,
+    });
+    await p.accept(known('10', JOBID));
+    await vi.waitFor(async () => expect((await stored(storage, '10'))?.state).toBe('done'));
+    expect(await storage.seeds.get(JOBID)).toEqual(withImages);
+  });
+});
