@@ -149,10 +149,7 @@ const RETRYABLE_KINDS: ReadonlySet<UpstreamErrorKind> = new Set([
 ]);
 
 /** Kinds that put the account on hold: nothing more goes upstream for it until it is back. */
-const HOLD_KINDS: ReadonlySet<UpstreamErrorKind> = new Set([
-  'pending_moderation',
-  'account_unavailable',
-]);
+const HOLD_KINDS: ReadonlySet<UpstreamErrorKind> = new Set(['pending_moderation', 'account_unavailable']);
 
 /** An account in trouble: the answer puts its channel on hold. */
 export const isHoldError = (error: unknown): boolean => isUpstreamError(error) && HOLD_KINDS.has(error.kind);
