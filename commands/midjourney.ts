@@ -16,13 +16,13 @@ import {
   confirmReply,
   RESET_BUTTON,
   resetOutcomeText,
+  resetWorkingText,
   statusReply,
 } from '../src/discord/mod-replies.js';
 import { isModerator, memberOf } from '../src/discord/permissions.js';
 import type { BotContext, ComponentHandler, SlashCommand } from '../src/discord/types.js';
 import { localizations, translator } from '../src/i18n/index.js';
 import { en } from '../src/i18n/locales/en.js';
-import { isSnowflake } from '../src/snowflake.js';
 
 type ModInteraction = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -31,16 +31,16 @@ function requireModerator(interaction: ModInteraction, ctx: BotContext): void {
     throw new UserFacingError('mod.refused');
 }
 
-function accountChannel(value: string | undefined): string {
+function accountChannel(value: string | undefined, ctx: BotContext): string {
   const channel = (value ?? '').trim();
-  // A useapi account channel is a Discord channel id.
-  if (!isSnowflake(channel)) throw new UserFacingError('mod.reset.invalidChannel');
+  // A useapi account is a Discord channel id; the upstream's grammar says.
+  if (!ctx.moderation.isAccount(channel)) throw new UserFacingError('mod.reset.invalidChannel');
   return channel;
 }
 
 /** The confirmation, shared by `/midjourney reset` and the Reset button of the alert. */
-async function askToConfirm(interaction: ModInteraction, channel: string): Promise<void> {
-  const body = confirmReply(channel, translator(interaction.locale));
+async function askToConfirm(interaction: ModInteraction, ctx: BotContext, channel: string): Promise<void> {
+  const body = confirmReply(channel, translator(interaction.locale), ctx.moderation.upstream);
   await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
 }
 
@@ -88,7 +88,7 @@ export const midjourneyCommand = {
       );
       return;
     }
-    await askToConfirm(interaction, accountChannel(interaction.options.getString('channel', true)));
+    await askToConfirm(interaction, ctx, accountChannel(interaction.options.getString('channel', true), ctx));
   },
 
   async autocomplete(interaction, ctx) {
@@ -113,7 +113,7 @@ export const modResetButton = {
   prefix: RESET_BUTTON,
   async button(interaction, ctx, [channel]) {
     requireModerator(interaction, ctx);
-    await askToConfirm(interaction, accountChannel(channel));
+    await askToConfirm(interaction, ctx, accountChannel(channel, ctx));
   },
 } satisfies ComponentHandler;
 
@@ -121,13 +121,17 @@ export const modConfirmButton = {
   prefix: CONFIRM_BUTTON,
   async button(interaction, ctx, [value]) {
     requireModerator(interaction, ctx);
-    const channel = accountChannel(value);
+    const channel = accountChannel(value, ctx);
     const t = translator(interaction.locale);
     // Replace the buttons at once, so the same confirmation cannot be pressed twice.
-    await interaction.update({ content: t('mod.reset.working', { channel }), embeds: [], components: [] });
+    await interaction.update({
+      content: resetWorkingText(channel, t, ctx.moderation.upstream),
+      embeds: [],
+      components: [],
+    });
     const outcome = await ctx.moderation.reset(channel, interaction.user.id);
     await interaction.editReply({
-      content: resetOutcomeText(outcome, t, interaction.user.id),
+      content: resetOutcomeText(outcome, t, interaction.user.id, ctx.moderation.upstream),
       components: [],
     });
   },

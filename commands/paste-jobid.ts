@@ -14,9 +14,9 @@ import { jobInputProblem, pastedJobid } from '../src/discord/job-input.js';
 import { assertMayAsk, assertSeedAccess, PASTE_JOBID_PREFIX } from '../src/discord/message-seed.js';
 import { runSeed } from '../src/discord/seed-flow.js';
 import type { ComponentHandler } from '../src/discord/types.js';
+import { upstreamWords } from '../src/discord/upstream-words.js';
 import { translator } from '../src/i18n/index.js';
 import type { PastedJobid } from '../src/seed/lookup/verify-jobid.js';
-import { isVideoJobid } from '../src/seed/model/jobid.js';
 import { isSnowflake } from '../src/snowflake.js';
 
 const FIELD = 'jobid';
@@ -33,30 +33,33 @@ export const pasteJobidHandler = {
     const messageId = targetOf(args);
     assertMayAsk(interaction, ctx);
     const t = translator(interaction.locale);
+    const words = upstreamWords(ctx.upstream);
     const modal = new ModalBuilder()
       .setCustomId(`${PASTE_JOBID_PREFIX}:${messageId}`)
-      .setTitle(t('modal.title'))
+      .setTitle(t(words.modalTitle))
       .addLabelComponents(
-        new LabelBuilder()
-          .setLabel(t('modal.label'))
-          .setTextInputComponent(
-            new TextInputBuilder()
-              .setCustomId(FIELD)
-              .setStyle(TextInputStyle.Short)
-              .setPlaceholder('job:20241218021941022-user:1308-channel:…')
-              .setMinLength(20)
-              .setMaxLength(1000)
-              .setRequired(true),
-          ),
+        new LabelBuilder().setLabel(t('modal.label')).setTextInputComponent(
+          new TextInputBuilder()
+            .setCustomId(FIELD)
+            .setStyle(TextInputStyle.Short)
+            .setPlaceholder(words.placeholder)
+            // A proxy's task id is 16 characters; useapi's jobids are longer.
+            .setMinLength(16)
+            .setMaxLength(1000)
+            .setRequired(true),
+        ),
       );
     await interaction.showModal(modal);
   },
   async modal(interaction: ModalSubmitInteraction, ctx, args) {
     const messageId = targetOf(args);
     const pasted = interaction.fields.getTextInputValue(FIELD);
-    const parsed = pastedJobid(pasted);
-    if (!parsed) throw new UserFacingError(jobInputProblem(pasted, 'error.pastedNotJobid'));
-    if (isVideoJobid(parsed.jobid)) throw new UserFacingError('error.video');
+    const parsed = pastedJobid(pasted, ctx.jobids);
+    if (!parsed)
+      throw new UserFacingError(
+        jobInputProblem(pasted, upstreamWords(ctx.upstream).pastedNotJobid, ctx.jobids),
+      );
+    if (ctx.jobids.isVideo(parsed.jobid)) throw new UserFacingError('error.video');
     assertMayAsk(interaction, ctx);
     // The check reads the job upstream (GET, never seed_async) and may take a while: acknowledge first.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });

@@ -20,9 +20,9 @@ import {
 import { recentJobChoices } from '../src/discord/recent-jobs.js';
 import { runSeed } from '../src/discord/seed-flow.js';
 import type { BotContext, SlashCommand } from '../src/discord/types.js';
+import { upstreamWords } from '../src/discord/upstream-words.js';
 import { localizations } from '../src/i18n/index.js';
 import { knownSeedOf } from '../src/seed/lookup/resolve.js';
-import { isVideoJobid } from '../src/seed/model/jobid.js';
 
 /** Discord answers these when the message or its channel is gone or out of the bot's sight. */
 const UNREADABLE = new Set<number>([
@@ -79,13 +79,14 @@ export const seedCommand = {
     .toJSON(),
   async execute(interaction, ctx) {
     const raw = interaction.options.getString('job', true);
-    const input = parseJobInput(raw);
+    const input = parseJobInput(raw, ctx.jobids);
     const ephemeral = interaction.options.getBoolean('private') ?? false;
-    if (!input) throw new UserFacingError(jobInputProblem(raw, 'error.invalidInput'));
+    if (!input)
+      throw new UserFacingError(jobInputProblem(raw, upstreamWords(ctx.upstream).invalidInput, ctx.jobids));
     assertMayAsk(interaction, ctx);
 
     // Mistakes that need no I/O are answered privately at once; anything else is acknowledged before the first read.
-    if (input.kind === 'jobid' && isVideoJobid(input.jobid)) throw new UserFacingError('error.video');
+    if (input.kind === 'jobid' && ctx.jobids.isVideo(input.jobid)) throw new UserFacingError('error.video');
     if (input.kind === 'link' && input.guildId !== (interaction.guildId ?? undefined))
       throw new UserFacingError('error.otherGuild');
     await acknowledge(interaction, ephemeral);

@@ -3,6 +3,9 @@
 // the same code path as `npm start`) on a temporary SQLite file, then plays a member's /seed, a right-click
 // "Get seed", and a 596 with a moderator's reset, printing what each of them would see. Nothing leaves this machine.
 // Exit code 0 when every step that exists passed; `--logs` also prints the bot's log lines (pretty) to stderr.
+// `--upstream midjourney-proxy` plays the same against a fake trueai-org/midjourney-proxy instead: /seed with a task
+// id (the proxy needs two asks to find the seed), "Get seed" on a message it announced through its notifyHook, and
+// the proxy losing its only Midjourney account, then getting it back.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +20,7 @@ import {
   type InteractionUser,
   startFakeDiscord,
 } from '../dev/fakes/fake-discord.js';
+import { type FakeMidjourneyProxy, startFakeMidjourneyProxy } from '../dev/fakes/fake-midjourney-proxy.js';
 import { type FakeJob, type FakeUseapi, startFakeUseapi } from '../dev/fakes/fake-useapi.js';
 import { addImagineJob, midjourneyMessage } from '../dev/fakes/midjourney.js';
 import { freePort } from '../dev/fakes/net.js';
@@ -41,6 +45,13 @@ const WAIT_MS = 8_000;
 const EPHEMERAL = 64;
 
 const showLogs = process.argv.includes('--logs');
+/** `--upstream midjourney-proxy` (or `--upstream=midjourney-proxy`); useapi otherwise. */
+const upstreamArg = (() => {
+  const i = process.argv.indexOf('--upstream');
+  const value =
+    i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith('--upstream='))?.slice(11);
+  return value === 'midjourney-proxy' ? 'midjourney-proxy' : 'useapi';
+})();
 const print = (line = '') => process.stdout.write(`${line}\n`);
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -162,6 +173,8 @@ async function answer(who: string, interaction: InteractionHandle, done: (m: Fak
 interface World {
   discord: FakeDiscord;
   useapi: FakeUseapi;
+  /** The fake midjourney-proxy, with --upstream midjourney-proxy. */
+  proxy?: FakeMidjourneyProxy | undefined;
   bot: Bot;
   logs: string[];
   secret: string;
@@ -367,12 +380,122 @@ const step = {
   },
 };
 
+/** The same story against a midjourney-proxy (SEED_PROVIDER=midjourney-proxy). */
+const proxyStep = {
+  proxyOf(world: World): FakeMidjourneyProxy {
+    if (!world.proxy) throw new Error('no fake midjourney-proxy');
+    return world.proxy;
+  },
+
+  async seed(world: World) {
+    print('1. /seed with a midjourney-proxy task id (the proxy finds the seed on the third ask)');
+    const proxy = proxyStep.proxyOf(world);
+    const task = proxy.addImagineTask({
+      prompt: 'a red fox in fresh snow, golden hour --ar 3:2 --v 6.1',
+      seed: 1234567890,
+      channelId: CHANNEL,
+      guildId: GUILD,
+      seedPlan: { notFoundTimes: 2 },
+    });
+    proxy.showInDiscord(world.discord, task.id, { ownerId: MEMBER.id });
+    say('member', `/seed job:${task.id}`);
+    const interaction = world.discord.slash({
+      name: 'seed',
+      options: [{ name: 'job', value: task.id }],
+      guildId: GUILD,
+      channelId: CHANNEL,
+      user: MEMBER,
+    });
+    const final = await answer('member', interaction, isSeedReply);
+    if (!JSON.stringify(final.embeds).includes('1234567890'))
+      throw new Error('the answer does not show the seed');
+    print(
+      `  proxy     : ${proxy.calls('fetch')} task reads, ${proxy.calls('image-seed')} image-seed calls ("未找到 seed" twice: the member is told the seed is on its way)`,
+    );
+  },
+
+  async getSeed(world: World) {
+    print(
+      '2. Right-click a Midjourney image the proxy made → Apps → Get seed (a member whose Discord speaks German)',
+    );
+    const proxy = proxyStep.proxyOf(world);
+    const task = proxy.addImagineTask({
+      prompt: 'isometric tiny library inside a teacup, soft light',
+      seed: 987654321,
+      channelId: CHANNEL,
+      guildId: GUILD,
+    });
+    const message = proxy.showInDiscord(world.discord, task.id, { ownerId: MEMBER.id });
+    await proxy.settleNotifications();
+    for (let i = 0; i < 100 && !(await world.bot.ctx.index.byMessage(message.id, GUILD)); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    print(
+      `  proxy     › notifyHook for task ${task.id}: the bot reads the task again and indexes message ${message.id}`,
+    );
+    say('member', 'right-clicks the image in #midjourney → Apps → Get seed');
+    const final = await answer(
+      'member',
+      world.discord.messageCommand({
+        name: 'Get seed',
+        target: message,
+        guildId: GUILD,
+        channelId: CHANNEL,
+        user: { ...GERMAN_MEMBER, locale: 'de' },
+        locale: 'de',
+      }),
+      isSeedReply,
+    );
+    if (!JSON.stringify(final.embeds).includes('987654321'))
+      throw new Error('the answer does not show the seed');
+  },
+
+  async hold(world: World) {
+    print('3. The proxy loses its only Midjourney account (无可用的账号实例), then its operator unlocks it');
+    const proxy = proxyStep.proxyOf(world);
+    proxy.setAccountAlive(false);
+    const task = proxy.addImagineTask({
+      prompt: 'a lighthouse in a storm, oil painting',
+      seed: 4242,
+      channelId: CHANNEL,
+      guildId: GUILD,
+    });
+    say('member', `/seed job:${task.id}`);
+    const seed = world.discord.slash({
+      name: 'seed',
+      options: [{ name: 'job', value: task.id }],
+      guildId: GUILD,
+      channelId: CHANNEL,
+      user: MEMBER,
+    });
+    await answer('member', seed, (m) => /⏸️/.test(m.content));
+    const alertPost = await world.discord
+      .waitForRest((r) => r.method === 'POST' && r.path === `/channels/${ALERT_CHANNEL}/messages`, WAIT_MS)
+      .catch(() => undefined);
+    const alert = world.discord.channelMessages(ALERT_CHANNEL)[0];
+    if (!alertPost || !alert) throw new Error('no alert was posted in the moderator channel');
+    print('  #mod-alerts (what moderators see):');
+    sees('bot', alert);
+    print("  operator  : unlocks the account in the proxy's admin page");
+    proxy.setAccountAlive(true);
+    print('  member    : the kept request runs again by itself once the proxy answers again');
+    const final = await seed.waitForEdit(isSeedReply, WAIT_MS);
+    sees('member', final);
+    if (!JSON.stringify(final.embeds).includes('4242'))
+      throw new Error('the kept request did not get its seed');
+  },
+};
+
 async function main(): Promise<number> {
-  print('mj-seed-bot demo: the real bot against a local fake Discord and a fake useapi.net');
+  print(
+    `mj-seed-bot demo: the real bot against a local fake Discord and a fake ${upstreamArg === 'useapi' ? 'useapi.net' : 'midjourney-proxy'}`,
+  );
   print('(no tokens needed; nothing leaves this machine)');
   print();
   const dir = mkdtempSync(join(tmpdir(), 'mj-seed-bot-demo-'));
   const [discord, useapi] = await Promise.all([startFakeDiscord(), startFakeUseapi({ seedDurationMs: 300 })]);
+  // The proxy's Midjourney account posts in #midjourney.
+  const proxy =
+    upstreamArg === 'midjourney-proxy' ? await startFakeMidjourneyProxy({ instanceId: CHANNEL }) : undefined;
   discord.addGuild({
     id: GUILD,
     name: 'Demo server',
@@ -406,7 +529,18 @@ async function main(): Promise<number> {
     MOD_ALERT_CHANNEL_ID: ALERT_CHANNEL,
     LOG_LEVEL: 'debug',
     LOG_FORMAT: 'json',
+    ...(proxy
+      ? {
+          SEED_PROVIDER: 'midjourney-proxy',
+          MJ_PROXY_URL: proxy.url,
+          MJ_PROXY_TOKEN: proxy.token,
+          // A held proxy is checked again this often.
+          STORAGE_LEASE_MS: '1000',
+        }
+      : {}),
   });
+  // The proxy's operator points its notifyHook at the bot.
+  proxy?.setNotifyHook(`http://127.0.0.1:${port}/midjourney-proxy/callback/${secret}`);
   const logs: string[] = [];
   const prettyOut = showLogs
     ? pretty({ colorize: true, destination: 2, sync: true, ignore: 'pid,hostname' })
@@ -429,7 +563,9 @@ async function main(): Promise<number> {
     await bot.start();
     print('Setup');
     print(`  fake Discord  ${discord.apiUrl}  (server "Demo server" with #midjourney and #mod-alerts)`);
-    print(`  fake useapi   ${useapi.url}  (one Midjourney account, channel ${ACCOUNT_CHANNEL})`);
+    if (proxy)
+      print(`  fake proxy    ${proxy.url}  (midjourney-proxy, one Midjourney account; notifyHook → the bot)`);
+    else print(`  fake useapi   ${useapi.url}  (one Midjourney account, channel ${ACCOUNT_CHANNEL})`);
     print(`  storage       ${config.storageUrl}`);
     print(`  commands      ${registered.count} registered in the server: ${names.join(', ')}`);
     print(`  bot           ready after ${elapsed()}`);
@@ -439,12 +575,18 @@ async function main(): Promise<number> {
       commands.slash.some((c) => c.data.name === 'midjourney') &&
       commands.components.some((c) => c.prefix === 'mod-reset') &&
       commands.components.some((c) => c.prefix === 'mod-confirm');
-    const world: World = { discord, useapi, bot, logs, secret };
-    const steps: [string, (() => Promise<void>) | undefined][] = [
-      ['/seed', () => step.seed(world)],
-      ['Get seed', hasGetSeed ? () => step.getSeed(world) : undefined],
-      ['596 and reset', () => step.moderation(world, hasReset)],
-    ];
+    const world: World = { discord, useapi, proxy, bot, logs, secret };
+    const steps: [string, (() => Promise<void>) | undefined][] = proxy
+      ? [
+          ['/seed', () => proxyStep.seed(world)],
+          ['Get seed', () => proxyStep.getSeed(world)],
+          ['no account, then back', () => proxyStep.hold(world)],
+        ]
+      : [
+          ['/seed', () => step.seed(world)],
+          ['Get seed', hasGetSeed ? () => step.getSeed(world) : undefined],
+          ['596 and reset', () => step.moderation(world, hasReset)],
+        ];
     for (const [name, run] of steps) {
       print();
       if (!run) {
@@ -470,7 +612,7 @@ async function main(): Promise<number> {
     print(`✖ the demo could not run: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     await bot?.stop(2_000).catch(() => {});
-    await Promise.allSettled([discord.close(), useapi.close()]);
+    await Promise.allSettled([discord.close(), useapi.close(), proxy?.close()]);
     rmSync(dir, { recursive: true, force: true });
   }
   print();

@@ -14,23 +14,33 @@ import { createRouter, type Router } from './discord/router.js';
 import type { BotContext } from './discord/types.js';
 import { createHealth } from './http/health.js';
 import { type HttpServer, type HttpServerDeps, startHttpServer } from './http/server.js';
-import { createEvent } from './lib/event.js';
+import { createEvent, type Event } from './lib/event.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createMidjourneyProxyUpstream, upstreamErrorOf } from './midjourney-proxy/adapter.js';
+import { createMidjourneyProxyClient } from './midjourney-proxy/http-client.js';
 import { createJobIndex } from './seed/lookup/job-index.js';
 import { createJobidVerifier } from './seed/lookup/verify-jobid.js';
 import type { Hold, ResetAudit } from './seed/model/types.js';
+import { createHoldWatch, type HoldWatchDeps } from './seed/moderation/hold-watch.js';
 import { createHolds, type Holds } from './seed/moderation/holds.js';
-import { createModeration, type Moderation, type ResetOutcome } from './seed/moderation/moderation.js';
+import {
+  createModeration,
+  type Moderation,
+  type ModerationDeps,
+  type ResetOutcome,
+} from './seed/moderation/moderation.js';
 import type { Notifier, Storage } from './seed/ports.js';
-import { createRequestProcessor } from './seed/requests/processor.js';
+import { createRequestProcessor, type RequestProcessor } from './seed/requests/processor.js';
 import { createRateLimiter } from './seed/requests/rate-limit.js';
 import { createCallbackHandler } from './seed/retrieval/callbacks.js';
 import { createFairQueue } from './seed/retrieval/fair-queue.js';
 import { createSeedService, type SeedService, type SeedServiceDeps } from './seed/retrieval/seed-service.js';
+import { severityOf } from './seed/severity.js';
+import type { Upstream } from './seed/upstream.js';
 import { createStorage } from './storage/index.js';
+import { createUseapiUpstream } from './useapi/adapter.js';
 import { createUseapiClient } from './useapi/http-client.js';
-import { severityOf } from './useapi/severity.js';
 
 export interface BotOptions {
   /** Where log lines go (default stdout). */
@@ -61,7 +71,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const log = createLogger({ ...config.log, redact: redactorFor(config), destination });
   const metrics = createMetrics();
   const storage = await openStorage(config, log);
-  const useapi = useapiClientFor(config, metrics);
+  const upstream = upstreamFor(config, metrics);
   const index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });
   // Subscribed once the Discord client that alerts moderators exists.
   const incidents = createEvent<Hold>();
@@ -71,7 +81,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     coordinator: storage.coordinator,
     onIncident: incidents.emit,
   });
-  const seeds = seedServiceFor(config, { useapi, storage, index, holds, log }, metrics);
+  const seeds = seedServiceFor(config, { upstream, storage, index, holds, log }, metrics);
 
   const client = discordClient(config);
   const requests = createRequestProcessor({
@@ -81,15 +91,11 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     holds,
     log,
     onOutcome: (outcome) => metrics.requests.inc({ outcome }),
-    deadlineMs: config.useapi.jobDeadlineMs,
+    deadlineMs: config.seed.jobDeadlineMs,
     lockTtlMs: config.storageLeaseMs,
     sweepEveryMs: config.storageLeaseMs,
   });
-  const resets = createEvent<Extract<ResetOutcome, { audit: ResetAudit }>>();
-  const moderation = createModeration({ useapi, holds, storage, requests, log, onReset: resets.emit });
-  const alerts = alertsFor(config, client, holds, moderation, log);
-  incidents.subscribe((hold) => void alerts.incident(hold));
-  resets.subscribe((outcome) => void alerts.resetDone(outcome));
+  const mod = moderationFor(config, client, { upstream, holds, storage, requests, incidents, log });
   const limiter = createRateLimiter({ store: storage.volatile, perMinute: config.seed.userLimitPerMinute });
 
   const ctx: BotContext = {
@@ -101,8 +107,10 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     index,
     limiter,
     metrics,
-    moderation,
-    verifyJobid: createJobidVerifier({ useapi, index, log }),
+    moderation: mod.moderation,
+    verifyJobid: createJobidVerifier({ upstream, index, log }),
+    jobids: upstream.jobids,
+    upstream: upstream.name,
     newRef,
   };
   const router = createRouter(commands, ctx);
@@ -131,7 +139,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       http = await serveHttp(config, metrics, log, {
         health,
         onScrape: setGauges,
-        onCallback: createCallbackHandler({ index, seeds, log }),
+        upstream,
+        onCallback: createCallbackHandler({ index, seeds, upstream, log }),
       });
       log.info({ url: http.url }, 'http server listening');
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
@@ -139,12 +148,14 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await ready;
       log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
       await requests.start();
+      mod.holdWatch?.start();
     },
     async stop(deadlineMs = 8_000) {
       // New interactions get a short "restarting" answer; waiting requests stay stored for the next start.
       stopping = true;
       const started = Date.now();
       router.close();
+      mod.holdWatch?.stop();
       const drained = await requests.drain(deadlineMs);
       log.info(drained, 'stopped taking work');
       await seeds.close(Math.max(500, deadlineMs - (Date.now() - started)));
@@ -170,6 +181,30 @@ function openStorage(config: Config, log: Logger): Promise<Storage> {
   });
 }
 
+/** The upstream SEED_PROVIDER names, behind the core's port. */
+function upstreamFor(config: Config, metrics: Metrics): Upstream {
+  if (config.seed.provider === 'midjourney-proxy')
+    return createMidjourneyProxyUpstream(proxyClientFor(config, metrics));
+  return createUseapiUpstream(useapiClientFor(config, metrics));
+}
+
+function proxyClientFor(config: Config, metrics: Metrics) {
+  return createMidjourneyProxyClient({
+    baseUrl: config.midjourneyProxy.url,
+    token: config.midjourneyProxy.token,
+    onCall: ({ endpoint, status, ms }) => {
+      const labels = { endpoint, status: String(status) };
+      metrics.upstreamCalls.inc(labels);
+      metrics.upstreamLatency.observe(labels, ms / 1000);
+      if (status === 429) metrics.busy.inc();
+    },
+    onError: (error) => {
+      const { kind } = upstreamErrorOf(error);
+      metrics.upstreamErrors.inc({ kind, ...severityOf(kind) });
+    },
+  });
+}
+
 function useapiClientFor(config: Config, metrics: Metrics) {
   return createUseapiClient({
     baseUrl: config.useapi.apiUrl,
@@ -184,6 +219,13 @@ function useapiClientFor(config: Config, metrics: Metrics) {
     },
     onError: (error) => metrics.upstreamErrors.inc({ kind: error.kind, ...severityOf(error.kind) }),
   });
+}
+
+/** An upstream without a reset route: its held accounts are checked again at the sweep's pace. */
+function holdWatchFor(config: Config, deps: Omit<HoldWatchDeps, 'everyMs'> & { upstream: Upstream }) {
+  return deps.upstream.holdsClearThemselves
+    ? createHoldWatch({ ...deps, everyMs: config.storageLeaseMs })
+    : undefined;
 }
 
 function discordClient(config: Config): Client {
@@ -207,6 +249,31 @@ function discordClient(config: Config): Client {
   });
 }
 
+/** The moderators' side: status and reset, the alerts (one per incident), and the re-check of held accounts. */
+function moderationFor(
+  config: Config,
+  client: Client,
+  parts: Pick<ModerationDeps, 'upstream' | 'holds' | 'storage' | 'log'> & {
+    requests: RequestProcessor;
+    incidents: Event<Hold>;
+  },
+) {
+  const { upstream, holds, storage, requests, incidents, log } = parts;
+  const resets = createEvent<Extract<ResetOutcome, { audit: ResetAudit }>>();
+  const moderation = createModeration({ upstream, holds, storage, requests, log, onReset: resets.emit });
+  const alerts = alertsFor(config, client, holds, moderation, log);
+  incidents.subscribe((hold) => void alerts.incident(hold));
+  resets.subscribe((outcome) => void alerts.resetDone(outcome));
+  const holdWatch = holdWatchFor(config, {
+    holds,
+    upstream,
+    coordinator: storage.coordinator,
+    requests,
+    log,
+  });
+  return { moderation, holdWatch };
+}
+
 function alertsFor(config: Config, client: Client, holds: Holds, moderation: Moderation, log: Logger) {
   const channelId = config.moderation.alertChannelId;
   return createAlerts({
@@ -219,20 +286,24 @@ function alertsFor(config: Config, client: Client, holds: Holds, moderation: Mod
       return channel && 'guild' in channel ? channel.guild.preferredLocale : undefined;
     },
     pendingModMessage: (channel) => moderation.pendingModMessage(channel),
+    upstream: moderation.upstream,
   });
 }
 
-type SeedParts = Pick<SeedServiceDeps, 'useapi' | 'storage' | 'index' | 'holds' | 'log'>;
+type SeedParts = Pick<SeedServiceDeps, 'upstream' | 'storage' | 'index' | 'holds' | 'log'>;
 
 function seedServiceFor(config: Config, parts: SeedParts, metrics: Metrics): SeedService {
   const { publicUrl, callbackSecret } = config.http;
   return createSeedService({
     ...parts,
-    queue: createFairQueue(config.useapi.maxJobs),
+    queue: createFairQueue(config.seed.maxJobs),
     pollIntervalMs: config.useapi.pollIntervalMs,
-    deadlineMs: config.useapi.jobDeadlineMs,
-    maxJobs: config.useapi.maxJobs,
-    replyUrl: publicUrl && callbackSecret ? `${publicUrl}/useapi/callback/${callbackSecret}` : undefined,
+    deadlineMs: config.seed.jobDeadlineMs,
+    maxJobs: config.seed.maxJobs,
+    replyUrl:
+      publicUrl && callbackSecret
+        ? `${publicUrl}${parts.upstream.callbackRoute}${callbackSecret}`
+        : undefined,
     busyWaitMs: config.useapi.busyWaitMs,
     lockTtlMs: config.storageLeaseMs,
     // 429s are counted per answer by the useapi client; 596 here, whether it came as an answer or as a failed job.
@@ -265,7 +336,7 @@ function serveHttp(
   config: Config,
   metrics: Metrics,
   log: Logger,
-  handlers: Pick<HttpServerDeps, 'health' | 'onScrape' | 'onCallback'>,
+  handlers: Pick<HttpServerDeps, 'health' | 'onScrape' | 'onCallback' | 'upstream'>,
 ): Promise<HttpServer> {
   return startHttpServer({
     ...handlers,

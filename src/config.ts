@@ -39,6 +39,18 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optional = <T extends z.ZodType>(inner: T) => z.preprocess(blankToUndefined, inner);
 
 const DEFAULT_STORAGE_URL = 'sqlite://./data/seed-bot.sqlite';
+const DEFAULT_JOB_DEADLINE_MS = 600_000;
+/**
+ * Seed retrievals in flight at once against a midjourney-proxy, for the whole fleet: the proxy itself runs at most 12
+ * per Discord account (DiscordService.cs:131), and the bot sees the proxy as one account.
+ */
+const MJ_PROXY_SEED_SLOTS = 12;
+const USEAPI_TOKEN_REQUIRED =
+  'is required: your useapi.net API token (https://useapi.net/docs/start-here/setup-useapi)';
+const PROXY_URL_REQUIRED =
+  'is required with SEED_PROVIDER=midjourney-proxy: the base URL of your midjourney-proxy, e.g. http://127.0.0.1:8080';
+const PROXY_TOKEN_REQUIRED =
+  "is required with SEED_PROVIDER=midjourney-proxy: the proxy's API secret (sent as its Mj-Api-Secret header)";
 const MIDJOURNEY_BOT_IDS = ['936929561302675456', '1022952195194359889'];
 
 const schema = z
@@ -69,22 +81,36 @@ const schema = z
         .transform((v) => v.split(',').map((s) => Number(s.trim())))
         .optional(),
     ),
-    USEAPI_TOKEN: optional(
+    SEED_PROVIDER: optional(
       z
-        .string({
-          error: 'is required: your useapi.net API token (https://useapi.net/docs/start-here/setup-useapi)',
-        })
-        .trim()
-        .min(10, 'does not look like a useapi.net API token (too short)'),
+        .enum(['useapi', 'midjourney-proxy'], { error: 'must be useapi or midjourney-proxy' })
+        .default('useapi'),
+    ),
+    // Required with SEED_PROVIDER=useapi (the default): see the cross-variable rules.
+    USEAPI_TOKEN: optional(
+      z.string().trim().min(10, 'does not look like a useapi.net API token (too short)').optional(),
     ),
     USEAPI_API_URL: optional(
       url('useapi base, e.g. https://api.useapi.net/v2').default('https://api.useapi.net/v2'),
     ),
     USEAPI_POLL_INTERVAL_MS: optional(int(200, 300_000).default(15_000)),
     USEAPI_TIMEOUT_MS: optional(int(1_000, 120_000).default(30_000)),
-    USEAPI_JOB_DEADLINE_MS: optional(int(5_000, 3_600_000).default(600_000)),
+    SEED_JOB_DEADLINE_MS: optional(int(5_000, 3_600_000).optional()),
+    /** The former name of SEED_JOB_DEADLINE_MS, still read. */
+    USEAPI_JOB_DEADLINE_MS: optional(int(5_000, 3_600_000).optional()),
     USEAPI_MAX_JOBS: optional(int(1, 15).default(3)),
     USEAPI_BUSY_WAIT_MS: optional(int(100, 120_000).default(10_000)),
+    MJ_PROXY_URL: optional(url('the midjourney-proxy base, e.g. http://127.0.0.1:8080').optional()),
+    MJ_PROXY_TOKEN: optional(
+      z
+        .string()
+        .trim()
+        .regex(
+          /^[\x21-\x7e]+$/,
+          'may hold only printable ASCII without spaces (it is sent as it is, in a header)',
+        )
+        .optional(),
+    ),
     STORAGE_URL: optional(
       z
         .string()
@@ -118,6 +144,14 @@ const schema = z
     MOD_ROLE_IDS: idList,
   })
   .superRefine((v, ctx) => {
+    if (v.SEED_PROVIDER === 'useapi' && !v.USEAPI_TOKEN)
+      ctx.addIssue({ code: 'custom', path: ['USEAPI_TOKEN'], message: USEAPI_TOKEN_REQUIRED });
+    if (v.SEED_PROVIDER === 'midjourney-proxy') {
+      if (!v.MJ_PROXY_URL)
+        ctx.addIssue({ code: 'custom', path: ['MJ_PROXY_URL'], message: PROXY_URL_REQUIRED });
+      if (!v.MJ_PROXY_TOKEN)
+        ctx.addIssue({ code: 'custom', path: ['MJ_PROXY_TOKEN'], message: PROXY_TOKEN_REQUIRED });
+    }
     if (v.PUBLIC_URL && !v.CALLBACK_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -149,6 +183,12 @@ const isSet = (v: string | undefined) => v !== undefined && v.trim() !== '';
 /** The cross-variable rules of the schema's superRefine, on the raw values (same messages). */
 function dependentProblems(env: Record<string, string | undefined>): string[] {
   const out: string[] = [];
+  const provider = env.SEED_PROVIDER?.trim() || 'useapi';
+  if (provider === 'useapi' && !isSet(env.USEAPI_TOKEN)) out.push(`USEAPI_TOKEN ${USEAPI_TOKEN_REQUIRED}`);
+  if (provider === 'midjourney-proxy') {
+    if (!isSet(env.MJ_PROXY_URL)) out.push(`MJ_PROXY_URL ${PROXY_URL_REQUIRED}`);
+    if (!isSet(env.MJ_PROXY_TOKEN)) out.push(`MJ_PROXY_TOKEN ${PROXY_TOKEN_REQUIRED}`);
+  }
   if (isSet(env.PUBLIC_URL) && !isSet(env.CALLBACK_SECRET)) {
     out.push(
       'CALLBACK_SECRET is required when PUBLIC_URL is set (at least 32 characters; try: openssl rand -hex 32)',
@@ -170,11 +210,11 @@ export interface Config {
     shardIds: number[] | undefined;
   };
   useapi: {
+    /** Empty when SEED_PROVIDER is not useapi (then nothing reads it). */
     token: string;
     apiUrl: string;
     pollIntervalMs: number;
     timeoutMs: number;
-    jobDeadlineMs: number;
     maxJobs: number;
     /** After a 429: wait this long (growing to 3x) unless one of the executing jobs ends first. */
     busyWaitMs: number;
@@ -184,7 +224,19 @@ export interface Config {
   storageLeaseMs: number;
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
   http: { port: number; host: string; publicUrl: string | undefined; callbackSecret: string | undefined };
+  midjourneyProxy: {
+    /** e.g. http://127.0.0.1:8080 (routes under /mj/…); empty when SEED_PROVIDER is not midjourney-proxy. */
+    url: string;
+    /** Sent raw as the Mj-Api-Secret header; empty when SEED_PROVIDER is not midjourney-proxy. */
+    token: string;
+  };
   seed: {
+    /** Which upstream retrieves seeds. */
+    provider: Env['SEED_PROVIDER'];
+    /** A request is retried (and its seed job followed) until this long after it was accepted. */
+    jobDeadlineMs: number;
+    /** Seed retrievals upstream at once, for the whole fleet: USEAPI_MAX_JOBS, or the proxy's 12. */
+    maxJobs: number;
     access: Env['SEED_ACCESS'];
     userLimitPerMinute: number;
     midjourneyBotIds: string[];
@@ -193,12 +245,24 @@ export interface Config {
 }
 
 /** A redactor that knows every secret of the configuration (what the bot's log lines pass through). */
-export const redactorFor = (config: Pick<Config, 'discord' | 'useapi' | 'http'>): Redactor =>
-  createRedactor([config.discord.token, config.useapi.token, config.http.callbackSecret]);
+export const redactorFor = (
+  config: Pick<Config, 'discord' | 'useapi' | 'http'> & Partial<Pick<Config, 'midjourneyProxy'>>,
+): Redactor =>
+  createRedactor([
+    config.discord.token,
+    config.useapi.token,
+    config.midjourneyProxy?.token,
+    config.http.callbackSecret,
+  ]);
 
 /** The same secrets read from the raw environment, for scripts that run before (or without) a valid config. */
 export const redactorForEnv = (env: Record<string, string | undefined>): Redactor =>
-  createRedactor([env.DISCORD_TOKEN?.trim(), env.USEAPI_TOKEN?.trim(), env.CALLBACK_SECRET?.trim()]);
+  createRedactor([
+    env.DISCORD_TOKEN?.trim(),
+    env.USEAPI_TOKEN?.trim(),
+    env.MJ_PROXY_TOKEN?.trim(),
+    env.CALLBACK_SECRET?.trim(),
+  ]);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -232,11 +296,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       shardIds: v.DISCORD_SHARD_IDS,
     },
     useapi: {
-      token: v.USEAPI_TOKEN,
+      token: v.USEAPI_TOKEN ?? '',
       apiUrl: v.USEAPI_API_URL,
       pollIntervalMs: v.USEAPI_POLL_INTERVAL_MS,
       timeoutMs: v.USEAPI_TIMEOUT_MS,
-      jobDeadlineMs: v.USEAPI_JOB_DEADLINE_MS,
       maxJobs: v.USEAPI_MAX_JOBS,
       busyWaitMs: v.USEAPI_BUSY_WAIT_MS,
     },
@@ -249,7 +312,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       publicUrl: v.PUBLIC_URL,
       callbackSecret: v.CALLBACK_SECRET,
     },
+    midjourneyProxy: { url: v.MJ_PROXY_URL ?? '', token: v.MJ_PROXY_TOKEN ?? '' },
     seed: {
+      provider: v.SEED_PROVIDER,
+      // The former name still works; the new one wins when both are set.
+      jobDeadlineMs: v.SEED_JOB_DEADLINE_MS ?? v.USEAPI_JOB_DEADLINE_MS ?? DEFAULT_JOB_DEADLINE_MS,
+      maxJobs: v.SEED_PROVIDER === 'midjourney-proxy' ? MJ_PROXY_SEED_SLOTS : v.USEAPI_MAX_JOBS,
       access: v.SEED_ACCESS,
       userLimitPerMinute: v.SEED_USER_LIMIT_PER_MINUTE,
       midjourneyBotIds: v.MIDJOURNEY_BOT_IDS,
@@ -263,7 +331,11 @@ export function redactedConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     discord: { ...config.discord, token: mask(config.discord.token) },
-    useapi: { ...config.useapi, token: mask(config.useapi.token) },
+    useapi: { ...config.useapi, token: config.useapi.token ? mask(config.useapi.token) : undefined },
+    midjourneyProxy: {
+      ...config.midjourneyProxy,
+      token: config.midjourneyProxy.token ? mask(config.midjourneyProxy.token) : undefined,
+    },
     http: {
       ...config.http,
       callbackSecret: config.http.callbackSecret ? mask(config.http.callbackSecret) : undefined,

@@ -14,6 +14,7 @@ import {
 import dotenv from 'dotenv';
 import { commandData } from '../commands/index.js';
 import { type Config, ConfigError, loadConfig, redactorForEnv, redactUrl } from './config.js';
+import { checkMidjourneyProxy } from './doctor-proxy.js';
 import { mask } from './redact.js';
 import { createStorage } from './storage/index.js';
 import { isUseapiError } from './useapi/errors.js';
@@ -760,7 +761,9 @@ export async function runDoctor(
     const discord = discordApi(config, fetchFn, timeoutMs);
     const [token, useapi, storage, publicUrl] = await Promise.all([
       checkDiscordToken(discord),
-      checkUseapi(config, fetchFn, timeoutMs),
+      config.seed.provider === 'midjourney-proxy'
+        ? checkMidjourneyProxy(config, fetchFn, timeoutMs)
+        : checkUseapi(config, fetchFn, timeoutMs),
       checkStorage(config, timeoutMs),
       checkPublicUrl(config, fetchFn, timeoutMs),
     ]);

@@ -9,7 +9,7 @@ export const mask = (secret: string): string =>
 const INTERACTION_TOKEN = /aW50ZXJhY3Rpb246[A-Za-z0-9_\-.]+/g;
 const WEBHOOK_PATH = /(\/(?:webhooks|interactions)\/\d+\/)[A-Za-z0-9_\-.%]+/g;
 const BEARER = /(Bearer\s+|Bot\s+)[A-Za-z0-9_\-.]{8,}/g;
-const REPLY_ROUTE = /(\/useapi\/callback\/)[A-Za-z0-9_-]+/g;
+const REPLY_ROUTE = /(\/(?:useapi|midjourney-proxy)\/callback\/)[A-Za-z0-9_-]+/g;
 
 export interface Redactor {
   (text: string): string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, redactedConfig } from '../src/config.js';
+import { ConfigError, loadConfig, redactedConfig, redactorFor, redactorForEnv } from '../src/config.js';
 
 const DISCORD_TOKEN = `MTE${'x'.repeat(60)}abc`;
 const USEAPI_TOKEN = 'user:1234-SecretUseapiTokenValue';
@@ -101,5 +101,68 @@ describe('loadConfig', () => {
     expect(view).not.toContain(USEAPI_TOKEN);
     expect(view).not.toContain('hunter2');
     expect(view).toContain('MTE…abc');
+  });
+});
+
+describe('the upstream', () => {
+  const PROXY_TOKEN = 'proxy-secret-token-value';
+  const proxy = {
+    DISCORD_TOKEN,
+    DISCORD_APPLICATION_ID: '123456789012345678',
+    SEED_PROVIDER: 'midjourney-proxy',
+    MJ_PROXY_URL: 'http://127.0.0.1:8080/',
+    MJ_PROXY_TOKEN: PROXY_TOKEN,
+  };
+
+  it("is useapi by default, with useapi's slot limit", () => {
+    const config = loadConfig(valid);
+    expect(config.seed.provider).toBe('useapi');
+    expect(config.seed.maxJobs).toBe(3);
+    expect(loadConfig({ ...valid, USEAPI_MAX_JOBS: '5' }).seed.maxJobs).toBe(5);
+  });
+
+  it("takes a midjourney-proxy without USEAPI_TOKEN, and runs at most the proxy's 12 seeds at once", () => {
+    const config = loadConfig(proxy);
+    expect(config.seed.provider).toBe('midjourney-proxy');
+    expect(config.midjourneyProxy).toEqual({ url: 'http://127.0.0.1:8080', token: PROXY_TOKEN });
+    expect(config.seed.maxJobs).toBe(12);
+  });
+
+  it('names a missing MJ_PROXY_URL and MJ_PROXY_TOKEN in the one error, with the other problems', () => {
+    const list = problems({ SEED_PROVIDER: 'midjourney-proxy' });
+    expect(list.join('\n')).toMatch(/DISCORD_TOKEN is required/);
+    expect(list.join('\n')).toMatch(/MJ_PROXY_URL is required with SEED_PROVIDER=midjourney-proxy/);
+    expect(list.join('\n')).toMatch(/MJ_PROXY_TOKEN is required with SEED_PROVIDER=midjourney-proxy/);
+    expect(list.join('\n')).not.toMatch(/USEAPI_TOKEN/);
+    const alone = problems({ ...proxy, MJ_PROXY_URL: '', MJ_PROXY_TOKEN: ' ' });
+    expect(alone).toHaveLength(2);
+    expect(problems({ ...proxy, MJ_PROXY_URL: 'ftp://proxy' }).join()).toMatch(
+      /MJ_PROXY_URL must be an http/,
+    );
+    // Sent as it is in a header: what cannot travel there is refused here, not when the bot starts.
+    const spaced = problems({ ...proxy, MJ_PROXY_TOKEN: 'two words' }).join();
+    expect(spaced).toMatch(/MJ_PROXY_TOKEN may hold only printable ASCII/);
+    expect(spaced).not.toContain('two words');
+    expect(problems({ ...valid, SEED_PROVIDER: 'v3' }).join()).toMatch(
+      /SEED_PROVIDER must be useapi or midjourney-proxy/,
+    );
+  });
+
+  it('masks MJ_PROXY_TOKEN in the redacted view and in log lines', () => {
+    const config = loadConfig(proxy);
+    expect(JSON.stringify(redactedConfig(config))).not.toContain(PROXY_TOKEN);
+    expect(redactorFor(config)(`Mj-Api-Secret: ${PROXY_TOKEN}`)).toBe('Mj-Api-Secret: pro…lue');
+    expect(redactorForEnv(proxy)(PROXY_TOKEN)).toBe('pro…lue');
+  });
+
+  it('reads SEED_JOB_DEADLINE_MS, and USEAPI_JOB_DEADLINE_MS as its former name', () => {
+    expect(loadConfig(valid).seed.jobDeadlineMs).toBe(600_000);
+    expect(loadConfig({ ...valid, SEED_JOB_DEADLINE_MS: '120000' }).seed.jobDeadlineMs).toBe(120_000);
+    expect(loadConfig({ ...valid, USEAPI_JOB_DEADLINE_MS: '90000' }).seed.jobDeadlineMs).toBe(90_000);
+    const both = { ...valid, SEED_JOB_DEADLINE_MS: '120000', USEAPI_JOB_DEADLINE_MS: '90000' };
+    expect(loadConfig(both).seed.jobDeadlineMs).toBe(120_000);
+    expect(problems({ ...valid, USEAPI_JOB_DEADLINE_MS: '10' }).join()).toMatch(
+      /USEAPI_JOB_DEADLINE_MS must be at least 5000/,
+    );
   });
 });

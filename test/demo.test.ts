@@ -8,7 +8,39 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+/** Runs the demo as a fresh clone does: a child process with no tokens. */
+const runDemo = (args: string[] = []) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', tsx, join(root, 'scripts/demo.ts'), ...args],
+      { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, timeout: 25_000 },
+      (error, out, err) =>
+        resolve({
+          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+          stdout: out,
+          stderr: err,
+        }),
+    );
+  });
+
 describe('npm run demo', () => {
+  it('plays /seed by task id, Get seed after a notifyHook and a proxy without an account, with --upstream midjourney-proxy', async () => {
+    const { code, stdout, stderr } = await runDemo(['--upstream', 'midjourney-proxy']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('fake midjourney-proxy');
+    expect(stdout).toContain('✔ /seed');
+    expect(stdout).toContain('▌Seed 1234567890');
+    expect(stdout).toContain('it is on its way');
+    expect(stdout).toContain('✔ Get seed');
+    expect(stdout).toContain('▌Seed 987654321');
+    expect(stdout).toContain('has no usable Midjourney account');
+    expect(stdout).toContain('▌Seed 4242');
+    expect(stdout).toContain('✔ no account, then back');
+    expect(stdout).not.toContain('✖');
+  });
+
   it('plays /seed, Get seed and a 596 with its reset through the real bot, then exits 0', async () => {
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
       (resolve) => {

@@ -11,7 +11,8 @@ const uniqueMessageId = (): string =>
   `7${Date.now()}${(sequence++).toString().padStart(4, '0')}`.slice(0, 19);
 
 /** `**<prompt>** - <@user> (fast)`, as Midjourney writes a grid. */
-const gridContent = (prompt: string, ownerId: string): string => `**${prompt}** - <@${ownerId}> (fast)`;
+export const gridContent = (prompt: string, ownerId: string): string =>
+  `**${prompt}** - <@${ownerId}> (fast)`;
 
 export interface ImagineJobInput {
   /** The Midjourney account's channel at useapi (part of the jobid). */

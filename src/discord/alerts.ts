@@ -13,6 +13,7 @@ import { translator } from '../i18n/index.js';
 import type { Hold, ResetAudit } from '../seed/model/types.js';
 import type { Holds } from '../seed/moderation/holds.js';
 import type { ResetOutcome } from '../seed/moderation/moderation.js';
+import type { UpstreamName } from '../seed/upstream.js';
 import { alertMessage, auditLine } from './mod-replies.js';
 
 export interface AlertsDeps {
@@ -24,6 +25,8 @@ export interface AlertsDeps {
   locale: () => string | undefined;
   /** Midjourney's own text as useapi stores it (the 596 body often carries only a generic one). */
   pendingModMessage?: ((channel: string) => Promise<string | undefined>) | undefined;
+  /** Whose account it is: the words moderators read follow it. Default useapi. */
+  upstream?: UpstreamName | undefined;
 }
 
 export interface Alerts {
@@ -57,7 +60,7 @@ export function createAlerts(deps: AlertsDeps): Alerts {
       try {
         message = (await deps.rest.post(Routes.channelMessages(channelId), {
           body: {
-            ...alertMessage(shown, t()),
+            ...alertMessage(shown, t(), undefined, deps.upstream),
             allowed_mentions: { parse: [] },
           } satisfies RESTPostAPIChannelMessageJSONBody,
         })) as APIMessage;
@@ -103,10 +106,12 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         const hold = outcome.hold;
         if (outcome.result === 'ok' && hold?.alertMessageId) {
           await deps.rest.patch(Routes.channelMessage(channelId, hold.alertMessageId), {
-            body: alertMessage(hold, translate, {
-              by: outcome.audit.by,
-              at: outcome.audit.at,
-            }) satisfies RESTPatchAPIChannelMessageJSONBody,
+            body: alertMessage(
+              hold,
+              translate,
+              { by: outcome.audit.by, at: outcome.audit.at },
+              deps.upstream,
+            ) satisfies RESTPatchAPIChannelMessageJSONBody,
           });
         }
       } catch (error) {

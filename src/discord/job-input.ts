@@ -1,7 +1,8 @@
-// What a member may type in `/seed job:` or paste in the modal: a useapi jobid, a Discord message link, or a bare
-// message id, forgiven as normalize-input.ts explains; a longer pasted line is read when it holds exactly one jobid.
+// What a member may type in `/seed job:` or paste in the modal: a jobid of the upstream (its grammar comes through
+// the core's port), a Discord message link, or a bare message id, forgiven as normalize-input.ts explains; a longer
+// pasted line is read when it holds exactly one jobid.
 import type { MessageKey } from '../i18n/index.js';
-import { findJobids, type ParsedJobid, parseJobid } from '../seed/model/jobid.js';
+import type { JobidGrammar, ParsedJobid } from '../seed/upstream.js';
 import { SNOWFLAKE } from '../snowflake.js';
 import { normalizeInput } from './normalize-input.js';
 
@@ -15,16 +16,16 @@ const LINK =
   /^<?https?:\/\/(?:(?:www|ptb|canary)\.)?discord(?:app)?\.com\/channels\/(\d{17,20}|@me)\/(\d{17,20})\/(\d{17,20})\/?(?:[?#]\S*)?>?$/i;
 
 /** The one jobid of a pasted text: the whole text, or the only jobid written in it. */
-export function pastedJobid(input: string): ParsedJobid | undefined {
+export function pastedJobid(input: string, jobids: JobidGrammar): ParsedJobid | undefined {
   const text = normalizeInput(input);
-  const whole = parseJobid(text);
+  const whole = jobids.parse(text);
   if (whole) return whole;
-  const found = findJobids(text);
-  return found.length === 1 && found[0] ? parseJobid(found[0]) : undefined;
+  const found = jobids.findAll(text);
+  return found.length === 1 && found[0] ? jobids.parse(found[0]) : undefined;
 }
 
-export function parseJobInput(input: string): JobInput | undefined {
-  const parsed = pastedJobid(input);
+export function parseJobInput(input: string, jobids: JobidGrammar): JobInput | undefined {
+  const parsed = pastedJobid(input, jobids);
   if (parsed) return { kind: 'jobid', jobid: parsed.jobid };
   const text = normalizeInput(input);
   const link = LINK.exec(text);
@@ -41,6 +42,6 @@ export function parseJobInput(input: string): JobInput | undefined {
 }
 
 /** Why a text is not a job input, as the answer to give: several jobids need a different fix than none. */
-export function jobInputProblem(input: string, none: MessageKey): MessageKey {
-  return findJobids(normalizeInput(input)).length > 1 ? 'error.severalJobids' : none;
+export function jobInputProblem(input: string, none: MessageKey, jobids: JobidGrammar): MessageKey {
+  return jobids.findAll(normalizeInput(input)).length > 1 ? 'error.severalJobids' : none;
 }

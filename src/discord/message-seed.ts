@@ -18,13 +18,14 @@ import {
   resolveJob,
   type TargetRefusal,
 } from '../seed/lookup/resolve.js';
-import { messageSeedKey } from '../seed/model/jobid.js';
+import { messageSeedKey } from '../seed/model/message-key.js';
 import type { IndexEntry } from '../seed/model/types.js';
 import { acknowledge, replyPrivately } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
 import { isModerator, memberOf } from './permissions.js';
 import { runSeed, type SeedInteraction } from './seed-flow.js';
 import type { BotContext } from './types.js';
+import { upstreamWords } from './upstream-words.js';
 
 export const PASTE_JOBID_PREFIX = 'paste-jobid';
 
@@ -72,6 +73,7 @@ type MessageInteraction = MessageContextMenuCommandInteraction | ChatInputComman
  */
 async function replyUnknown(
   interaction: MessageInteraction,
+  ctx: BotContext,
   messageId: string,
   resolution: { contentHidden?: boolean | undefined },
 ) {
@@ -83,7 +85,8 @@ async function replyUnknown(
       .setLabel(t('button.pasteJobid'))
       .setStyle(ButtonStyle.Primary),
   );
-  await replyPrivately(interaction, { content: t('error.unknownMessage', { why }), components: [row] });
+  const content = t(upstreamWords(ctx.upstream).unknownMessage, { why });
+  await replyPrivately(interaction, { content, components: [row] });
 }
 
 /** Check the message, check who asks, find its job, and run the seed flow (or offer the paste-jobid button). */
@@ -93,11 +96,11 @@ export async function seedFromMessage(
   clues: MessageClues,
   options: { ephemeral: boolean },
 ): Promise<void> {
-  const refusal = checkTarget(clues, ctx.config.seed.midjourneyBotIds);
+  const refusal = checkTarget(clues, ctx.config.seed.midjourneyBotIds, ctx.jobids);
   if (refusal) throw new UserFacingError(REFUSAL_KEYS[refusal]);
   // Past the checks that need no I/O: acknowledged before the index is read.
   await acknowledge(interaction, options.ephemeral);
-  const resolution = await resolveJob(clues, ctx.index);
+  const resolution = await resolveJob(clues, ctx.index, ctx.jobids);
   // Access before the "unknown" answer: nobody is offered a button they may not use.
   assertSeedAccess(interaction, ctx, { known: true, ownerId: resolution.ownerId });
   // The seed in the prompt and the message's own image: the whole answer, whatever the bot knows of its job.
@@ -115,7 +118,7 @@ export async function seedFromMessage(
   }
   if (!resolution.ok) {
     ctx.log.info({ messageId: clues.id, contentHidden: resolution.contentHidden }, 'message job unknown');
-    await replyUnknown(interaction, clues.id, resolution);
+    await replyUnknown(interaction, ctx, clues.id, resolution);
     return;
   }
   ctx.log.debug(

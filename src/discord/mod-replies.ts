@@ -12,6 +12,7 @@ import type { MessageKey, Translate } from '../i18n/index.js';
 import { mask } from '../redact.js';
 import type { Hold, ResetAudit } from '../seed/model/types.js';
 import type { ModerationStatus, ResetOutcome, ResetResult } from '../seed/moderation/moderation.js';
+import type { UpstreamName } from '../seed/upstream.js';
 import { truncate } from './replies.js';
 
 export interface ModReply {
@@ -34,6 +35,31 @@ const relativeTime = (ms: number) => `<t:${seconds(ms)}:R>`;
 const absoluteTime = (ms: number) => `<t:${seconds(ms)}:f>`;
 const mention = (userId: string) => `<@${userId}>`;
 
+/**
+ * The words that depend on the upstream: useapi resets an account (596); a midjourney-proxy's accounts are unlocked
+ * in its own admin page, and the bot's "reset" only checks again.
+ */
+const UPSTREAM_KEYS = {
+  useapi: {
+    body: 'mod.alert.body',
+    noText: 'mod.alert.noText',
+    confirm: 'mod.confirm',
+    stillPending: 'mod.reset.stillPending',
+    working: 'mod.reset.working',
+  },
+  'midjourney-proxy': {
+    body: 'mod.alert.proxyBody',
+    noText: 'mod.alert.proxyNoText',
+    confirm: 'mod.proxyConfirm',
+    stillPending: 'mod.reset.proxyStillPending',
+    working: 'mod.reset.proxyWorking',
+  },
+} as const satisfies Record<UpstreamName, Record<string, MessageKey>>;
+
+/** What a moderator reads while the reset (or the proxy's re-check) runs. */
+export const resetWorkingText = (channel: string, t: Translate, upstream: UpstreamName = 'useapi') =>
+  t(UPSTREAM_KEYS[upstream].working, { channel });
+
 const RESULT_KEYS: Record<ResetResult, MessageKey> = {
   ok: 'mod.result.ok',
   still_pending: 'mod.result.stillPending',
@@ -53,7 +79,9 @@ export function alertMessage(
   hold: Hold,
   t: Translate,
   resolved?: { by: string; at: number } | undefined,
+  upstream: UpstreamName = 'useapi',
 ): ModReply {
+  const keys = UPSTREAM_KEYS[upstream];
   const embed: APIEmbed = {
     title: truncate(
       t(resolved ? 'mod.alert.resolvedTitle' : 'mod.alert.title', { channel: hold.channel }),
@@ -61,15 +89,15 @@ export function alertMessage(
     ),
     description: truncate(
       resolved
-        ? `${t('mod.alert.resolved', { user: mention(resolved.by), time: relativeTime(resolved.at) })}\n\n${t('mod.alert.body')}`
-        : t('mod.alert.body'),
+        ? `${t('mod.alert.resolved', { user: mention(resolved.by), time: relativeTime(resolved.at) })}\n\n${t(keys.body)}`
+        : t(keys.body),
       4096,
     ),
     color: resolved ? OK_COLOR : HELD_COLOR,
     fields: [
       {
         name: t('mod.alert.text'),
-        value: truncate(hold.moderationText?.trim() || t('mod.alert.noText'), 1024),
+        value: truncate(hold.moderationText?.trim() || t(keys.noText), 1024),
       },
       { name: t('mod.alert.since'), value: relativeTime(hold.since), inline: true },
     ],
@@ -99,9 +127,9 @@ export const auditLine = (entry: ResetAudit, t: Translate): string =>
   });
 
 /** The step before any reset: what must be done in Discord first, and the two buttons. */
-export function confirmReply(channel: string, t: Translate): ModReply {
+export function confirmReply(channel: string, t: Translate, upstream: UpstreamName = 'useapi'): ModReply {
   return {
-    content: t('mod.confirm', { channel }),
+    content: t(UPSTREAM_KEYS[upstream].confirm, { channel }),
     embeds: [],
     components: [
       row(
@@ -123,13 +151,18 @@ export function confirmReply(channel: string, t: Translate): ModReply {
 }
 
 /** What the moderator who confirmed reads. */
-export function resetOutcomeText(outcome: ResetOutcome, t: Translate, byUserId: string): string {
+export function resetOutcomeText(
+  outcome: ResetOutcome,
+  t: Translate,
+  byUserId: string,
+  upstream: UpstreamName = 'useapi',
+): string {
   const { channel } = outcome;
   switch (outcome.result) {
     case 'ok':
       return t('mod.reset.ok', { channel, user: mention(byUserId), count: outcome.released });
     case 'still_pending':
-      return t('mod.reset.stillPending');
+      return t(UPSTREAM_KEYS[upstream].stillPending);
     case 'unauthorized':
       return t('mod.reset.unauthorized');
     case 'not_found':

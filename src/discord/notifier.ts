@@ -143,12 +143,25 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier {
     return 'dm';
   }
 
+  /**
+   * The record with its message's server, when the upstream does not say it (a midjourney-proxy knows only the
+   * channel) and the channel is one of the bot's guilds': the jump link then opens the message.
+   */
+  const withServer = (record: SeedRecord): SeedRecord => {
+    if (record.server || !record.channel) return record;
+    const channel = deps.client.channels.cache.get(record.channel);
+    return channel && 'guildId' in channel && channel.guildId
+      ? { ...record, server: channel.guildId }
+      : record;
+  };
+
   return {
     async progress(request: SeedRequest, progress: Progress) {
       const t = translator(request.locale);
       await editOriginal(request, progressReply(progress, t, now()));
     },
-    async deliver(request: SeedRequest, record: SeedRecord, options: { partial: boolean }) {
+    async deliver(request: SeedRequest, stored: SeedRecord, options: { partial: boolean }) {
+      const record = withServer(stored);
       const images = options.partial
         ? { files: [] }
         : await deps.images.prepare(

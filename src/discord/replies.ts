@@ -7,13 +7,12 @@ import {
   ComponentType,
 } from 'discord.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
-import { isSeedError, type SeedErrorKind } from '../seed/errors.js';
-import { isMessageSeedKey } from '../seed/model/jobid.js';
+import { isSeedError, isUpstreamError, type SeedErrorKind, type UpstreamErrorKind } from '../seed/errors.js';
+import { isMessageSeedKey } from '../seed/model/message-key.js';
 import type { SeedRecord } from '../seed/model/types.js';
 import type { Progress } from '../seed/ports.js';
 import { isStorageUnavailable } from '../seed/ports.js';
 import type { SeedStatus } from '../seed/retrieval/seed-service.js';
-import { isUseapiError, type UseapiErrorKind } from '../useapi/errors.js';
 import { isUserFacingError } from './errors.js';
 
 export interface ReplyBody {
@@ -180,7 +179,9 @@ function progressText(progress: Progress | SeedStatus, t: Translate, now: number
     case 'joined':
       return t('progress.joined');
     case 'retrying':
-      return t('progress.retrying', {
+      if (progress.seedPending)
+        return t('progress.seedPending', { seconds: Math.ceil(progress.retryInMs / 1000) });
+      return t(progress.upstream === 'midjourney-proxy' ? 'progress.proxyRetrying' : 'progress.retrying', {
         attempt: progress.attempt,
         seconds: Math.ceil(progress.retryInMs / 1000),
       });
@@ -198,7 +199,7 @@ const seedErrorKeys: Record<SeedErrorKind, MessageKey> = {
 };
 
 /** `error.internal` shows the reference id: what an operator must look up, never a member's own mistake. */
-const useapiErrorKeys: Record<UseapiErrorKind, MessageKey> = {
+const upstreamErrorKeys: Record<UpstreamErrorKind, MessageKey> = {
   jobid_missing: 'error.internal',
   too_long: 'error.internal',
   parent_not_completed: 'error.notFinished',
@@ -214,10 +215,22 @@ const useapiErrorKeys: Record<UseapiErrorKind, MessageKey> = {
   unavailable: 'error.unavailable',
   untrackable: 'error.unavailable',
   pending_moderation: 'error.held',
+  account_unavailable: 'error.held',
+  seed_pending: 'error.seedPending',
+  seed_failed: 'error.jobFailed',
   timeout: 'error.timeout',
   network: 'error.unavailable',
   bad_response: 'error.unavailable',
   discontinued: 'error.discontinued',
+};
+
+/** Where a midjourney-proxy's answer needs other words than useapi's (the rest are the same for both). */
+const proxyErrorKeys: Partial<Record<UpstreamErrorKind, MessageKey>> = {
+  not_found: 'error.proxy.notFound',
+  unauthorized: 'error.proxy.unauthorized',
+  unavailable: 'error.proxy.unavailable',
+  network: 'error.proxy.unavailable',
+  bad_response: 'error.proxy.unavailable',
 };
 
 /** The message key and parameters for any error; unknown errors get a reference id, never their message. */
@@ -228,10 +241,12 @@ export function errorMessage(
   if (isUserFacingError(error)) return { key: error.key, params: error.params };
   if (isSeedError(error)) return { key: seedErrorKeys[error.kind], params: {} };
   if (isStorageUnavailable(error)) return { key: 'error.storageUnavailable', params: {} };
-  if (isUseapiError(error)) {
+  if (isUpstreamError(error)) {
     if (error.kind === 'unsupported_job' && error.verb?.includes('video'))
       return { key: 'error.video', params: {} };
-    const key = useapiErrorKeys[error.kind];
+    const key =
+      (error.source === 'midjourney-proxy' ? proxyErrorKeys[error.kind] : undefined) ??
+      upstreamErrorKeys[error.kind];
     if (key === 'error.unsupported') return { key, params: { verb: error.verb ?? 'other' } };
     return { key, params: key === 'error.internal' ? { ref } : {} };
   }

@@ -3,10 +3,9 @@
 // crashes on one bad interaction.
 import { type Interaction, MessageFlags, type RepliableInteraction } from 'discord.js';
 import { translator } from '../i18n/index.js';
-import { isSeedError } from '../seed/errors.js';
+import { isSeedError, isUpstreamError } from '../seed/errors.js';
 import { isStorageUnavailable } from '../seed/ports.js';
-import { isUseapiError } from '../useapi/errors.js';
-import { logUpstreamFailure } from '../useapi/severity.js';
+import { logUpstreamFailure } from '../seed/severity.js';
 import { replyPrivately } from './acknowledge.js';
 import { isUserFacingError } from './errors.js';
 import { errorReply } from './replies.js';
@@ -45,9 +44,9 @@ export function createRouter(commands: CommandSet, ctx: BotContext): Router {
   ) {
     const ref = ctx.cid ?? ctx.newRef();
     const expected =
-      isUserFacingError(error) || isSeedError(error) || isUseapiError(error) || isStorageUnavailable(error);
+      isUserFacingError(error) || isSeedError(error) || isUpstreamError(error) || isStorageUnavailable(error);
     // An upstream failure is logged at the severity its kind has for the operator, once per incident.
-    if (isUseapiError(error)) logUpstreamFailure(ctx.log, error, { ref, command }, 'interaction refused');
+    if (isUpstreamError(error)) logUpstreamFailure(ctx.log, error, { ref, command }, 'interaction refused');
     else if (expected)
       ctx.log.info(
         { ref, command, kind: (error as { kind?: string }).kind ?? (error as Error).message },

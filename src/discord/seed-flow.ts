@@ -6,7 +6,6 @@ import type {
   MessageContextMenuCommandInteraction,
   ModalSubmitInteraction,
 } from 'discord.js';
-import { channelOfJobid } from '../seed/model/jobid.js';
 import type { NewRequest } from '../seed/requests/processor.js';
 import { acknowledge } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
@@ -51,7 +50,7 @@ export async function runSeed(
     id: interaction.id,
     correlationId: ctx.cid ?? ctx.newRef(),
     jobid: target.jobid,
-    accountChannel: channelOfJobid(target.jobid),
+    accountChannel: ctx.jobids.accountOf(target.jobid),
     applicationId: interaction.applicationId,
     interactionToken: interaction.token,
     guildId: interaction.guildId ?? undefined,

@@ -18,6 +18,7 @@ import type { Moderation } from '../seed/moderation/moderation.js';
 import type { RequestProcessor } from '../seed/requests/processor.js';
 import type { RateLimiter } from '../seed/requests/rate-limit.js';
 import type { SeedService } from '../seed/retrieval/seed-service.js';
+import type { JobidGrammar, UpstreamName } from '../seed/upstream.js';
 
 export interface BotContext {
   config: Config;
@@ -30,8 +31,12 @@ export interface BotContext {
   metrics: Metrics;
   /** Account status and reset for moderators (the 596 workflow). */
   moderation: Moderation;
-  /** Checks a jobid a member pasted for a message against useapi's job object, and records it in the index. */
+  /** Checks a jobid a member pasted for a message against the upstream's job object, and records it in the index. */
   verifyJobid: JobidVerifier;
+  /** What a job id of the upstream looks like, and its account. */
+  jobids: JobidGrammar;
+  /** Which upstream retrieves the seeds (the words members read about job ids follow it). */
+  upstream: UpstreamName;
   /** A short id for logs and "reference" lines in error replies. */
   newRef(): string;
   /**

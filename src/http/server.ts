@@ -1,16 +1,14 @@
-// The bot's small HTTP server: useapi callbacks (replyUrl), /healthz and /metrics.
-// Callback bodies are hints: they wake the follower of a job we asked for, which re-reads the job with GET before
-// acting; nothing in a body makes the bot fetch a URL it names.
+// The bot's small HTTP server: the upstream's callbacks (useapi's replyUrl, the proxy's notifyHook), /healthz and
+// /metrics. Callback bodies are hints: they wake the follower of a job we asked for, which re-reads the job with GET
+// before acting; nothing in a body makes the bot fetch a URL it names.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Job } from '../useapi/port.js';
-import { jobSchema } from '../useapi/schemas.js';
+import type { CallbackHint, Upstream } from '../seed/upstream.js';
 
 export const MAX_CALLBACK_BYTES = 1024 * 1024;
-const REPLY_ROUTE = '/useapi/callback/';
 
 export interface HealthReport {
   ok: boolean;
@@ -22,7 +20,9 @@ export interface HttpServerDeps {
   host: string;
   /** Without a secret the callback route does not exist (404). */
   callbackSecret: string | undefined;
-  onCallback(job: Job): Promise<void>;
+  /** Where the upstream's callbacks come (`<route><secret>`), and how a body becomes a hint. */
+  upstream: Pick<Upstream, 'callbackRoute' | 'callbackHint'>;
+  onCallback(hint: CallbackHint): Promise<void>;
   health(): Promise<HealthReport>;
   registry: Registry;
   /** Called before each scrape of /metrics, to set gauges to what they are now. */
@@ -75,15 +75,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 }
 
 /** The secret part of a callback path; undefined when it is not valid percent-encoding. */
-function secretOf(path: string): string | undefined {
+function secretOf(path: string, route: string): string | undefined {
   try {
-    return decodeURIComponent(path.slice(REPLY_ROUTE.length));
+    return decodeURIComponent(path.slice(route.length));
   } catch {
     return undefined;
   }
 }
 
 export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
+  const route = deps.upstream.callbackRoute;
   const expected = deps.callbackSecret ? digest(deps.callbackSecret) : undefined;
   const rate = deps.rateLimit ?? { perSecond: 50, burst: 200 };
   let tokens = rate.burst;
@@ -127,26 +128,24 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
       send(res, 400, { error: 'Body is not JSON' });
       return;
     }
-    const parsed = jobSchema.safeParse(json);
-    if (!parsed.success) {
+    const hint = deps.upstream.callbackHint(json);
+    if (!hint) {
       outcome('bad_schema');
-      send(res, 400, { error: 'Body is not a useapi job' });
+      send(res, 400, { error: 'Body is not a job of this upstream' });
       return;
     }
     outcome('accepted');
     // Handled before answering (it is quick: a lookup and a wake-up), so the answer means "taken into account".
-    // A failure is ours, not useapi's: it still gets 200, and polling remains the safety net.
-    await deps
-      .onCallback(parsed.data)
-      .catch((error) => deps.log.warn({ err: error }, 'callback handling failed'));
+    // A failure is ours, not the upstream's: it still gets 200, and polling remains the safety net.
+    await deps.onCallback(hint).catch((error) => deps.log.warn({ err: error }, 'callback handling failed'));
     send(res, 200, { ok: true });
   }
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const route = async () => {
-      if (req.method === 'POST' && path.startsWith(REPLY_ROUTE)) {
-        return callback(req, res, secretOf(path));
+    const handle = async () => {
+      if (req.method === 'POST' && path.startsWith(route)) {
+        return callback(req, res, secretOf(path, route));
       }
       if (req.method === 'GET' && path === '/healthz') {
         const report = await deps.health();
@@ -158,11 +157,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
       }
       send(res, 404, { error: 'Not found' });
     };
-    route().catch((error) => {
-      deps.log.error(
-        { err: error, path: path.startsWith(REPLY_ROUTE) ? REPLY_ROUTE : path },
-        'http handler failed',
-      );
+    handle().catch((error) => {
+      deps.log.error({ err: error, path: path.startsWith(route) ? route : path }, 'http handler failed');
       if (!res.headersSent) send(res, 500, { error: 'Internal error' });
       else res.end();
     });

@@ -11,6 +11,7 @@ import type {
   SeedRequest,
 } from './model/types.js';
 import type { SeedStatus } from './retrieval/retrieve-options.js';
+import type { UpstreamName } from './upstream.js';
 
 export interface Store<V> {
   get(key: string): Promise<V | undefined>;
@@ -102,8 +103,17 @@ export interface Storage {
 export type Progress =
   | SeedStatus
   | { phase: 'accepted' }
-  /** useapi (or storage) is not answering: the request is kept and asked again in `retryInMs`. */
-  | { phase: 'retrying'; attempt: number; retryInMs: number };
+  /**
+   * The upstream (or storage) is not answering, or has not found the seed yet (`seedPending`): the request is kept
+   * and asked again in `retryInMs`. `upstream`: which one did not answer, when it was the upstream.
+   */
+  | {
+      phase: 'retrying';
+      attempt: number;
+      retryInMs: number;
+      seedPending?: boolean | undefined;
+      upstream?: UpstreamName | undefined;
+    };
 export type DeliveredVia = NonNullable<SeedRequest['deliveredVia']>;
 
 export interface Notifier {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { jobInputProblem, parseJobInput, pastedJobid } from '../../src/discord/job-input.js';
+import * as input from '../../src/discord/job-input.js';
 import { normalizeInput } from '../../src/discord/normalize-input.js';
+import type { MessageKey } from '../../src/i18n/index.js';
+import { useapiJobids } from '../../src/useapi/jobid.js';
+
+// The useapi upstream's grammar: what a member may paste when the bot runs on useapi.
+const parseJobInput = (text: string) => input.parseJobInput(text, useapiJobids);
+const pastedJobid = (text: string) => input.pastedJobid(text, useapiJobids);
+const jobInputProblem = (text: string, none: MessageKey) => input.jobInputProblem(text, none, useapiJobids);
 
 const GUILD = '811111111111111111';
 const CHANNEL = '833333333333333333';

@@ -12,7 +12,7 @@ import {
   seedReply,
 } from '../../src/discord/replies.js';
 import { translator } from '../../src/i18n/index.js';
-import { SeedError } from '../../src/seed/errors.js';
+import { SeedError, UpstreamError, type UpstreamErrorKind } from '../../src/seed/errors.js';
 import type { SeedRecord } from '../../src/seed/model/types.js';
 import { StorageUnavailableError } from '../../src/seed/ports.js';
 import { UseapiError, type UseapiErrorKind } from '../../src/useapi/errors.js';
@@ -86,6 +86,14 @@ describe('progressReply', () => {
       progressReply({ phase: 'waiting', jobStatus: 'progress', startedAt: 1_000 }, t, 13_000).content,
     ).toMatch(/12 s/);
   });
+
+  it('says a seed the proxy has not found yet is on its way, and names the proxy when it does not answer', () => {
+    const pending = { phase: 'retrying', attempt: 2, retryInMs: 4_000, seedPending: true } as const;
+    expect(progressReply(pending, t).content).toMatch(/on its way.*4 s/);
+    const down = { phase: 'retrying', attempt: 3, retryInMs: 2_000, upstream: 'midjourney-proxy' } as const;
+    expect(progressReply(down, t).content).toMatch(/midjourney-proxy is not answering/);
+    expect(progressReply({ ...down, upstream: 'useapi' }, t).content).toMatch(/useapi is not answering/);
+  });
 });
 
 describe('errorMessage', () => {
@@ -104,6 +112,25 @@ describe('errorMessage', () => {
     const { key, params } = errorMessage(new UseapiError(kind, 'raw upstream text'), 'ref1');
     expect(t(key, params)).toMatch(pattern);
     expect(t(key, params)).not.toContain('raw upstream text');
+  });
+
+  const proxyCases: [UpstreamErrorKind, RegExp][] = [
+    ['not_found', /midjourney-proxy does not know that task/],
+    ['unauthorized', /MJ_PROXY_TOKEN/],
+    ['unavailable', /midjourney-proxy is not answering/],
+    ['seed_failed', /could not retrieve the seed/],
+    ['seed_pending', /not sent this job's seed yet/],
+    ['account_unavailable', /waiting for a moderator/],
+    ['parent_not_completed', /not finished yet/],
+  ];
+  it.each(proxyCases)('gives a midjourney-proxy %s its own words, never the proxy’s', (kind, pattern) => {
+    const error = new UpstreamError(kind, '未找到 seed', {
+      source: 'midjourney-proxy',
+      upstream: '未找到 seed',
+    });
+    const { key, params } = errorMessage(error, 'ref1');
+    expect(t(key, params)).toMatch(pattern);
+    expect(t(key, params)).not.toMatch(/[\u4e00-\u9fff]|useapi/);
   });
 
   it('tells a member to retry while storage is unavailable', () => {

@@ -1,5 +1,6 @@
-// End-to-end harness: the fake useapi and the fake Discord on loopback, and the real bot built by createBot (the same
-// code path as `npm start`, minus reading .env and signal handling) on a real SQLite file in a temporary folder.
+// End-to-end harness: the fake useapi (and, with `upstream: 'midjourney-proxy'`, the fake proxy the bot then uses)
+// and the fake Discord on loopback, and the real bot built by createBot (the same code path as `npm start`, minus
+// reading .env and signal handling) on a real SQLite file in a temporary folder.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,13 @@ import {
   type InteractionUser,
   startFakeDiscord,
 } from '../../dev/fakes/fake-discord.js';
+import {
+  type FakeMidjourneyProxy,
+  type FakeTask,
+  type ImagineTaskInput,
+  type SeedPlan,
+  startFakeMidjourneyProxy,
+} from '../../dev/fakes/fake-midjourney-proxy.js';
 import { type FakeUseapi, type FakeUseapiOptions, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
 import { addImagineJob, midjourneyMessage } from '../../dev/fakes/midjourney.js';
 import {
@@ -42,6 +50,8 @@ export {
 
 export interface Harness {
   useapi: FakeUseapi;
+  /** The fake midjourney-proxy, when the bot runs against one. */
+  proxy: FakeMidjourneyProxy | undefined;
   discord: FakeDiscord;
   bot: Bot;
   env: Record<string, string>;
@@ -54,6 +64,14 @@ export interface Harness {
     jobid: string;
     message: FakeMessage;
   };
+  /**
+   * A finished imagine task at the fake proxy (its notifyHook already sent to the bot), and the message Midjourney
+   * posted for it in CHANNEL.
+   */
+  proxyTask(
+    input?: ImagineTaskInput & { seedPlan?: SeedPlan },
+    grid?: { data: Buffer; width: number; height: number },
+  ): { task: FakeTask; message: FakeMessage };
   slashSeed(
     job: string,
     user?: InteractionUser,
@@ -67,10 +85,20 @@ export interface HarnessOptions {
   useapi?: FakeUseapiOptions;
   /** The fake Discord's options (e.g. its rate limits). */
   discord?: FakeDiscordOptions;
+  /** The upstream the bot runs against (SEED_PROVIDER). Default useapi. */
+  upstream?: 'useapi' | 'midjourney-proxy';
   /** Reuse fakes and folder (restart tests). */
-  reuse?: { useapi: FakeUseapi; discord: FakeDiscord; dir: string };
+  reuse?: { useapi: FakeUseapi; discord: FakeDiscord; dir: string; proxy?: FakeMidjourneyProxy };
   start?: boolean;
 }
+
+/** The bot's environment for the fake proxy: SEED_PROVIDER, its URL and token, and a callback secret. */
+const proxyEnv = (proxy: FakeMidjourneyProxy): Record<string, string> => ({
+  SEED_PROVIDER: 'midjourney-proxy',
+  MJ_PROXY_URL: proxy.url,
+  MJ_PROXY_TOKEN: proxy.token,
+  CALLBACK_SECRET: 'proxy-callback-secret-0123456789abcdef',
+});
 
 let sequence = 0;
 export const uniqueId = (prefix = '9'): string =>
@@ -108,13 +136,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       maxJobs: 3,
     });
   }
-  const env = { ...baseEnv(useapi, discord, dir), ...options.env };
+  const proxy =
+    options.upstream === 'midjourney-proxy'
+      ? // The proxy's account posts in CHANNEL, as Midjourney posts in the account's channel.
+        (options.reuse?.proxy ?? (await startFakeMidjourneyProxy({ instanceId: CHANNEL })))
+      : undefined;
+  const env = { ...baseEnv(useapi, discord, dir), ...(proxy ? proxyEnv(proxy) : {}), ...options.env };
   const { lines, stream } = captureLogs();
   const bot = await createBot(loadConfig(env), { logDestination: stream });
   if (options.start !== false) await bot.start();
+  // The proxy's operator points its notifyHook at the bot (Setting.NotifyHook).
+  const http = bot.http();
+  if (proxy && http)
+    proxy.setNotifyHook(`${http.url}/midjourney-proxy/callback/${env.CALLBACK_SECRET ?? ''}`);
 
   const harness: Harness = {
     useapi,
+    proxy,
     discord,
     bot,
     env,
@@ -139,6 +177,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
       return { jobid: job.jobid, message };
     },
+    proxyTask(input = {}, grid = undefined) {
+      if (!proxy) throw new Error('the harness runs on useapi: start it with upstream: midjourney-proxy');
+      const task = proxy.addImagineTask({ channelId: CHANNEL, guildId: GUILD, ...input });
+      const message = proxy.showInDiscord(discord, task.id, {
+        ownerId: MEMBER.id,
+        ...(grid ? { grid } : {}),
+      });
+      return { task, message };
+    },
     slashSeed(job, user = MEMBER, extra = {}) {
       return discord.slash({
         name: 'seed',
@@ -159,6 +206,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (!options.reuse) {
         await discord.close();
         await useapi.close();
+        await proxy?.close();
         rmSync(dir, { recursive: true, force: true });
       }
       if (violations.length > 0)

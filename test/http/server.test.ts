@@ -4,7 +4,10 @@ import pino from 'pino';
 import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HttpServer, MAX_CALLBACK_BYTES, startHttpServer } from '../../src/http/server.js';
+import { USEAPI_CALLBACK_ROUTE, useapiCallbackHint } from '../../src/useapi/adapter.js';
 import type { Job } from '../../src/useapi/port.js';
+
+const upstream = { callbackRoute: USEAPI_CALLBACK_ROUTE, callbackHint: useapiCallbackHint };
 
 const SECRET = 'a-callback-secret-of-at-least-32-characters';
 const log = pino({ level: 'silent' });
@@ -35,8 +38,9 @@ async function start(options: { rateLimit?: { perSecond: number; burst: number }
     registry,
     log,
     health: async () => ({ ok: healthy.value, discord: healthy.value ? 'ready' : 'reconnecting' }),
-    onCallback: async (job) => {
-      received.push(job);
+    upstream,
+    onCallback: async (hint) => {
+      received.push(hint.job);
     },
     onCallbackOutcome: (o) => outcomes.push(o),
     rateLimit: options.rateLimit,
@@ -134,6 +138,7 @@ describe('POST /useapi/callback/<secret>', () => {
       port: 0,
       host: '127.0.0.1',
       callbackSecret: undefined,
+      upstream,
       registry,
       log,
       health: async () => ({ ok: true }),

@@ -176,4 +176,32 @@ export const de = {
   'button.copySeed': 'Prompt mit Seed kopieren',
   'copy.gone':
     'Diesen Seed habe ich nicht mehr gespeichert. Frage erneut mit /seed und der Jobid aus der Antwort.',
+  'error.seedPending':
+    'Midjourney hat den Seed dieses Jobs noch nicht geschickt. Frage in ein paar Minuten erneut.',
+  'progress.seedPending':
+    '⏳ Midjourney hat den Seed noch nicht geschickt; er ist unterwegs. Ich frage in {seconds} s erneut.',
+  'progress.proxyRetrying':
+    '⏳ midjourney-proxy antwortet nicht; deine Anfrage bleibt erhalten. Neuer Versuch in {seconds} s (Versuch {attempt}).',
+  'error.proxy.notFound':
+    'midjourney-proxy kennt diesen Task nicht. Prüfe die Task-ID (16 Ziffern) oder klicke mit der rechten Maustaste auf die Midjourney-Nachricht → Apps → Get seed.',
+  'error.proxy.unauthorized':
+    'Der midjourney-proxy-Token des Bots wurde abgelehnt. Ein Administrator muss MJ_PROXY_TOKEN prüfen.',
+  'error.proxy.unavailable':
+    'midjourney-proxy antwortet gerade nicht. Versuche es in ein paar Minuten erneut.',
+  'mod.alert.proxyBody':
+    'midjourney-proxy hat kein nutzbares Midjourney-Konto. Seed-Anfragen bleiben erhalten und warten; sie laufen von selbst wieder, sobald der Proxy wieder eines hat.\n\n**Was zu tun ist**\n1. Öffne die Admin-Seite des Proxys.\n2. Entsperre oder aktiviere dort ein Discord-Konto (ein CAPTCHA, eine Cloudflare-Prüfung, ein deaktiviertes Konto).\n3. Drücke unten **Reset** (oder führe `/midjourney reset` aus), um jetzt erneut zu prüfen.',
+  'mod.alert.proxyNoText':
+    'Mehr sagt der Proxy nicht. Seine Admin-Seite zeigt, welche Konten gesperrt sind und warum.',
+  'mod.proxyConfirm':
+    'Hast du auf der Admin-Seite von midjourney-proxy ein Midjourney-Konto entsperrt oder wieder aktiviert? Der Bot kann das nicht von hier aus: Er prüft, ob der Proxy wieder ein nutzbares Konto hat, und wenn ja, laufen die wartenden Anfragen.',
+  'mod.reset.proxyStillPending':
+    'midjourney-proxy hat immer noch kein nutzbares Midjourney-Konto, die Anfragen bleiben also angehalten. Entsperre oder aktiviere ein Konto auf der Admin-Seite des Proxys und prüfe dann erneut.',
+  'mod.reset.proxyWorking': '⏳ Ich prüfe, ob midjourney-proxy wieder ein nutzbares Midjourney-Konto hat…',
+  'error.proxy.invalidInput':
+    'Das ist keine Task-ID, kein Nachrichtenlink und keine Nachrichten-ID. Füge die Task-ID von midjourney-proxy ein (16 Ziffern, etwa `1733400000000123`), einen Link zur Midjourney-Nachricht, oder klicke mit der rechten Maustaste auf die Nachricht → Apps → Get seed.',
+  'error.proxy.pastedNotJobid':
+    'Das ist keine Task-ID von midjourney-proxy. Sie hat 16 Ziffern, etwa `1733400000000123`; kopiere sie erneut und füge sie ein.',
+  'modal.proxyTitle': 'Task-ID von midjourney-proxy einfügen',
+  'error.proxy.unknownMessage':
+    'Ich konnte den midjourney-proxy-Task hinter dieser Nachricht nicht finden ({why}). Wenn du seine Task-ID hast, füge sie unten ein.',
 } satisfies Messages;

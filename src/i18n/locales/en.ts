@@ -159,6 +159,32 @@ export const en = {
     'Seeds are not available right now: useapi.net no longer serves Midjourney for this bot. The bot’s administrator can check with `npm run doctor`.',
   'button.copySeed': 'Copy prompt with seed',
   'copy.gone': 'I no longer have this seed stored. Ask again with /seed and the jobid shown in the reply.',
+  'error.seedPending': "Midjourney has not sent this job's seed yet. Please ask again in a few minutes.",
+  'progress.seedPending':
+    '⏳ Midjourney has not sent the seed yet; it is on its way. Asking again in {seconds} s.',
+  'progress.proxyRetrying':
+    '⏳ midjourney-proxy is not answering; your request is kept. Trying again in {seconds} s (attempt {attempt}).',
+  'error.proxy.notFound':
+    'midjourney-proxy does not know that task. Check the task id (16 digits), or right-click the Midjourney message → Apps → Get seed.',
+  'error.proxy.unauthorized':
+    'The bot’s midjourney-proxy token was refused. An administrator must check MJ_PROXY_TOKEN.',
+  'error.proxy.unavailable':
+    'midjourney-proxy is not answering right now. Please try again in a few minutes.',
+  'mod.alert.proxyBody':
+    'midjourney-proxy has no usable Midjourney account. Seed requests are kept and wait; they run again by themselves as soon as the proxy has one again.\n\n**What to do**\n1. Open the proxy’s own admin page.\n2. Unlock or re-enable a Discord account there (a CAPTCHA, a Cloudflare check, a disabled account).\n3. Press **Reset** below (or run `/midjourney reset`) to check again now.',
+  'mod.alert.proxyNoText': 'The proxy says no more. Its admin page shows which accounts are locked, and why.',
+  'mod.proxyConfirm':
+    'Have you unlocked or re-enabled a Midjourney account in midjourney-proxy’s own admin page? The bot cannot do it from here: it checks whether the proxy has a usable account again, and if so, the waiting requests run.',
+  'mod.reset.proxyStillPending':
+    'midjourney-proxy still has no usable Midjourney account, so the requests stay held. Unlock or re-enable an account in the proxy’s admin page, then check again.',
+  'mod.reset.proxyWorking': '⏳ Checking whether midjourney-proxy has a usable Midjourney account again…',
+  'error.proxy.invalidInput':
+    'That is not a task id, a message link or a message id. Paste the midjourney-proxy task id (16 digits, like `1733400000000123`), a link to the Midjourney message, or right-click the message → Apps → Get seed.',
+  'error.proxy.pastedNotJobid':
+    'That is not a midjourney-proxy task id. It is 16 digits, like `1733400000000123`; copy it again and paste it.',
+  'modal.proxyTitle': 'Paste the midjourney-proxy task id',
+  'error.proxy.unknownMessage':
+    'I could not find the midjourney-proxy task behind this message ({why}). If you have its task id, paste it below.',
 } as const;
 
 export type MessageKey = keyof typeof en;

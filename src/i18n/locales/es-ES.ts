@@ -177,4 +177,33 @@ export const esES = {
   'button.copySeed': 'Copiar prompt con semilla',
   'copy.gone':
     'Ya no tengo guardada esta semilla. Vuelve a pedirla con /seed y el jobid que aparece en la respuesta.',
+  'error.seedPending':
+    'Midjourney aún no ha enviado la seed de este trabajo. Vuelve a pedirla dentro de unos minutos.',
+  'progress.seedPending':
+    '⏳ Midjourney aún no ha enviado la seed; está en camino. Vuelvo a preguntar en {seconds} s.',
+  'progress.proxyRetrying':
+    '⏳ midjourney-proxy no responde; tu solicitud se conserva. Reintento en {seconds} s (intento {attempt}).',
+  'error.proxy.notFound':
+    'midjourney-proxy no conoce esa tarea. Revisa el id de la tarea (16 dígitos) o haz clic derecho en el mensaje de Midjourney → Apps → Get seed.',
+  'error.proxy.unauthorized':
+    'El token de midjourney-proxy del bot fue rechazado. Un administrador debe revisar MJ_PROXY_TOKEN.',
+  'error.proxy.unavailable':
+    'midjourney-proxy no responde en este momento. Inténtalo de nuevo en unos minutos.',
+  'mod.alert.proxyBody':
+    'midjourney-proxy no tiene ninguna cuenta de Midjourney utilizable. Las solicitudes de seed se conservan y esperan; vuelven a ejecutarse solas en cuanto el proxy tenga una de nuevo.\n\n**Qué hacer**\n1. Abre la página de administración del proxy.\n2. Desbloquea o reactiva allí una cuenta de Discord (un CAPTCHA, una comprobación de Cloudflare, una cuenta desactivada).\n3. Pulsa **Reset** abajo (o ejecuta `/midjourney reset`) para comprobarlo ahora.',
+  'mod.alert.proxyNoText':
+    'El proxy no dice más. Su página de administración muestra qué cuentas están bloqueadas y por qué.',
+  'mod.proxyConfirm':
+    '¿Has desbloqueado o reactivado una cuenta de Midjourney en la página de administración de midjourney-proxy? El bot no puede hacerlo desde aquí: comprueba si el proxy vuelve a tener una cuenta utilizable y, si es así, las solicitudes en espera se ejecutan.',
+  'mod.reset.proxyStillPending':
+    'midjourney-proxy sigue sin una cuenta de Midjourney utilizable, así que las solicitudes siguen retenidas. Desbloquea o reactiva una cuenta en la página de administración del proxy y vuelve a comprobarlo.',
+  'mod.reset.proxyWorking':
+    '⏳ Comprobando si midjourney-proxy vuelve a tener una cuenta de Midjourney utilizable…',
+  'error.proxy.invalidInput':
+    'Eso no es un id de tarea, un enlace a un mensaje ni un id de mensaje. Pega el id de tarea de midjourney-proxy (16 dígitos, como `1733400000000123`), un enlace al mensaje de Midjourney, o haz clic derecho en el mensaje → Apps → Get seed.',
+  'error.proxy.pastedNotJobid':
+    'Eso no es un id de tarea de midjourney-proxy. Tiene 16 dígitos, como `1733400000000123`; cópialo de nuevo y pégalo.',
+  'modal.proxyTitle': 'Pega el id de tarea de midjourney-proxy',
+  'error.proxy.unknownMessage':
+    'No encontré la tarea de midjourney-proxy detrás de este mensaje ({why}). Si tienes su id de tarea, pégalo abajo.',
 } satisfies Messages;

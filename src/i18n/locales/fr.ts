@@ -174,4 +174,31 @@ export const fr = {
   'button.copySeed': 'Copier le prompt avec la seed',
   'copy.gone':
     'Je n’ai plus cette seed en mémoire. Redemande avec /seed et le jobid affiché dans la réponse.',
+  'error.seedPending':
+    'Midjourney n’a pas encore envoyé la seed de ce job. Redemande-la dans quelques minutes.',
+  'progress.seedPending':
+    '⏳ Midjourney n’a pas encore envoyé la seed ; elle arrive. Je redemande dans {seconds} s.',
+  'progress.proxyRetrying':
+    '⏳ midjourney-proxy ne répond pas ; ta demande est conservée. Nouvel essai dans {seconds} s (tentative {attempt}).',
+  'error.proxy.notFound':
+    'midjourney-proxy ne connaît pas cette tâche. Vérifie l’id de la tâche (16 chiffres), ou fais un clic droit sur le message de Midjourney → Apps → Get seed.',
+  'error.proxy.unauthorized':
+    'Le jeton midjourney-proxy du bot a été refusé. Un administrateur doit vérifier MJ_PROXY_TOKEN.',
+  'error.proxy.unavailable': 'midjourney-proxy ne répond pas pour le moment. Réessaie dans quelques minutes.',
+  'mod.alert.proxyBody':
+    'midjourney-proxy n’a aucun compte Midjourney utilisable. Les demandes de seed sont conservées et attendent ; elles repartent d’elles-mêmes dès que le proxy en a de nouveau un.\n\n**Que faire**\n1. Ouvre la page d’administration du proxy.\n2. Débloque ou réactive un compte Discord (un CAPTCHA, une vérification Cloudflare, un compte désactivé).\n3. Appuie sur **Reset** ci-dessous (ou lance `/midjourney reset`) pour vérifier maintenant.',
+  'mod.alert.proxyNoText':
+    'Le proxy n’en dit pas plus. Sa page d’administration montre quels comptes sont bloqués, et pourquoi.',
+  'mod.proxyConfirm':
+    'As-tu débloqué ou réactivé un compte Midjourney dans la page d’administration de midjourney-proxy ? Le bot ne peut pas le faire d’ici : il vérifie si le proxy a de nouveau un compte utilisable et, si oui, les demandes en attente repartent.',
+  'mod.reset.proxyStillPending':
+    'midjourney-proxy n’a toujours aucun compte Midjourney utilisable, les demandes restent donc en attente. Débloque ou réactive un compte dans la page d’administration du proxy, puis vérifie de nouveau.',
+  'mod.reset.proxyWorking': '⏳ Je vérifie si midjourney-proxy a de nouveau un compte Midjourney utilisable…',
+  'error.proxy.invalidInput':
+    'Ce n’est ni un id de tâche, ni un lien de message, ni un id de message. Colle l’id de tâche de midjourney-proxy (16 chiffres, comme `1733400000000123`), un lien vers le message de Midjourney, ou fais un clic droit sur le message → Apps → Get seed.',
+  'error.proxy.pastedNotJobid':
+    'Ce n’est pas un id de tâche de midjourney-proxy. Il fait 16 chiffres, comme `1733400000000123` ; copie-le de nouveau et colle-le.',
+  'modal.proxyTitle': 'Colle l’id de tâche de midjourney-proxy',
+  'error.proxy.unknownMessage':
+    'Je n’ai pas trouvé la tâche midjourney-proxy derrière ce message ({why}). Si tu as son id de tâche, colle-le ci-dessous.',
 } satisfies Messages;

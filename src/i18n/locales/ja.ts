@@ -176,4 +176,31 @@ export const ja = {
   'button.copySeed': 'シード付きプロンプトをコピー',
   'copy.gone':
     'このシードはもう保存されていません。返信に表示された jobid を使って /seed でもう一度依頼してください。',
+  'error.seedPending':
+    'Midjourney からこのジョブのシードがまだ届いていません。数分後にもう一度お試しください。',
+  'progress.seedPending':
+    '⏳ Midjourney からシードがまだ届いていません。取得中です。{seconds} 秒後にもう一度確認します。',
+  'progress.proxyRetrying':
+    '⏳ midjourney-proxy が応答しません。リクエストは保持されています。{seconds} 秒後に再試行します（{attempt} 回目）。',
+  'error.proxy.notFound':
+    'midjourney-proxy はそのタスクを知りません。タスク ID（16 桁）を確認するか、Midjourney のメッセージを右クリック → アプリ → Get seed を使ってください。',
+  'error.proxy.unauthorized':
+    'ボットの midjourney-proxy トークンが拒否されました。管理者が MJ_PROXY_TOKEN を確認する必要があります。',
+  'error.proxy.unavailable': 'midjourney-proxy が現在応答していません。数分後にもう一度お試しください。',
+  'mod.alert.proxyBody':
+    'midjourney-proxy に使える Midjourney アカウントがありません。シードのリクエストは保持されて待機し、プロキシにアカウントが戻り次第、自動で再開します。\n\n**対処方法**\n1. プロキシの管理ページを開きます。\n2. そこで Discord アカウントのロックを解除するか、再度有効にします（CAPTCHA、Cloudflare のチェック、無効化されたアカウント）。\n3. 下の **Reset** を押して（または `/midjourney reset` を実行して）今すぐ再確認します。',
+  'mod.alert.proxyNoText':
+    'プロキシからはこれ以上の情報はありません。どのアカウントがなぜロックされているかは管理ページに表示されます。',
+  'mod.proxyConfirm':
+    'midjourney-proxy の管理ページで Midjourney アカウントのロックを解除、または再度有効にしましたか？ボットからはそれを行えません。プロキシに使えるアカウントが戻ったかを確認し、戻っていれば待機中のリクエストが実行されます。',
+  'mod.reset.proxyStillPending':
+    'midjourney-proxy にはまだ使える Midjourney アカウントがないため、リクエストは保留のままです。プロキシの管理ページでアカウントのロックを解除するか再度有効にしてから、もう一度確認してください。',
+  'mod.reset.proxyWorking': '⏳ midjourney-proxy に使える Midjourney アカウントが戻ったか確認しています…',
+  'error.proxy.invalidInput':
+    'それはタスク ID、メッセージリンク、メッセージ ID のいずれでもありません。midjourney-proxy のタスク ID（`1733400000000123` のような 16 桁）、Midjourney のメッセージへのリンクを貼り付けるか、メッセージを右クリック → アプリ → Get seed を使ってください。',
+  'error.proxy.pastedNotJobid':
+    'それは midjourney-proxy のタスク ID ではありません。`1733400000000123` のような 16 桁です。もう一度コピーして貼り付けてください。',
+  'modal.proxyTitle': 'midjourney-proxy のタスク ID を貼り付け',
+  'error.proxy.unknownMessage':
+    'このメッセージに対応する midjourney-proxy のタスクが見つかりませんでした（{why}）。タスク ID をお持ちなら、下に貼り付けてください。',
 } satisfies Messages;

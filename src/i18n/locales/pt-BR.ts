@@ -168,4 +168,32 @@ export const ptBR = {
     'As seeds não estão disponíveis agora: o useapi.net não atende mais o Midjourney para este bot. A administração do bot pode verificar com `npm run doctor`.',
   'button.copySeed': 'Copiar prompt com seed',
   'copy.gone': 'Não tenho mais esta seed guardada. Peça de novo com /seed e o jobid mostrado na resposta.',
+  'error.seedPending': 'O Midjourney ainda não enviou a seed deste trabalho. Peça de novo em alguns minutos.',
+  'progress.seedPending':
+    '⏳ O Midjourney ainda não enviou a seed; ela está a caminho. Pergunto de novo em {seconds} s.',
+  'progress.proxyRetrying':
+    '⏳ O midjourney-proxy não está respondendo; seu pedido foi guardado. Nova tentativa em {seconds} s (tentativa {attempt}).',
+  'error.proxy.notFound':
+    'O midjourney-proxy não conhece essa tarefa. Confira o id da tarefa (16 dígitos) ou clique com o botão direito na mensagem do Midjourney → Apps → Get seed.',
+  'error.proxy.unauthorized':
+    'O token do midjourney-proxy do bot foi recusado. Um administrador precisa verificar MJ_PROXY_TOKEN.',
+  'error.proxy.unavailable':
+    'O midjourney-proxy não está respondendo agora. Tente de novo em alguns minutos.',
+  'mod.alert.proxyBody':
+    'O midjourney-proxy não tem nenhuma conta do Midjourney utilizável. Os pedidos de seed ficam guardados e esperam; voltam a rodar sozinhos assim que o proxy tiver uma de novo.\n\n**O que fazer**\n1. Abra a página de administração do proxy.\n2. Desbloqueie ou reative uma conta do Discord lá (um CAPTCHA, uma verificação do Cloudflare, uma conta desativada).\n3. Pressione **Reset** abaixo (ou rode `/midjourney reset`) para verificar agora.',
+  'mod.alert.proxyNoText':
+    'O proxy não diz mais nada. A página de administração dele mostra quais contas estão bloqueadas e por quê.',
+  'mod.proxyConfirm':
+    'Você desbloqueou ou reativou uma conta do Midjourney na página de administração do midjourney-proxy? O bot não consegue fazer isso daqui: ele verifica se o proxy tem de novo uma conta utilizável e, se tiver, os pedidos em espera rodam.',
+  'mod.reset.proxyStillPending':
+    'O midjourney-proxy ainda não tem nenhuma conta do Midjourney utilizável, então os pedidos continuam retidos. Desbloqueie ou reative uma conta na página de administração do proxy e verifique de novo.',
+  'mod.reset.proxyWorking':
+    '⏳ Verificando se o midjourney-proxy tem de novo uma conta do Midjourney utilizável…',
+  'error.proxy.invalidInput':
+    'Isso não é um id de tarefa, um link de mensagem nem um id de mensagem. Cole o id de tarefa do midjourney-proxy (16 dígitos, como `1733400000000123`), um link para a mensagem do Midjourney, ou clique com o botão direito na mensagem → Apps → Get seed.',
+  'error.proxy.pastedNotJobid':
+    'Isso não é um id de tarefa do midjourney-proxy. Ele tem 16 dígitos, como `1733400000000123`; copie de novo e cole.',
+  'modal.proxyTitle': 'Cole o id de tarefa do midjourney-proxy',
+  'error.proxy.unknownMessage':
+    'Não encontrei a tarefa do midjourney-proxy por trás desta mensagem ({why}). Se você tem o id da tarefa, cole abaixo.',
 } satisfies Messages;

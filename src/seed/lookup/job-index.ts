@@ -1,10 +1,10 @@
-// The bot's own map from Discord messages to useapi jobs: useapi has no endpoint for it, so every job object the
+// The bot's own map from Discord messages to upstream jobs: no upstream has an endpoint for it, so every job object the
 // bot sees (seed results, polled jobs, callbacks, jobids users give) is recorded here, keyed by the Discord message id
 // and by the Midjourney job UUIDs in its attachments.
 
-import type { Job } from '../../useapi/port.js';
 import { type IndexEntry, KEEP_SEEDS_MS, type RecentJob } from '../model/types.js';
 import type { Store } from '../ports.js';
+import type { UpstreamJob as Job } from '../upstream.js';
 
 export type { RecentJob } from '../model/types.js';
 
@@ -76,6 +76,7 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
           ...Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined)),
           children: mergeChildren(previous.children, entry.children),
           uuids: [...new Set([...previous.uuids, ...entry.uuids])],
+          messageIds: mergeIds(previous.messageIds, entry.messageIds),
           seen: Math.max(previous.seen, entry.seen),
         }
       : entry;
@@ -83,7 +84,8 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
     // The entry itself lives under its jobid; message id and UUIDs point at it.
     const writes: Promise<void>[] = [deps.jobs.set(key.job(merged.jobid), merged, ttl)];
     const pointer = { ...merged };
-    if (merged.messageId) writes.push(deps.jobs.set(key.message(merged.messageId), pointer, ttl));
+    const messages = new Set([merged.messageId, ...(merged.messageIds ?? [])]);
+    for (const id of messages) if (id) writes.push(deps.jobs.set(key.message(id), pointer, ttl));
     for (const u of merged.uuids) writes.push(deps.jobs.set(key.uuid(u), pointer, ttl));
     await Promise.all(writes);
     if (merged.server && merged.verb !== 'seed_async') await remember(merged);
@@ -141,11 +143,15 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
         server: job.server,
         channel: job.channel,
         messageId: job.messageId,
+        messageIds: job.messageIds?.length ? job.messageIds : undefined,
         prompt: job.prompt ?? promptOf(job.content),
         ownerId: ownerOf(job.content),
         parentJobId: job.parentJobId,
         children: job.children.map((c) => ({ button: c.button, jobid: c.jobid, messageId: c.messageId })),
-        uuids: uuidsIn(job.attachments.map((a) => `${a.filename} ${a.url}`).join(' ')),
+        // In the attachments' names (Midjourney's file names), and those the upstream names outright.
+        uuids: uuidsIn(
+          [...job.attachments.map((a) => `${a.filename} ${a.url}`), ...(job.uuids ?? [])].join(' '),
+        ),
         seen,
         created: job.created ? Date.parse(job.created) || undefined : undefined,
       };
@@ -167,6 +173,11 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
       return (await deps.recent.get(guildId)) ?? [];
     },
   };
+}
+
+function mergeIds(a: string[] | undefined, b: string[] | undefined): string[] | undefined {
+  const all = [...new Set([...(a ?? []), ...(b ?? [])])];
+  return all.length ? all : undefined;
 }
 
 function mergeChildren(a: IndexEntry['children'], b: IndexEntry['children']): IndexEntry['children'] {

@@ -1,9 +1,9 @@
-// From a Discord message to the useapi job behind it. useapi has no endpoint for that, so the bot reads every clue the
-// message carries and looks them up in its own index, in a fixed order (the cheapest and surest first). No discord.js
-// here: the Discord adapter turns a message into plain `MessageClues` (src/discord/message-clues.ts).
+// From a Discord message to the upstream job behind it. No upstream has an endpoint for that, so the bot reads every
+// clue the message carries and looks them up in its own index, in a fixed order (the cheapest and surest first). No
+// discord.js here: the Discord adapter turns a message into plain `MessageClues` (src/discord/message-clues.ts).
 
-import { findJobid, isVideoJobid } from '../model/jobid.js';
 import type { GridSource, IndexEntry } from '../model/types.js';
+import type { JobidGrammar } from '../upstream.js';
 import type { JobIndex } from './job-index.js';
 import { ownerOf, promptOf, uuidsIn } from './job-index.js';
 
@@ -47,7 +47,7 @@ export type TargetRefusal = 'not_midjourney' | 'video' | 'no_image';
 export type ResolvedVia =
   /** 1: the message id is in the index. */
   | 'message'
-  /** 2: a useapi jobid is written in the message. */
+  /** 2: a jobid of the upstream is written in the message. */
   | 'jobid'
   /** 3: a Midjourney job UUID in an attachment name or URL is in the index. */
   | 'uuid'
@@ -101,9 +101,9 @@ function textsOf(clues: MessageClues): string[] {
   ].filter((t): t is string => Boolean(t));
 }
 
-function jobidIn(clues: MessageClues): string | undefined {
+function jobidIn(clues: MessageClues, jobids: JobidGrammar): string | undefined {
   for (const text of textsOf(clues)) {
-    const jobid = findJobid(text);
+    const jobid = jobids.find(text);
     if (jobid) return jobid;
   }
   return undefined;
@@ -174,11 +174,12 @@ export function gridSourceOf(clues: MessageClues): GridSource | undefined {
 export function checkTarget(
   clues: MessageClues,
   midjourneyBotIds: readonly string[],
+  jobids: JobidGrammar,
 ): TargetRefusal | undefined {
   if (!midjourneyBotIds.includes(clues.authorId)) return 'not_midjourney';
   if (contentHidden(clues)) return undefined;
-  const jobid = jobidIn(clues);
-  if ((jobid !== undefined && isVideoJobid(jobid)) || clues.attachments.some(isVideoAttachment))
+  const jobid = jobidIn(clues, jobids);
+  if ((jobid !== undefined && jobids.isVideo(jobid)) || clues.attachments.some(isVideoAttachment))
     return 'video';
   // A .gif is a video output only when the prompt asked for a video; otherwise it is an image like any other.
   if (clues.attachments.some(isGif) && VIDEO_PROMPT.test(promptOf(clues.content) ?? '')) return 'video';
@@ -194,7 +195,11 @@ const sameGuild = (entry: IndexEntry | undefined, guildId: string | undefined) =
     : undefined;
 
 /** Steps 1 to 5 (assumes `checkTarget` passed). Index lookups only: no upstream call. */
-export async function resolveJob(clues: MessageClues, index: ResolveIndex): Promise<Resolution> {
+export async function resolveJob(
+  clues: MessageClues,
+  index: ResolveIndex,
+  jobids: JobidGrammar,
+): Promise<Resolution> {
   const knownSeed = knownSeedOf(clues.content);
   const ownerId = ownerOfMessage(clues);
   const found = (jobid: string, via: ResolvedVia, entry?: IndexEntry): Resolution => ({
@@ -221,7 +226,7 @@ export async function resolveJob(clues: MessageClues, index: ResolveIndex): Prom
   if (byMessage) return found(byMessage.jobid, 'message', byMessage);
 
   // 2. A jobid written in the message: unless the index places that job in another guild.
-  const written = jobidIn(clues);
+  const written = jobidIn(clues, jobids);
   if (written) {
     const known = await index.byJobid(written);
     if (!known || sameGuild(known, clues.guildId)) return found(written, 'jobid', known);

@@ -1,7 +1,7 @@
-// A jobid a member pasted for a message the index doesn't know: it counts only when useapi's own job object says it
-// is that message's job (GET /jobs, never seed_async), in this guild, seedable and finished. A verified job is
-// recorded in the index, so right-click works on that message from now on, for everyone.
-import { type Job, SEEDABLE_VERBS, type UseapiClient } from '../../useapi/port.js';
+// A jobid a member pasted for a message the index doesn't know: it counts only when the upstream's own job object
+// says it is that message's job (a read, never a seed request), in this guild, seedable and finished. A verified job
+// is recorded in the index, so right-click works on that message from now on, for everyone.
+import { type UpstreamJob as Job, SEEDABLE_VERBS, type Upstream } from '../upstream.js';
 import { type JobIndex, ownerOf } from './job-index.js';
 import { knownSeedOf } from './resolve.js';
 
@@ -25,17 +25,18 @@ export interface PastedTarget {
 export type JobidVerifier = (jobid: string, target: PastedTarget) => Promise<PastedJobid>;
 
 export interface JobidVerifierDeps {
-  useapi: Pick<UseapiClient, 'getJob'>;
+  upstream: Pick<Upstream, 'getJob'>;
   index: Pick<JobIndex, 'recordJob'>;
   log: { info(details: object, message: string): void };
 }
 
 export function createJobidVerifier(deps: JobidVerifierDeps): JobidVerifier {
   return async (jobid, target) => {
-    const job = await deps.useapi.getJob(jobid);
+    const job = await deps.upstream.getJob(jobid);
     const otherGuild =
       job.server !== undefined && target.guildId !== undefined && job.server !== target.guildId;
-    if (job.messageId !== target.messageId || otherGuild) {
+    const ofMessage = job.messageId === target.messageId || job.messageIds?.includes(target.messageId);
+    if (!ofMessage || otherGuild) {
       deps.log.info(
         { messageId: target.messageId, jobMessageId: job.messageId, jobid: job.jobid },
         'pasted jobid does not match',

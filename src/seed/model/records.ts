@@ -41,7 +41,7 @@ export const seedRecordSchema = z.looseObject({
   // Absent in records written before grids were cut.
   grid: gridSchema.optional(),
   retrievedAt: z.number(),
-  source: z.enum(['useapi', 'prompt']),
+  source: z.enum(['useapi', 'midjourney-proxy', 'prompt']),
 }) satisfies z.ZodType<SeedRecord>;
 
 export const indexEntrySchema = z.looseObject({
@@ -51,6 +51,7 @@ export const indexEntrySchema = z.looseObject({
   server: optString,
   channel: optString,
   messageId: optString,
+  messageIds: z.array(z.string()).optional().catch(undefined),
   prompt: optString,
   parentJobId: optString,
   button: optString,

@@ -1,20 +1,27 @@
 // From a finished job to the stored SeedRecord: the seed and the four images, plus the parent's message for the jump
 // link when the seed job itself does not say it.
 import type { Logger } from 'pino';
-import { UseapiError } from '../../useapi/errors.js';
-import type { Job, UseapiClient } from '../../useapi/port.js';
+import { UpstreamError } from '../errors.js';
 import { type JobIndex, promptOf } from '../lookup/job-index.js';
-import { channelOfJobid } from './jobid.js';
-import type { ImageMeta, SeedRecord } from './types.js';
+import { SEED_JOB_VERB, type Upstream, type UpstreamJob } from '../upstream.js';
+import type { GridSource, ImageMeta, SeedRecord } from './types.js';
+
+/** Which upstream a record comes from, and how it reads a job's account. */
+export type RecordSource = Pick<Upstream, 'name' | 'jobids'>;
 
 export function recordFrom(
   parentJobid: string,
-  job: Job,
+  job: UpstreamJob,
   seedJobId: string | undefined,
   at: number,
+  source: RecordSource,
 ): SeedRecord {
   const seed = job.seed;
-  if (!seed) throw new UseapiError('bad_response', 'completed seed job without a seed', { jobid: job.jobid });
+  if (!seed)
+    throw new UpstreamError('bad_response', 'completed seed job without a seed', {
+      jobid: job.jobid,
+      source: source.name,
+    });
   const images: ImageMeta[] = seed.attachments.slice(0, 4).map((a) => ({
     url: a.url,
     filename: a.filename,
@@ -23,7 +30,19 @@ export function recordFrom(
     size: a.size,
     contentType: a.contentType,
   }));
-  const own = job.verb !== 'seed_async';
+  const own = job.verb !== SEED_JOB_VERB;
+  // An upstream that gives the seed alone (a midjourney-proxy without its EnableFillOfficialCdn): the job's own image,
+  // its grid, is cut into the four images on delivery.
+  const shown = own && images.length === 0 ? job.attachments[0] : undefined;
+  const grid: GridSource | undefined = shown && {
+    kind: job.gridKind ?? 'grid',
+    url: shown.url,
+    filename: shown.filename,
+    width: shown.width,
+    height: shown.height,
+    size: shown.size,
+    contentType: shown.contentType,
+  };
   return {
     jobid: parentJobid,
     seed: seed.value,
@@ -32,17 +51,18 @@ export function recordFrom(
     server: own ? job.server : undefined,
     channel: own ? job.channel : undefined,
     messageId: own ? job.messageId : undefined,
-    accountChannel: channelOfJobid(parentJobid) ?? job.channel,
+    accountChannel: source.jobids.accountOf(parentJobid) ?? job.channel,
     images,
+    grid,
     retrievedAt: at,
-    source: 'useapi',
+    source: source.name,
   };
 }
 
 /** The record with its parent's server, channel and message filled in (read again, and kept as long as the seed). */
 export async function withParentMessage(
   record: SeedRecord,
-  deps: { index: JobIndex; getJob: UseapiClient['getJob'] },
+  deps: { index: JobIndex; getJob: Upstream['getJob'] },
   signal: AbortSignal | undefined,
   log: Logger,
 ): Promise<SeedRecord> {

@@ -39,8 +39,8 @@ export interface SeedRecord {
   /** The grid to cut the four images from, when `images` is empty (a seed from the prompt, an upstream without them). */
   grid?: GridSource | undefined;
   retrievedAt: number;
-  /** Where the seed came from: useapi, or the `--seed N` already written in the prompt. */
-  source: 'useapi' | 'prompt';
+  /** Where the seed came from: the upstream that retrieved it, or the `--seed N` already written in the prompt. */
+  source: 'useapi' | 'midjourney-proxy' | 'prompt';
 }
 
 /** What the job index knows about one useapi job. Keyed by Discord message id and Midjourney job UUID. */
@@ -53,6 +53,8 @@ export interface IndexEntry {
   /** Discord channel of the Midjourney message (also the account channel). */
   channel?: string | undefined;
   messageId?: string | undefined;
+  /** Further Discord messages of the same result (a midjourney-proxy's `messageIds`). */
+  messageIds?: string[] | undefined;
   prompt?: string | undefined;
   parentJobId?: string | undefined;
   /** Button that produced this job (U1..U4, V1..V4, ...). */

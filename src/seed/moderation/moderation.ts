@@ -1,15 +1,15 @@
-// What moderators need when Midjourney holds an account (useapi 596): the state of every account of the useapi
-// token, and the reset that follows a human's work in Discord. The reset is the only call here that changes
-// anything upstream; it is never repeated by program (a 596 from it means "still pending": a human must act first),
-// and nothing here acknowledges Midjourney's message. Every reset is audited. No discord.js here.
+// What moderators need when Midjourney holds an account (useapi's 596, a midjourney-proxy without a usable account):
+// the state of every account of the upstream, and the reset that follows a human's work. The reset is the only call
+// here that changes anything upstream (where the upstream has one: the proxy's accounts are unlocked in its own admin
+// page, and the reset only re-checks); it is never repeated by program (a 596 from it means "still pending": a human
+// must act first), and nothing here acknowledges Midjourney's message. Every reset is audited. No discord.js here.
 import type { Logger } from 'pino';
-import { isUseapiError } from '../../useapi/errors.js';
-import type { MidjourneyAccount, UseapiClient } from '../../useapi/port.js';
-import { channelOfJobid } from '../model/jobid.js';
+import { isHoldError, isUpstreamError } from '../errors.js';
 import type { Hold, ResetAudit, SeedRequest } from '../model/types.js';
 import type { Storage } from '../ports.js';
 import type { RequestProcessor } from '../requests/processor.js';
 import { readOpenRequests } from '../requests/request-store.js';
+import type { Upstream, UpstreamAccount, UpstreamName } from '../upstream.js';
 import type { Holds } from './holds.js';
 
 export type ResetResult = ResetAudit['result'];
@@ -31,16 +31,16 @@ export type ResetOutcome =
 
 export interface AccountStatus {
   channel: string;
-  /** False for a held channel that useapi did not list. */
+  /** False for a held channel that the upstream did not list. */
   configured: boolean;
-  /** The Discord token as useapi shows it (already masked by useapi). */
+  /** The Discord token as the upstream shows it (already masked by it). */
   discord?: string | undefined;
   maxJobs?: number | undefined;
   pendingModMessage?: string | undefined;
   hold?: Hold | undefined;
   /** Open (stored, unanswered) requests for this channel. */
   waiting: number;
-  /** Jobs useapi is executing on this channel. */
+  /** Jobs the upstream is executing on this channel. */
   executing: string[];
   lastError?: { kind: string; at: number } | undefined;
   /** The last five resets, newest first. */
@@ -56,16 +56,22 @@ export interface ModerationStatus {
 }
 
 export interface Moderation {
+  /** Which upstream the accounts are at (the texts moderators read differ). */
+  readonly upstream: UpstreamName;
+  /** The upstream has a reset route; without one, a reset only re-checks (the account is unlocked upstream). */
+  readonly canReset: boolean;
+  /** Is this an account id of the upstream (what a reset accepts)? */
+  isAccount(value: string): boolean;
   status(): Promise<ModerationStatus>;
   reset(channel: string, byUserId: string): Promise<ResetOutcome>;
   /** Account channels for autocomplete; cached for a minute. */
   accountChannels(): Promise<string[]>;
-  /** Midjourney's pending moderation text of a channel as useapi stores it, when it has one. */
+  /** Midjourney's pending moderation text of a channel as the upstream stores it, when it has one. */
   pendingModMessage(channel: string): Promise<string | undefined>;
 }
 
 export interface ModerationDeps {
-  useapi: UseapiClient;
+  upstream: Upstream;
   holds: Holds;
   storage: Storage;
   /** Source of open requests; read from storage when absent. */
@@ -79,31 +85,45 @@ export interface ModerationDeps {
 const ACCOUNTS_TTL_MS = 60_000;
 const AUDIT_KEEP = 50;
 const SHOWN_RESETS = 5;
-const RESET_LOCK_MS = 60_000;
+export const RESET_LOCK_MS = 60_000;
+/** One reset (or re-check) of an account at a time, across processes. */
+export const resetLockKey = (channel: string) => `mod-reset:${channel}`;
 
 export const auditKey = (channel: string) => `audit:${channel}`;
 
-const kindOf = (error: unknown): string => (isUseapiError(error) ? error.kind : 'internal');
+const kindOf = (error: unknown): string => (isUpstreamError(error) ? error.kind : 'internal');
 
 /** A failed reset or re-read, as the typed result moderators see. */
 function resultOf(error: unknown): { result: ResetResult; reason?: string } {
-  if (isUseapiError(error)) {
+  if (isUpstreamError(error)) {
     if (error.kind === 'unauthorized') return { result: 'unauthorized' };
     if (error.kind === 'not_found') return { result: 'not_found' };
-    if (error.kind === 'pending_moderation') return { result: 'still_pending' };
+    if (isHoldError(error)) return { result: 'still_pending' };
     return { result: 'error', reason: error.status ? `${error.kind}, HTTP ${error.status}` : error.kind };
   }
   return { result: 'error', reason: 'internal' };
 }
 
+/** The oldest request held for the account: what an upstream without an account route is asked about. */
+export const heldJobOf = (
+  open: SeedRequest[],
+  channel: string,
+  upstream: Pick<Upstream, 'jobids'>,
+): string | undefined =>
+  open.find((r) => r.state === 'held' && (r.accountChannel ?? upstream.jobids.accountOf(r.jobid)) === channel)
+    ?.jobid;
+
 export function createModeration(deps: ModerationDeps): Moderation {
   const now = deps.now ?? Date.now;
-  let cachedAccounts: { at: number; accounts: MidjourneyAccount[] } | undefined;
+  const { upstream } = deps;
+  const accountOf = (request: SeedRequest) =>
+    request.accountChannel ?? upstream.jobids.accountOf(request.jobid);
+  let cachedAccounts: { at: number; accounts: UpstreamAccount[] } | undefined;
 
-  async function accounts(fresh = false): Promise<MidjourneyAccount[]> {
+  async function accounts(fresh = false): Promise<UpstreamAccount[]> {
     if (!fresh && cachedAccounts && now() - cachedAccounts.at < ACCOUNTS_TTL_MS)
       return cachedAccounts.accounts;
-    const list = await deps.useapi.getAccounts();
+    const list = await upstream.getAccounts();
     cachedAccounts = { at: now(), accounts: list };
     return list;
   }
@@ -119,21 +139,21 @@ export function createModeration(deps: ModerationDeps): Moderation {
     await deps.storage.audit.set(auditKey(entry.channel), [...previous, entry].slice(-AUDIT_KEEP));
   }
 
-  /** Reset, then re-read the account: only a missing pendingModMessage counts as done. */
+  const probeOf = async (channel: string) => heldJobOf(await openRequests(), channel, upstream);
+
+  /** Reset (where the upstream has a route for it), then re-check the account: only a clear account counts as done. */
   async function resetUpstream(
     channel: string,
   ): Promise<{ result: ResetResult; reason?: string; pendingText?: string }> {
     try {
-      await deps.useapi.resetAccount(channel);
+      await upstream.resetAccount?.(channel);
     } catch (error) {
-      deps.log.warn({ err: error, channel }, 'useapi refused the account reset');
+      deps.log.warn({ err: error, channel }, 'the upstream refused the account reset');
       return resultOf(error);
     }
     try {
-      const account = await deps.useapi.getAccount(channel);
-      return account.pendingModMessage
-        ? { result: 'still_pending', pendingText: account.pendingModMessage }
-        : { result: 'ok' };
+      const check = await upstream.checkAccount(channel, await probeOf(channel));
+      return check.held ? { result: 'still_pending', pendingText: check.text } : { result: 'ok' };
     } catch (error) {
       deps.log.warn({ err: error, channel }, 'could not re-read the account after the reset');
       return resultOf(error);
@@ -141,14 +161,17 @@ export function createModeration(deps: ModerationDeps): Moderation {
   }
 
   return {
+    upstream: upstream.name,
+    canReset: upstream.resetAccount !== undefined,
+    isAccount: (value) => upstream.jobids.isAccount(value),
     async status() {
       const [listed, executing, holds, open] = await Promise.all([
         // A moderator reads this before a reset: always the current state, never the autocomplete cache.
         accounts(true).then(
           (list) => ({ list, error: undefined }),
-          (error: unknown) => ({ list: [] as MidjourneyAccount[], error: kindOf(error) }),
+          (error: unknown) => ({ list: [] as UpstreamAccount[], error: kindOf(error) }),
         ),
-        deps.useapi.getExecutingJobs().then(
+        upstream.getExecutingJobs().then(
           (jobids) => ({ jobids, error: undefined }),
           (error: unknown) => ({ jobids: [] as string[], error: kindOf(error) }),
         ),
@@ -172,8 +195,8 @@ export function createModeration(deps: ModerationDeps): Moderation {
             pendingModMessage: account?.pendingModMessage,
             // A hold stored by an older version has no index entry: looked up by its channel.
             hold: holds.find((h) => h.channel === channel) ?? (await deps.holds.get(channel)),
-            waiting: open.filter((r) => (r.accountChannel ?? channelOfJobid(r.jobid)) === channel).length,
-            executing: executing.jobids.filter((jobid) => channelOfJobid(jobid) === channel),
+            waiting: open.filter((r) => accountOf(r) === channel).length,
+            executing: executing.jobids.filter((jobid) => upstream.jobids.accountOf(jobid) === channel),
             lastError: await deps.storage.lastErrors.get(channel),
             resets: resets.slice(-SHOWN_RESETS).reverse(),
           };
@@ -183,7 +206,7 @@ export function createModeration(deps: ModerationDeps): Moderation {
     },
 
     async reset(channel, byUserId) {
-      const lease = await deps.storage.coordinator.tryLock(`mod-reset:${channel}`, RESET_LOCK_MS);
+      const lease = await deps.storage.coordinator.tryLock(resetLockKey(channel), RESET_LOCK_MS);
       if (!lease) return { result: 'in_progress', channel };
       try {
         const { result, reason, pendingText } = await resetUpstream(channel);
@@ -196,7 +219,7 @@ export function createModeration(deps: ModerationDeps): Moderation {
           // Clearing the hold is what makes the waiting requests run (every process listens for it).
           hold = (await deps.holds.clear(channel)) ?? hold;
         } else if (result === 'still_pending' && !hold) {
-          // useapi says the account is held: guard it like any other 596.
+          // The upstream says the account is held: guard it like any other hold.
           hold = (await deps.holds.place(channel, pendingText)).hold;
         }
         const entry: ResetAudit = { channel, by: byUserId, at: now(), result, incidentId: hold?.incidentId };

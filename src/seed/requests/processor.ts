@@ -3,9 +3,7 @@
 // what is stored (application id + interaction token, or the channel), so any process can answer any request.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { isUseapiError } from '../../useapi/errors.js';
-import { logUpstreamFailure } from '../../useapi/severity.js';
-import { isSeedError, isTransient, SeedError } from '../errors.js';
+import { isSeedError, isTransient, isUpstreamError, SeedError } from '../errors.js';
 import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from '../lease-guard.js';
 import {
   type GridSource,
@@ -17,6 +15,7 @@ import {
 import type { Holds } from '../moderation/holds.js';
 import { type DeliveredVia, isStorageUnavailable, type Notifier, type Storage } from '../ports.js';
 import type { SeedService } from '../retrieval/seed-service.js';
+import { logUpstreamFailure } from '../severity.js';
 import { createPacer, type Pacer } from './progress-pacer.js';
 import { createRequestStore, RESUME_BATCH, readOpenRequests } from './request-store.js';
 
@@ -164,7 +163,14 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
         log.warn({ kind, attempt, waitMs: wait }, 'upstream not answering: request kept, asking again later');
         deps.onOutcome?.('retried');
         noteError(request, kind);
-        progress.push({ phase: 'retrying', attempt: attempt + 1, retryInMs: wait });
+        progress.push({
+          phase: 'retrying',
+          attempt: attempt + 1,
+          retryInMs: wait,
+          // The upstream answered: it has not found the seed yet, which is news of progress, not of trouble.
+          seedPending: kind === 'seed_pending',
+          upstream: isUpstreamError(error) ? error.source : undefined,
+        });
         await saveQuietly({ lastError: kind });
         await sleep(wait, undefined, { signal });
       }
@@ -400,4 +406,4 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
 }
 
 const kindOf = (error: unknown): string =>
-  isSeedError(error) || isUseapiError(error) || isStorageUnavailable(error) ? error.kind : 'internal';
+  isSeedError(error) || isUpstreamError(error) || isStorageUnavailable(error) ? error.kind : 'internal';

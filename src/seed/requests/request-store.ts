@@ -2,7 +2,6 @@
 // always indexed, with the states storage could not take kept in memory until it answers again. Also the last error
 // per account channel, and reading what is open through the index.
 import type { Logger } from 'pino';
-import { channelOfJobid } from '../model/jobid.js';
 import { OPEN_STATES, type SeedRequest } from '../model/types.js';
 import type { Storage } from '../ports.js';
 
@@ -68,7 +67,8 @@ export function createRequestStore(deps: RequestStoreDeps) {
     },
     /** The last error per account channel, for /midjourney status (one small record per channel, not a scan). */
     noteError(request: SeedRequest, kind: string) {
-      const channel = request.accountChannel ?? channelOfJobid(request.jobid);
+      // Set when the request was accepted, from the upstream's jobid grammar.
+      const channel = request.accountChannel;
       if (!channel) return;
       void deps.storage.lastErrors.set(channel, { kind, at: deps.now() }, deps.doneTtlMs).catch(() => {});
     },

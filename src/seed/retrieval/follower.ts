@@ -3,12 +3,11 @@
 // waiting can fix is waited out here, with the job kept.
 import type { Logger } from 'pino';
 import { createWakeups } from '../../lib/wakeups.js';
-import { isUseapiError } from '../../useapi/errors.js';
-import { FINAL_STATUSES, type Job, type UseapiClient } from '../../useapi/port.js';
-import { isTransient, SeedError } from '../errors.js';
-import { recordFrom } from '../model/seed-record.js';
+import { isHoldError, isTransient, isUpstreamError, SeedError } from '../errors.js';
+import { type RecordSource, recordFrom } from '../model/seed-record.js';
 import type { FlightMarker, SeedRecord } from '../model/types.js';
 import type { Store } from '../ports.js';
+import { FINAL_STATUSES, type Upstream, type UpstreamJob } from '../upstream.js';
 import type { HoldGuard } from './hold-guard.js';
 import type { SeedStatus } from './retrieve-options.js';
 
@@ -36,7 +35,9 @@ export interface Follower {
 }
 
 export interface FollowerDeps {
-  getJob: UseapiClient['getJob'];
+  getJob: Upstream['getJob'];
+  /** Which upstream the records come from. */
+  source: RecordSource;
   flights: Store<FlightMarker>;
   guard: HoldGuard;
   /** Told when a seed job reached a final status: its account slot is free. */
@@ -86,13 +87,12 @@ export function createFollower(deps: FollowerDeps): Follower {
     parentJobid: string,
     seedJobId: string,
     options: FollowOptions,
-  ): Promise<Job | undefined> {
+  ): Promise<UpstreamJob | undefined> {
     try {
       return await deps.getJob(seedJobId, { signal: options.signal });
     } catch (error) {
-      if (isUseapiError(error) && error.kind === 'pending_moderation')
-        throw await deps.guard.place(error, parentJobid);
-      if (isTransient(error) || (isUseapiError(error) && error.kind === 'bad_response')) {
+      if (isUpstreamError(error) && isHoldError(error)) throw await deps.guard.place(error, parentJobid);
+      if (isTransient(error) || (isUpstreamError(error) && error.kind === 'bad_response')) {
         options.log.warn({ err: error, seedJobId }, 'polling the seed job failed; trying again');
         return undefined;
       }
@@ -103,11 +103,11 @@ export function createFollower(deps: FollowerDeps): Follower {
   async function ended(
     parentJobid: string,
     seedJobId: string,
-    job: Job,
+    job: UpstreamJob,
     firstLookAfterResume: boolean,
   ): Promise<SeedRecord> {
     deps.onEnded(seedJobId);
-    if (job.status === 'completed') return recordFrom(parentJobid, job, seedJobId, deps.now());
+    if (job.status === 'completed') return recordFrom(parentJobid, job, seedJobId, deps.now(), deps.source);
     // This seed job is over without a seed: the next attempt must start a new one, not follow it again.
     await deps.flights.delete(parentJobid);
     if (job.code === 596) {

@@ -1,19 +1,18 @@
 // The core of the product: from a jobid to its seed and four images. It orchestrates its parts: the cache (storage),
 // single-flight.ts (one retrieval per job, in this process and across processes), the fair queue and the fleet-wide
 // slot, starter.ts (seed_async, waits after 429/504) or follower.ts (polls, woken by callbacks), and the store.
-// No discord.js and no fetch here: useapi is reached through its port.
+// No discord.js and no fetch here: the upstream is reached through the core's port (upstream.ts).
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { abortable } from '../../lib/wakeups.js';
-import { isUseapiError } from '../../useapi/errors.js';
-import { FINAL_STATUSES, type Job, type UseapiClient } from '../../useapi/port.js';
-import { SeedError } from '../errors.js';
+import { isUpstreamError, SeedError } from '../errors.js';
 import type { GuardedLease } from '../lease-guard.js';
 import type { JobIndex } from '../lookup/job-index.js';
 import { recordFrom, withParentMessage } from '../model/seed-record.js';
 import { KEEP_SEEDS_MS, type SeedRecord } from '../model/types.js';
 import type { Holds } from '../moderation/holds.js';
 import type { Lease, Storage } from '../ports.js';
+import { FINAL_STATUSES, SEED_JOB_VERB, type Upstream, type UpstreamJob } from '../upstream.js';
 import type { FairQueue } from './fair-queue.js';
 import { createFollower, StaleSeedJobError } from './follower.js';
 import { createHoldGuard } from './hold-guard.js';
@@ -45,7 +44,7 @@ export interface SeedService {
 }
 
 export interface SeedServiceDeps {
-  useapi: UseapiClient;
+  upstream: Upstream;
   storage: Storage;
   index: JobIndex;
   holds: Holds;
@@ -54,7 +53,7 @@ export interface SeedServiceDeps {
   pollIntervalMs: number;
   deadlineMs: number;
   maxJobs: number;
-  /** Set when useapi can reach us: seed_async carries it and polling slows down. */
+  /** Set when the upstream can reach us: seed requests carry it and polling slows down. */
   replyUrl?: string | undefined;
   now?: () => number;
   /** Random numbers in [0, 1) for the jitter of the waits after a 429. Default Math.random. */
@@ -79,12 +78,12 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
   const now = deps.now ?? Date.now;
   const logOf = (options: RetrieveOptions) => options.log ?? deps.log;
   const cached = (jobid: string) => storage.seeds.get(jobid);
-  const guard = createHoldGuard(deps);
+  const guard = createHoldGuard({ ...deps, jobids: deps.upstream.jobids });
   // A marker or slot of a dead process lapses a minute after the longest a retrieval may take.
   const flightTtl = () => deps.deadlineMs + 60_000;
-  const parentSource = { index: deps.index, getJob: deps.useapi.getJob.bind(deps.useapi) };
+  const parentSource = { index: deps.index, getJob: deps.upstream.getJob.bind(deps.upstream) };
   const starter = createStarter({
-    seedAsync: (jobid, options) => deps.useapi.seedAsync(jobid, options),
+    requestSeed: (jobid, options) => deps.upstream.requestSeed(jobid, options),
     guard,
     replyUrl: deps.replyUrl,
     deadlineMs: deps.deadlineMs,
@@ -94,7 +93,8 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     random: deps.random ?? Math.random,
   });
   const follower = createFollower({
-    getJob: (jobid, options) => deps.useapi.getJob(jobid, options),
+    getJob: (jobid, options) => deps.upstream.getJob(jobid, options),
+    source: deps.upstream,
     flights: storage.flights,
     guard,
     // Its account slot is free: whoever waits after a 429 naming it may ask again.
@@ -184,9 +184,9 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       } catch (error) {
         // useapi no longer knows that seed job (older than its retention), or it had failed for moderation
         // before a reset: start a new one.
-        const gone = isUseapiError(error) && error.kind === 'not_found';
+        const gone = isUpstreamError(error) && error.kind === 'not_found';
         if (!gone && !(error instanceof StaleSeedJobError)) throw error;
-        log.info({ jobid, seedJobId }, 'stored seed job is gone at useapi; starting a new one');
+        log.info({ jobid, seedJobId }, 'stored seed job is gone upstream; starting a new one');
       }
     }
     // Marks the flight before the call, so a callback that outruns seed_async's answer is recognised.
@@ -195,12 +195,17 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     return startedJob(jobid, job, early, options);
   }
 
-  async function startedJob(jobid: string, job: Job, early: ReadonlySet<string>, options: RetrieveOptions) {
+  async function startedJob(
+    jobid: string,
+    job: UpstreamJob,
+    early: ReadonlySet<string>,
+    options: RetrieveOptions,
+  ) {
     const log = logOf(options);
-    if (job.verb !== 'seed_async' && job.seed) {
-      // Already retrieved: useapi answered with the original job and its seed.
+    if (job.verb !== SEED_JOB_VERB && job.seed) {
+      // Already retrieved (or retrieved in one blocking call): the upstream answered with the original job and its seed.
       await deps.index.recordJob(job, { hasSeed: true });
-      return recordFrom(jobid, job, undefined, now());
+      return recordFrom(jobid, job, undefined, now(), deps.upstream);
     }
     const seedJobId = job.jobid;
     log.debug({ jobid, seedJobId }, 'seed job started');
@@ -226,7 +231,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       // only used if seed_async then names the same one).
       if (!marker || (marker.seedJobId !== undefined && marker.seedJobId !== seedJobId)) return false;
       // A status that is not final changes nothing for the follower; the body is a hint and is not acted on.
-      if (status !== undefined && !FINAL_STATUSES.has(status as Job['status'])) return true;
+      if (status !== undefined && !FINAL_STATUSES.has(status as UpstreamJob['status'])) return true;
       await storage.coordinator.publish(JOB_TOPIC, JSON.stringify({ seedJobId, parentJobId }));
       return true;
     },

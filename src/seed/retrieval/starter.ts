@@ -5,10 +5,9 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { createWakeups } from '../../lib/wakeups.js';
-import { isUseapiError } from '../../useapi/errors.js';
-import type { Job, UseapiClient } from '../../useapi/port.js';
-import { SeedError } from '../errors.js';
+import { isHoldError, isUpstreamError, SeedError } from '../errors.js';
 import { type GuardedLease, LeaseLostError } from '../lease-guard.js';
+import type { Upstream, UpstreamJob } from '../upstream.js';
 import type { HoldGuard } from './hold-guard.js';
 import type { SeedStatus } from './retrieve-options.js';
 
@@ -20,7 +19,7 @@ export interface StartOptions {
 }
 
 export interface Started {
-  job: Job;
+  job: UpstreamJob;
   /** Seed job ids that callbacks named while seed_async was on its way. */
   early: ReadonlySet<string>;
 }
@@ -36,7 +35,7 @@ export interface Starter {
 }
 
 export interface StarterDeps {
-  seedAsync: UseapiClient['seedAsync'];
+  requestSeed: Upstream['requestSeed'];
   guard: HoldGuard;
   replyUrl?: string | undefined;
   deadlineMs: number;
@@ -58,12 +57,12 @@ export function createStarter(deps: StarterDeps): Starter {
   const asking = new Map<string, Set<string>>();
   let posting = 0;
 
-  async function post(jobid: string, options: StartOptions, lease: GuardedLease): Promise<Job> {
+  async function post(jobid: string, options: StartOptions, lease: GuardedLease): Promise<UpstreamJob> {
     // The fence: a process paused past its lease never sends a second seed_async after another took the job over.
     if (!(await lease.holds())) throw lease.signal.reason ?? new LeaseLostError(`seed flight ${jobid}`);
     posting++;
     try {
-      return await deps.seedAsync(jobid, {
+      return await deps.requestSeed(jobid, {
         replyUrl: deps.replyUrl,
         replyRef: options.replyRef,
         signal: hardStop.signal,
@@ -84,8 +83,8 @@ export function createStarter(deps: StarterDeps): Starter {
     startedAt: number,
     options: StartOptions,
   ) {
-    if (!isUseapiError(error)) throw error;
-    if (error.kind === 'pending_moderation') throw await deps.guard.place(error, jobid);
+    if (!isUpstreamError(error)) throw error;
+    if (isHoldError(error)) throw await deps.guard.place(error, jobid);
     if (deps.now() - startedAt > deps.deadlineMs) throw error;
     if (error.kind === 'untrackable') {
       // 504: useapi queued the job but cannot track it (its maxJobs is set too high). The vendor says to retry

@@ -3,16 +3,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobIndex, type JobIndex } from '../../../src/seed/lookup/job-index.js';
 import {
-  checkTarget,
   gridSourceOf,
   knownSeedOf,
   type MessageClues,
   ownerOfMessage,
-  resolveJob,
+  type ResolveIndex,
+  resolveJob as resolveWith,
+  checkTarget as targetWith,
   upscaleNumberOf,
 } from '../../../src/seed/lookup/resolve.js';
 import { createStorage, type Storage } from '../../../src/storage/index.js';
+import { useapiJobids } from '../../../src/useapi/jobid.js';
 import type { Job } from '../../../src/useapi/port.js';
+
+// On the useapi upstream: its jobid grammar.
+const checkTarget = (clues: MessageClues, bots: readonly string[]) => targetWith(clues, bots, useapiJobids);
+const resolveJob = (clues: MessageClues, index: ResolveIndex) => resolveWith(clues, index, useapiJobids);
 
 const MJ = '936929561302675456';
 const NIJI = '1022952195194359889';

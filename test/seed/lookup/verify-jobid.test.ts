@@ -28,7 +28,7 @@ function harness(job: Job) {
   const recorded: string[] = [];
   const asked: string[] = [];
   const verify = createJobidVerifier({
-    useapi: {
+    upstream: {
       getJob: async (jobid) => {
         asked.push(jobid);
         return job;

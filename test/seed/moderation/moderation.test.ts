@@ -2,7 +2,6 @@
 // documented endpoints (accounts, executing jobs, reset) and lets a test script their failures.
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { channelOfJobid } from '../../../src/seed/model/jobid.js';
 import { OPEN_STATES, type SeedRequest } from '../../../src/seed/model/types.js';
 import { createHolds, type Holds } from '../../../src/seed/moderation/holds.js';
 import {
@@ -13,7 +12,9 @@ import {
 } from '../../../src/seed/moderation/moderation.js';
 import type { Storage } from '../../../src/seed/ports.js';
 import { createStorage } from '../../../src/storage/index.js';
+import { createUseapiUpstream } from '../../../src/useapi/adapter.js';
 import { UseapiError } from '../../../src/useapi/errors.js';
+import { channelOfJobid } from '../../../src/useapi/jobid.js';
 import type { MidjourneyAccount, UseapiClient } from '../../../src/useapi/port.js';
 
 const A = '1316232391072944131';
@@ -126,7 +127,7 @@ beforeEach(async () => {
   clock = 1_750_000_000_000;
   reported = [];
   moderation = createModeration({
-    useapi: useapi.port,
+    upstream: createUseapiUpstream(useapi.port),
     holds,
     storage,
     log,

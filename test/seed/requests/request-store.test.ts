@@ -19,6 +19,8 @@ const request = (id: string, createdAt = 1): SeedRequest => ({
   id,
   correlationId: `c-${id}`,
   jobid: JOBID,
+  // Set when the request is accepted, from the upstream's jobid grammar (the core reads no jobid itself).
+  accountChannel: '1316232391072944131',
   applicationId: 'app',
   interactionToken: 'token',
   userId: 'u1',

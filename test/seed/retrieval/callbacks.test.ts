@@ -12,7 +12,7 @@ function job(verb: string, status: JobStatus, extra: Partial<Job> = {}): Job {
 function harness() {
   const calls: string[] = [];
   const debug: unknown[] = [];
-  const handle = createCallbackHandler({
+  const handleHint = createCallbackHandler({
     index: {
       recordJob: async (j) => {
         calls.push(`record ${j.verb}`);
@@ -27,9 +27,16 @@ function harness() {
         calls.push(`ended ${id}`);
       },
     },
+    upstream: {
+      getJob: async (jobid) => {
+        calls.push(`read ${jobid}`);
+        return job('imagine', 'completed');
+      },
+    },
     log: { debug: (details) => debug.push(details) },
   });
-  return { handle, calls, debug };
+  // useapi's bodies feed the index as they are.
+  return { handle: (j: Job) => handleHint({ job: j, confirm: false }), calls, debug };
 }
 
 describe('createCallbackHandler', () => {

@@ -7,6 +7,7 @@ import {
 } from '../../../src/seed/retrieval/follower.js';
 import { createStorage } from '../../../src/storage/index.js';
 import { UseapiError } from '../../../src/useapi/errors.js';
+import { useapiJobids } from '../../../src/useapi/jobid.js';
 import type { Job } from '../../../src/useapi/port.js';
 import { job, openGuard, silent } from '../parts.js';
 
@@ -25,6 +26,7 @@ function follower(answers: (Job | Error)[], over: Partial<FollowerDeps> = {}) {
       if (!answer || answer instanceof Error) throw answer ?? new Error('no answer');
       return answer;
     },
+    source: { name: 'useapi', jobids: useapiJobids },
     flights: storage.flights,
     guard: openGuard(),
     onEnded: (id) => state.ended.push(id),

@@ -9,6 +9,7 @@ import type { Storage } from '../../../src/seed/ports.js';
 import { createFairQueue } from '../../../src/seed/retrieval/fair-queue.js';
 import { createSeedService, type SeedService } from '../../../src/seed/retrieval/seed-service.js';
 import { createStorage } from '../../../src/storage/index.js';
+import { createUseapiUpstream } from '../../../src/useapi/adapter.js';
 import { createUseapiClient } from '../../../src/useapi/http-client.js';
 
 const CHANNEL = '1316232391072944131';
@@ -29,7 +30,9 @@ afterEach(async () => {
 
 function service(options: { maxJobs?: number; busyWaitMs?: number } = {}): SeedService {
   const s = createSeedService({
-    useapi: createUseapiClient({ baseUrl: useapi.url, token: useapi.token, timeoutMs: 5_000 }),
+    upstream: createUseapiUpstream(
+      createUseapiClient({ baseUrl: useapi.url, token: useapi.token, timeoutMs: 5_000 }),
+    ),
     storage,
     index: createJobIndex({ jobs: storage.jobs, recent: storage.recent }),
     holds: createHolds({ store: storage.holds, index: storage.held, coordinator: storage.coordinator }),

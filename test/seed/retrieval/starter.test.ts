@@ -8,7 +8,7 @@ import { job, openGuard, silent, testLease } from '../parts.js';
 function starter(answers: (Job | Error | (() => Promise<Job>))[], over: Partial<StarterDeps> = {}) {
   const calls: SeedAsyncOptions[] = [];
   const s = createStarter({
-    seedAsync: async (_jobid, options = {}) => {
+    requestSeed: async (_jobid, options = {}) => {
       calls.push(options);
       const answer = answers[calls.length - 1];
       if (typeof answer === 'function') return answer();
@@ -108,7 +108,7 @@ describe('starter', () => {
     let signal: AbortSignal | undefined;
     let answer: (job: Job) => void = () => {};
     const slow = createStarter({
-      seedAsync: (_jobid, options) => {
+      requestSeed: (_jobid, options) => {
         signal = options?.signal;
         return new Promise<Job>((resolve) => (answer = resolve));
       },

@@ -3,13 +3,14 @@
 // subscription ended) or the vendor breaking its contract (bodies that no longer match, Midjourney discontinued) is
 // an error, logged once per incident so an outage does not bury the log under one line per request.
 import type { Logger } from 'pino';
-import { isUseapiError, type UseapiError, type UseapiErrorKind } from './errors.js';
+import { isUpstreamError, type UpstreamError, type UpstreamErrorKind } from './errors.js';
+import type { UpstreamName } from './upstream.js';
 
 export type Severity = 'info' | 'error';
 /** Why it happened, for the metric: whose move it is. */
 export type FailureCause = 'member' | 'transient' | 'configuration' | 'vendor' | 'moderation';
 
-export const UPSTREAM_SEVERITY: Record<UseapiErrorKind, { severity: Severity; cause: FailureCause }> = {
+export const UPSTREAM_SEVERITY: Record<UpstreamErrorKind, { severity: Severity; cause: FailureCause }> = {
   // We always send a jobid: its absence is our bug, which is a contract matter.
   jobid_missing: { severity: 'error', cause: 'vendor' },
   // Our replyUrl/replyRef: PUBLIC_URL or CALLBACK_SECRET too long.
@@ -31,20 +32,26 @@ export const UPSTREAM_SEVERITY: Record<UseapiErrorKind, { severity: Severity; ca
   untrackable: { severity: 'error', cause: 'configuration' },
   // A human must act; moderators are also alerted in Discord.
   pending_moderation: { severity: 'error', cause: 'moderation' },
+  // The proxy has no live Midjourney account: its operator must unlock one; moderators are alerted in Discord too.
+  account_unavailable: { severity: 'error', cause: 'moderation' },
+  // The proxy is still waiting for Midjourney's seed message: asked again later.
+  seed_pending: { severity: 'info', cause: 'transient' },
+  // The proxy's own retrieval failed for this job (its text is in the log line).
+  seed_failed: { severity: 'info', cause: 'member' },
   timeout: { severity: 'info', cause: 'transient' },
   network: { severity: 'info', cause: 'transient' },
   bad_response: { severity: 'error', cause: 'vendor' },
   discontinued: { severity: 'error', cause: 'vendor' },
 };
 
-export const severityOf = (kind: UseapiErrorKind) => UPSTREAM_SEVERITY[kind];
+export const severityOf = (kind: UpstreamErrorKind) => UPSTREAM_SEVERITY[kind];
 
 /** One incident lasts this long: an error-level kind is logged at error once in it, at debug after. */
 export const INCIDENT_WINDOW_MS = 60 * 60 * 1000;
 
 export interface UpstreamFailureLog {
   /**
-   * Logs a UseapiError at its kind's severity (error once per kind per incident window, debug after); anything else
+   * Logs an UpstreamError at its kind's severity (error once per kind per incident window, debug after); anything else
    * at info, as a refusal.
    */
   logUpstreamFailure(log: Logger, error: unknown, context?: Record<string, unknown>, message?: string): void;
@@ -55,11 +62,11 @@ export function createUpstreamFailureLog(
 ): UpstreamFailureLog {
   const now = options.now ?? Date.now;
   const windowMs = options.windowMs ?? INCIDENT_WINDOW_MS;
-  const lastLogged = new Map<UseapiErrorKind, number>();
+  const lastLogged = new Map<UpstreamErrorKind, number>();
   return {
     logUpstreamFailure(log, error, context = {}, message = 'upstream failure') {
       // Not an upstream failure (a SeedError: job failed, deadline…): callers log their own bugs; this stays routine.
-      if (!isUseapiError(error)) {
+      if (!isUpstreamError(error)) {
         log.info(context, message);
         return;
       }
@@ -76,14 +83,15 @@ export function createUpstreamFailureLog(
         return;
       }
       lastLogged.set(error.kind, at);
-      log.error({ ...fields, hint: HINTS[error.kind] }, message);
+      log.error({ ...fields, hint: HINTS[error.source][error.kind] }, message);
     },
   };
 }
 
-/** What a log line shows of a UseapiError: its typed fields and message, never a stack or a token. */
-const describe = (error: UseapiError) => ({
+/** What a log line shows of an UpstreamError: its typed fields and message, never a stack or a token. */
+const describe = (error: UpstreamError) => ({
   kind: error.kind,
+  source: error.source,
   status: error.status,
   endpoint: error.endpoint,
   upstream: error.upstream,
@@ -92,7 +100,7 @@ const describe = (error: UseapiError) => ({
 });
 
 /** What the operator should do, on the one error line of an incident. */
-const HINTS: Partial<Record<UseapiErrorKind, string>> = {
+const USEAPI_HINTS: Partial<Record<UpstreamErrorKind, string>> = {
   unauthorized:
     'useapi refused USEAPI_TOKEN: copy the API token again from useapi.net; `npm run doctor` checks it',
   no_subscription: 'the useapi subscription has ended: renew it at https://useapi.net',
@@ -106,6 +114,20 @@ const HINTS: Partial<Record<UseapiErrorKind, string>> = {
     'useapi no longer serves Midjourney for this token: no seed can be fetched. Run `npm run doctor`; see https://useapi.net/docs/api-v2',
   pending_moderation:
     'a Midjourney account waits for a moderator: acknowledge the message in Discord, then /midjourney reset',
+};
+
+const PROXY_HINTS: Partial<Record<UpstreamErrorKind, string>> = {
+  unauthorized:
+    "midjourney-proxy refused MJ_PROXY_TOKEN (401/403): copy the token again from the proxy's configuration; `npm run doctor` checks it",
+  bad_response:
+    "midjourney-proxy's answers no longer match the shape the bot reads: check the proxy's version (trueai-org/midjourney-proxy)",
+  account_unavailable:
+    "midjourney-proxy has no usable Midjourney account: unlock or re-enable one in the proxy's admin page; held requests run again once it answers",
+};
+
+const HINTS: Record<UpstreamName, Partial<Record<UpstreamErrorKind, string>>> = {
+  useapi: USEAPI_HINTS,
+  'midjourney-proxy': PROXY_HINTS,
 };
 
 /**

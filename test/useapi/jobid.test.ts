@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelOfJobid, findJobid, isVideoJobid, parseJobid } from '../../../src/seed/model/jobid.js';
+import { channelOfJobid, findJobid, isVideoJobid, parseJobid } from '../../src/useapi/jobid.js';
 
 const V2 = 'job:20241218021941022-user:1308-channel:1316232391072944131-bot:midjourney';
 const V3 = 'j1023141520123456789i-u12345-c1234567890123456789-bot:midjourney';

@@ -1,5 +1,7 @@
 // useapi jobids are opaque, but their form is known (see useapi.md): we validate user input with it and read the
-// Midjourney account channel out of it.
+// Midjourney account channel out of it. The core sees this grammar through its upstream port (useapiJobids).
+import type { JobidGrammar } from '../seed/upstream.js';
+import { SNOWFLAKE } from '../snowflake.js';
 
 const V2 = /^job:\d{17}-user:\d+-channel:(\d{17,20})(?:-bot:(?:midjourney|niji))?$/;
 const V3 = /^j\d{10,25}[iv]-u\d+-c(\d{17,20})-bot:(?:midjourney|niji)$/;
@@ -19,17 +21,7 @@ export function parseJobid(input: string): ParsedJobid | undefined {
   return undefined;
 }
 
-export const isJobid = (input: string): boolean => parseJobid(input) !== undefined;
-
 export const channelOfJobid = (jobid: string): string | undefined => parseJobid(jobid)?.channel;
-
-/**
- * What a seed from the prompt of a Midjourney message whose job the bot has never seen is stored and asked under (the
- * message id: stable, whoever asks). Never a jobid of any upstream, so it is never sent to one.
- */
-export const messageSeedKey = (messageId: string): string => `message:${messageId}`;
-
-export const isMessageSeedKey = (key: string): boolean => /^message:\d{17,20}$/.test(key);
 
 /** A v3 jobid ending in `v` (before the -u part) is a video job: no seed exists for it. */
 export const isVideoJobid = (jobid: string): boolean => /^j\d+v-/.test(jobid.trim());
@@ -40,7 +32,7 @@ const JOBID_ANYWHERE =
 const JOBIDS_ANYWHERE = new RegExp(`(?<![\\w:-])${JOBID_ANYWHERE.source}(?![\\w:-])`, 'g');
 
 /** Every distinct useapi jobid written as a whole word in a text, in order. */
-export function findJobids(text: string): string[] {
+function findJobids(text: string): string[] {
   return [...new Set([...text.matchAll(JOBIDS_ANYWHERE)].map((m) => m[1] ?? ''))].filter(Boolean);
 }
 
@@ -49,3 +41,16 @@ export function findJobid(text: string | undefined | null): string | undefined {
   if (!text) return undefined;
   return JOBID_ANYWHERE.exec(text)?.[1];
 }
+
+/** useapi's jobid grammar, as the core's port describes one. An account is the Discord channel in the jobid. */
+export const useapiJobids: JobidGrammar = {
+  parse: (input) => {
+    const parsed = parseJobid(input);
+    return parsed && { jobid: parsed.jobid, channel: parsed.channel };
+  },
+  find: findJobid,
+  findAll: findJobids,
+  accountOf: channelOfJobid,
+  isVideo: isVideoJobid,
+  isAccount: (value) => SNOWFLAKE.test(value),
+};

@@ -3,14 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { createRedactor } from '../../src/redact.js';
-import { UseapiError, type UseapiErrorKind } from '../../src/useapi/errors.js';
 import {
   createUpstreamFailureLog,
   INCIDENT_WINDOW_MS,
   logUpstreamFailure,
   severityOf,
   UPSTREAM_SEVERITY,
-} from '../../src/useapi/severity.js';
+} from '../../src/seed/severity.js';
+import { UseapiError, type UseapiErrorKind } from '../../src/useapi/errors.js';
 import { captureLogs } from '../helpers/harness.js';
 
 interface Line {
