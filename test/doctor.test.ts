@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commandData } from '../commands/index.js';
 import { loadConfig } from '../src/config.js';
-import { channelPermissions, compareCommands, runDoctor } from '../src/doctor.js';
+import { channelPermissions, compareCommands, runDoctor } from '../src/doctor/index.js';
 import { registerCommands } from '../src/register.js';
 import { ACCOUNT_CHANNEL, GUILD, type Harness, startHarness } from './helpers/harness.js';
 
@@ -333,7 +333,7 @@ describe('npm run doctor as a child process', () => {
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        ['--import', tsx, join(root, 'src/doctor.ts')],
+        ['--import', tsx, join(root, 'src/doctor/index.ts')],
         { env: { PATH: process.env.PATH ?? '', ...env }, cwd, timeout: 20_000 },
         (error, stdout, stderr) =>
           resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
