@@ -183,7 +183,7 @@ function schemaOf(parts: ReadonlySet<string>): typeof schema {
   const shape = Object.fromEntries(
     Object.entries(schema.shape).map(([name, field]) => [
       name,
-      parts.has(PART_OF[name as keyof typeof PART_OF]) ? field : z.unknown(),
+      parts.has(PART_OF[name as keyof typeof PART_OF]) ? field : z.unknown().optional(),
     ]),
   );
   // A rule about a variable of another part is not this script's business.

@@ -153,7 +153,11 @@ export async function withDiscordRetry<T>(attempt: () => Promise<T>, options: Re
       return await attempt();
     } catch (error) {
       const failure = explainDiscordFailure(error, options.where);
-      if (!failure.transient || n >= (options.maxAttempts ?? Number.POSITIVE_INFINITY) || options.signal?.aborted)
+      if (
+        !failure.transient ||
+        n >= (options.maxAttempts ?? Number.POSITIVE_INFINITY) ||
+        options.signal?.aborted
+      )
         throw new DiscordStartError(failure, { cause: error });
       const delay = backoffMs(n, options.maxDelayMs ?? 60_000);
       options.log.warn(

@@ -27,9 +27,8 @@ import type { RawStorage, TableName } from './raw.js';
 import { openSqliteFile, PURGE_EVERY_MS } from './sqlite.js';
 import { lockSqliteFile } from './sqlite-lock.js';
 
-export { StorageInUseError } from './sqlite-lock.js';
-
 export type { Coordinator, Lease, OpenIndex, Storage, Store } from '../seed/ports.js';
+export { StorageInUseError } from './sqlite-lock.js';
 
 export interface StorageOptions {
   /** Errors a backend reports on its own (not as a rejection of a call). */

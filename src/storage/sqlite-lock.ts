@@ -25,7 +25,8 @@ export interface SqliteLock {
   release(): Promise<void>;
 }
 
-const isBusy = (error: unknown) => /SQLITE_BUSY|SQLITE_LOCKED/.test(String((error as { code?: string }).code));
+const isBusy = (error: unknown) =>
+  /SQLITE_BUSY|SQLITE_LOCKED/.test(String((error as { code?: string }).code));
 
 export async function lockSqliteFile(path: string): Promise<SqliteLock> {
   // No busy timeout: a lock that is taken is refused at once, not waited for.

@@ -103,7 +103,7 @@ export const write = (res: ServerResponse, reply: Reply): void => {
 };
 
 export function createHttp(w: World & RestKit, routes: Route[]) {
-  const { rest, unknownRoutes, restWaiters, delays, cdnFiles, reject } = w;
+  const { rest, unknownRoutes, restWaiters, delays, failures, cdnFiles, reject } = w;
   const compiled = routes.map(([method, pattern, handler]) => ({
     method,
     parts: pattern.split('/'),
@@ -178,6 +178,18 @@ export function createHttp(w: World & RestKit, routes: Route[]) {
     const held = Math.max(0, ...[...delays].filter((d) => d.match(method, record.path)).map((d) => d.ms));
     if (held > 0) await sleep(held);
     let reply: Reply;
+    const failure = [...failures].find((f) => f.left > 0 && f.match(method, record.path));
+    if (failure) {
+      failure.left--;
+      if (failure.left === 0) failures.delete(failure);
+      record.status = failure.status;
+      write(res, {
+        status: failure.status,
+        body: { message: `${failure.status}: fake-discord fault`, code: 0 },
+      });
+      for (const waiter of [...restWaiters]) waiter(record);
+      return;
+    }
     try {
       const parsed = await parseBody(req.headers['content-type'], raw);
       record.body = parsed.recorded;
@@ -247,5 +259,9 @@ export function createHttp(w: World & RestKit, routes: Route[]) {
     };
   };
 
-  return { onRequest, waitForRest, delayRest };
+  const failRest: FakeDiscord['failRest'] = (match, status, times) => {
+    failures.add({ match, status, left: times });
+  };
+
+  return { onRequest, waitForRest, delayRest, failRest };
 }

@@ -13,6 +13,8 @@ export interface FakeDiscordOptions {
   interactionTokenTtlMs?: number;
   /** time to the first callback before 10062 Unknown interaction; default 3000 */
   ackDeadlineMs?: number;
+  /** refuse gateway connections from the start (REST answers); default false. See FakeDiscord.refuseGateway. */
+  refuseGateway?: boolean;
 }
 
 export interface FakeGuild {
@@ -208,6 +210,10 @@ export interface FakeDiscord {
    * handled, e.g. every GET /channels/:id/messages/:id; returns the undo (requests already held still wait)
    */
   delayRest(match: (method: string, path: string) => boolean, ms: number): () => void;
+  /** answer the next `times` REST requests for which match(method, path) holds with `status` (e.g. 503) */
+  failRest(match: (method: string, path: string) => boolean, status: number, times: number): void;
+  /** refuse (on) or accept again (off) gateway WebSocket connections; REST keeps answering */
+  refuseGateway(on: boolean): void;
   /** close every gateway socket with code (default 4000, which discord.js answers with a RESUME) */
   disconnectAll(code?: number): void;
   close(): Promise<void>;
