@@ -50,7 +50,11 @@ export function channelPermissions(input: {
 const TEXT_CHANNELS = new Set([0, 5]);
 const THREADS = new Set([10, 11, 12]);
 
-export async function checkAlertChannel(config: Config, discord: Discord, botUserId: string): Promise<Check> {
+export async function checkAlertChannel(
+  config: Pick<Config, 'moderation'>,
+  discord: Discord,
+  botUserId: string,
+): Promise<Check> {
   const name = 'Moderator alert channel';
   const id = config.moderation.alertChannelId;
   if (!id)

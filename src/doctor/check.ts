@@ -1,4 +1,6 @@
-// The doctor's checklist: one Check per line, and the pure printer (tested and redacted as a whole).
+// The doctor's checklist: one Check per line, the groups that produce them, and the pure printer (tested and redacted
+// as a whole).
+import type { Config } from '../config.js';
 
 export interface Check {
   name: string;
@@ -11,6 +13,25 @@ export interface Check {
   warning?: boolean | undefined;
   /** Not run (not configured, or an earlier check it needs failed); never fails the run. */
   skipped?: boolean | undefined;
+}
+
+export interface DoctorContext {
+  fetch: typeof fetch;
+  /** Per HTTP call. */
+  timeoutMs: number;
+}
+
+/**
+ * One group of checks, in its own file: it reads only the parts of the configuration it names, so it runs whenever
+ * those are valid, whatever the others hold (`npm run doctor -- --only upstream` needs no Discord setting).
+ */
+export interface CheckGroup<K extends keyof Config = keyof Config> {
+  /** What `--only` selects. Each upstream's group is named `upstream`. */
+  name: string;
+  parts: readonly K[];
+  /** The checks it reports, listed as skipped when its settings have a problem. */
+  checks: readonly string[];
+  run(config: Pick<Config, K>, ctx: DoctorContext): Promise<Check[]>;
 }
 
 export const pass = (name: string, detail: string, extra: Partial<Check> = {}): Check => ({

@@ -99,7 +99,7 @@ export function compareCommands(
   return { missing, extra, outdated };
 }
 
-export async function checkCommands(config: Config, discord: Discord): Promise<Check> {
+export async function checkCommands(config: Pick<Config, 'discord'>, discord: Discord): Promise<Check> {
   const name = 'Commands';
   const app = config.discord.applicationId;
   const guild = config.discord.guildId;

@@ -1,7 +1,10 @@
-// Discord: the token, and the application it belongs to.
+// Discord: the token, the application it belongs to, the commands, the gateway and the alert channel.
 import type { Config } from '../config.js';
-import { type Check, failure, pass } from './check.js';
-import { type Discord, describe, record } from './http.js';
+import { checkAlertChannel } from './alert-channel.js';
+import { type Check, type CheckGroup, failure, pass, skip } from './check.js';
+import { checkCommands } from './commands.js';
+import { checkGateway } from './gateway.js';
+import { type Discord, describe, discordApi, record } from './http.js';
 
 const TOKEN_FIX =
   'Copy the bot token again (Developer Portal → your application → Bot → Reset Token) into DISCORD_TOKEN.';
@@ -35,7 +38,7 @@ export async function checkDiscordToken(discord: Discord): Promise<{ check: Chec
 }
 
 export async function checkApplicationId(
-  config: Config,
+  config: Pick<Config, 'discord'>,
   discord: Discord,
   botUserId: string,
 ): Promise<Check> {
@@ -54,3 +57,25 @@ export async function checkApplicationId(
 }
 
 // Command comparison: what Discord keeps, normalized so that defaults (null, false, {} and []) equal absence.
+
+export const discordChecks: CheckGroup<'discord' | 'moderation'> = {
+  name: 'discord',
+  parts: ['discord', 'moderation'],
+  checks: ['Discord token', 'Application id', 'Commands', 'Discord gateway', 'Moderator alert channel'],
+  async run(config, ctx) {
+    const discord = discordApi(config, ctx.fetch, ctx.timeoutMs);
+    const token = await checkDiscordToken(discord);
+    if (!token.botUserId) {
+      const needsToken = 'skipped: needs a Discord token that works';
+      return [token.check, ...this.checks.slice(1).map((name) => skip(name, needsToken))];
+    }
+    const botUserId = token.botUserId;
+    const rest = await Promise.all([
+      checkApplicationId(config, discord, botUserId),
+      checkCommands(config, discord),
+      checkGateway(discord, ctx.timeoutMs),
+      checkAlertChannel(config, discord, botUserId),
+    ]);
+    return [token.check, ...rest];
+  },
+};

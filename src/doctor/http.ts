@@ -6,8 +6,26 @@ export interface HttpAnswer {
   /** 0 when no answer came (network error, timeout). */
   status: number;
   body: unknown;
-  /** Why there was no answer. */
+  /** Why there was no answer: the error code (ENOTFOUND, ECONNREFUSED, timeout). */
   error?: string;
+  /** The same in words, naming the host (a DNS failure reads as one). */
+  reason?: string;
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
+
+/** Why `url` gave no answer, in words. */
+export function unreachable(code: string, url: string, timeoutMs: number): string {
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    // keep the text
+  }
+  if (DNS_CODES.has(code)) return `DNS could not resolve ${host} (${code})`;
+  if (code === 'ECONNREFUSED') return `${host} refused the connection (ECONNREFUSED)`;
+  if (code === 'timeout') return `no answer from ${host} within ${Math.round(timeoutMs / 100) / 10} s`;
+  return `no answer from ${host} (${code})`;
 }
 
 export const errorCodeOf = (error: unknown): string => {
@@ -42,7 +60,8 @@ export async function request(
     }
     return { status: response.status, body };
   } catch (error) {
-    return { status: 0, body: undefined, error: errorCodeOf(error) };
+    const code = errorCodeOf(error);
+    return { status: 0, body: undefined, error: code, reason: unreachable(code, url, init.timeoutMs) };
   }
 }
 
@@ -51,7 +70,7 @@ export const record = (v: unknown): Record<string, unknown> =>
 export const discordCode = (answer: HttpAnswer) => Number(record(answer.body).code ?? 0);
 export const describe = (answer: HttpAnswer) =>
   answer.status === 0
-    ? `no answer (${answer.error})`
+    ? (answer.reason ?? `no answer (${answer.error})`)
     : `HTTP ${answer.status}${record(answer.body).message ? ` ${String(record(answer.body).message)}` : ''}`;
 
 export interface Discord {
@@ -60,7 +79,11 @@ export interface Discord {
 }
 
 /** Discord through @discordjs/rest, as the bot and `npm run register` reach it; every answer becomes an HttpAnswer. */
-export function discordApi(config: Config, fetchFn: typeof fetch, timeoutMs: number): Discord {
+export function discordApi(
+  config: Pick<Config, 'discord'>,
+  fetchFn: typeof fetch,
+  timeoutMs: number,
+): Discord {
   const rest = new REST({
     api: config.discord.apiUrl,
     timeout: timeoutMs,
@@ -77,7 +100,13 @@ export function discordApi(config: Config, fetchFn: typeof fetch, timeoutMs: num
       } catch (error) {
         if (error instanceof DiscordAPIError) return { status: error.status, body: error.rawError };
         if (error instanceof HTTPError) return { status: error.status, body: undefined };
-        return { status: 0, body: undefined, error: errorCodeOf(error) };
+        const code = errorCodeOf(error);
+        return {
+          status: 0,
+          body: undefined,
+          error: code,
+          reason: unreachable(code, config.discord.apiUrl, timeoutMs),
+        };
       }
     },
   };

@@ -1,26 +1,21 @@
 // PUBLIC_URL: reaches this bot's /healthz, and its callback route accepts CALLBACK_SECRET.
 import type { Config } from '../config.js';
-import { type Check, failure, pass, skip } from './check.js';
+import { type Check, type CheckGroup, failure, pass, skip } from './check.js';
 import { describe, record, request } from './http.js';
 
-const seconds = (ms: number) => (ms < 1_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
-
 export async function checkPublicUrl(
-  config: Config,
+  config: Pick<Config, 'http'>,
   fetchFn: typeof fetch,
   timeoutMs: number,
 ): Promise<Check> {
   const name = 'Public URL';
   const publicUrl = config.http.publicUrl;
   if (!publicUrl)
-    return skip(
-      name,
-      `PUBLIC_URL not set: useapi callbacks are off, the bot polls seed jobs every ${seconds(config.useapi.pollIntervalMs)}`,
-    );
+    return skip(name, 'PUBLIC_URL not set: upstream callbacks are off, the bot polls seed jobs instead');
   const routeFix = `Start the bot (npm start) and make ${publicUrl} forward to this machine's HTTP_PORT (${config.http.port}).`;
   const health = await request(fetchFn, `${publicUrl}/healthz`, { timeoutMs });
   if (health.status === 0)
-    return failure(name, `nothing answered at ${publicUrl}/healthz (${health.error})`, routeFix);
+    return failure(name, `nothing answered at ${publicUrl}/healthz (${describe(health)})`, routeFix);
   const report = record(health.body);
   if (typeof report.ok !== 'boolean' || !('discord' in report))
     return failure(
@@ -53,3 +48,10 @@ export async function checkPublicUrl(
     );
   return pass(name, lines.join('\n'));
 }
+
+export const publicUrlChecks: CheckGroup<'http'> = {
+  name: 'public-url',
+  parts: ['http'],
+  checks: ['Public URL'],
+  run: async (config, ctx) => [await checkPublicUrl(config, ctx.fetch, ctx.timeoutMs)],
+};

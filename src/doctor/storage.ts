@@ -1,10 +1,10 @@
 // Storage: open it, write and read a value.
 import { type Config, redactUrl } from '../config.js';
 import { createStorage } from '../storage/index.js';
-import { type Check, failure, pass } from './check.js';
+import { type Check, type CheckGroup, failure, pass } from './check.js';
 import { errorCodeOf } from './http.js';
 
-export async function checkStorage(config: Config, timeoutMs: number): Promise<Check> {
+export async function checkStorage(config: Pick<Config, 'storageUrl'>, timeoutMs: number): Promise<Check> {
   const name = 'Storage';
   const where = redactUrl(config.storageUrl);
   try {
@@ -44,3 +44,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     );
   });
 }
+
+export const storageChecks: CheckGroup<'storageUrl'> = {
+  name: 'storage',
+  parts: ['storageUrl'],
+  checks: ['Storage'],
+  run: async (config, ctx) => [await checkStorage(config, ctx.timeoutMs)],
+};

@@ -4,9 +4,10 @@ import { mask } from '../redact.js';
 import { isUseapiError } from '../useapi/errors.js';
 import { createUseapiClient } from '../useapi/http-client.js';
 import type { MidjourneyAccount } from '../useapi/port.js';
-import { type Check, failure, pass } from './check.js';
-import { request } from './http.js';
+import { type Check, type CheckGroup, failure, pass } from './check.js';
+import { errorCodeOf, request, unreachable } from './http.js';
 
+const DEFAULT_URL = 'https://api.useapi.net/v2';
 const SETUP_GUIDE_URL = 'https://useapi.net/docs/start-here/setup-useapi';
 const MJ_SETUP = 'https://useapi.net/docs/start-here/setup-midjourney';
 
@@ -21,7 +22,11 @@ const discontinued = (evidence: string): Check =>
   );
 
 /** Whether useapi accepts the token on its general account route (GET /account), which is not Midjourney's. */
-async function tokenValid(config: Config, fetchFn: typeof fetch, timeoutMs: number): Promise<boolean> {
+async function tokenValid(
+  config: Pick<Config, 'useapi'>,
+  fetchFn: typeof fetch,
+  timeoutMs: number,
+): Promise<boolean> {
   const answer = await request(fetchFn, `${config.useapi.apiUrl.replace(/\/+$/, '')}/account`, {
     headers: { Authorization: `Bearer ${config.useapi.token}` },
     timeoutMs,
@@ -30,7 +35,7 @@ async function tokenValid(config: Config, fetchFn: typeof fetch, timeoutMs: numb
 }
 
 export async function checkUseapi(
-  config: Config,
+  config: Pick<Config, 'useapi'>,
   fetchFn: typeof fetch,
   timeoutMs: number,
 ): Promise<Check[]> {
@@ -49,7 +54,20 @@ export async function checkUseapi(
     if (!isUseapiError(error)) throw error;
     switch (error.kind) {
       case 'discontinued':
-        return [discontinued(`GET /account/midjourney answered HTTP ${error.status ?? '?'}`)];
+        // A wrong USEAPI_API_URL gives the same 404: useapi's own account route, at the same URL, tells them apart.
+        if (error.status === 404 && !(await tokenValid(config, fetchFn, timeoutMs)))
+          return [
+            failure(
+              name,
+              `GET /account/midjourney and GET /account both answered HTTP 404 at ${config.useapi.apiUrl}: this is not useapi's v2 API, or useapi no longer serves Midjourney`,
+              `Check USEAPI_API_URL (default ${DEFAULT_URL}; a wrong URL gives the same 404), then run \`npm run doctor -- --only upstream\` again.`,
+            ),
+          ];
+        return [
+          discontinued(
+            `GET /account/midjourney answered HTTP ${error.status ?? '?'}${error.status === 404 ? '; GET /account answers at the same URL, so USEAPI_API_URL is right' : ''}`,
+          ),
+        ];
       case 'unauthorized':
         // A token useapi accepts elsewhere but not for Midjourney: the Midjourney API is gone for it.
         if (await tokenValid(config, fetchFn, timeoutMs))
@@ -78,7 +96,13 @@ export async function checkUseapi(
         return [
           failure(
             name,
-            `could not reach useapi at ${config.useapi.apiUrl} (${error.kind})`,
+            `could not reach useapi at ${config.useapi.apiUrl}: ${unreachable(
+              error.kind === 'timeout'
+                ? 'timeout'
+                : (/\[([A-Z_]+)/.exec(error.message)?.[1] ?? errorCodeOf(error.cause)),
+              config.useapi.apiUrl,
+              Math.min(timeoutMs, config.useapi.timeoutMs),
+            )}`,
             'Check the network, and USEAPI_API_URL if you set it (default https://api.useapi.net/v2).',
           ),
         ];
@@ -137,3 +161,11 @@ export async function checkUseapi(
   }
   return checks;
 }
+
+/** useapi v2 as the upstream: its token, its Midjourney accounts and whether it still serves Midjourney. */
+export const useapiChecks: CheckGroup<'useapi'> = {
+  name: 'upstream',
+  parts: ['useapi'],
+  checks: ['useapi token'],
+  run: (config, ctx) => checkUseapi(config, ctx.fetch, ctx.timeoutMs),
+};
