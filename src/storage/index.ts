@@ -24,7 +24,7 @@ import { keyvStore, memoryOpenIndex, writeAndRead } from './keyv-store.js';
 import { createLocalCoordinator } from './local-coordinator.js';
 import { type InvalidRecord, parsedStore, prefixedStore } from './parsed-store.js';
 import type { RawStorage, TableName } from './raw.js';
-import { openSqliteFile, PURGE_EVERY_MS } from './sqlite.js';
+import { createPrivately, openSqliteFile, PURGE_EVERY_MS } from './sqlite.js';
 import { lockSqliteFile } from './sqlite-lock.js';
 
 export type { Coordinator, Lease, OpenIndex, Storage, Store } from '../seed/ports.js';
@@ -127,6 +127,7 @@ export async function createStorage(url: string, options: StorageOptions = {}): 
     );
   }
   const path = sqlitePath(url);
+  createPrivately(path);
   const lock = options.exclusive ? await lockSqliteFile(path) : undefined;
   const file = await openSqliteFile(path).catch(async (error) => {
     await lock?.release();

@@ -33,7 +33,7 @@ export interface SqliteFile {
 
 /** The file holds members' ids, prompts and interaction tokens: readable by its owner only (SQLite gives its -wal
  * and -shm files the same mode). An existing file is tightened too. */
-function createPrivately(path: string): void {
+export function createPrivately(path: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   closeSync(openSync(path, 'a', 0o600));
   try {
