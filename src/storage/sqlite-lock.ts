@@ -7,6 +7,8 @@ import KeyvSqlite from '@keyv/sqlite';
 
 export class StorageInUseError extends Error {
   override readonly name = 'StorageInUseError';
+  /** The process that holds the file, in words ("process 123, started …"). */
+  readonly who: string;
   constructor(
     readonly path: string,
     readonly owner: { pid?: number; host?: string; since?: string } | undefined,
@@ -18,6 +20,7 @@ export class StorageInUseError extends Error {
       `Another bot (${who}) is running on ${path}. A SQLite file serves one bot process: stop the other one first, ` +
         'or set STORAGE_URL=redis://… for several processes (README: "Redis and several processes").',
     );
+    this.who = who;
   }
 }
 
