@@ -101,7 +101,7 @@ const schema = z
     ),
     LOG_FORMAT: optional(z.enum(['json', 'pretty', 'auto']).default('auto')),
     HTTP_PORT: optional(int(0, 65535).default(3000)),
-    HTTP_HOST: optional(z.string().trim().default('0.0.0.0')),
+    HTTP_HOST: optional(z.string().trim().default('127.0.0.1')),
     PUBLIC_URL: optional(url('how useapi reaches this bot, e.g. https://bot.example.com').optional()),
     CALLBACK_SECRET: optional(
       z
