@@ -37,7 +37,7 @@ const NETWORK_CODES: Record<string, string> = {
 };
 
 /** The first `code` on an error or its causes (fetch and undici wrap the system error). */
-export function errorCode(error: unknown): string | undefined {
+function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
@@ -58,7 +58,7 @@ const hostOf = (url: string) => {
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /** A failure to reach Discord, in words an operator can act on. */
-export function explainDiscordFailure(error: unknown, where: Where): DiscordFailure {
+function explainDiscordFailure(error: unknown, where: Where): DiscordFailure {
   const code = errorCode(error);
   const network = `Check this machine's network${where.apiUrl === 'https://discord.com/api' ? '' : ', and DISCORD_API_URL'}.`;
   if (code === 'TokenInvalid' || (error instanceof DiscordAPIError && error.status === 401))
@@ -126,7 +126,7 @@ export class DiscordStartError extends Error {
 }
 
 /** 1 s doubling to `maxMs`, with jitter (half to all of each step). */
-export const backoffMs = (attempt: number, maxMs: number, random = Math.random) => {
+const backoffMs = (attempt: number, maxMs: number, random = Math.random) => {
   const step = Math.min(maxMs, 1_000 * 2 ** Math.max(0, attempt - 1));
   return Math.round(step / 2 + (random() * step) / 2);
 };
@@ -178,10 +178,12 @@ interface Progress {
   gateway?: string;
   attempts: number;
   lastError?: string;
+  /** The gateway said READY: connected, the servers are on their way (GUILD_CREATE). */
+  connected: boolean;
 }
 
 function follow(client: Client): { progress: Progress; stop(): void } {
-  const progress: Progress = { attempts: 0 };
+  const progress: Progress = { attempts: 0, connected: false };
   const onDebug = (line: string) => {
     const url = /Fetched Gateway Information\n\tURL: (\S+)/.exec(line)?.[1];
     if (url) progress.gateway = url;
@@ -194,13 +196,18 @@ function follow(client: Client): { progress: Progress; stop(): void } {
   const onError = (error: Error) => {
     progress.lastError = error.message;
   };
+  const onRaw = (packet: { t?: unknown }) => {
+    if (packet.t === 'READY') progress.connected = true;
+  };
   client.on(Events.Debug, onDebug);
   client.on(Events.ShardError, onError);
+  client.on(Events.Raw, onRaw);
   return {
     progress,
     stop() {
       client.off(Events.Debug, onDebug);
       client.off(Events.ShardError, onError);
+      client.off(Events.Raw, onRaw);
     },
   };
 }
@@ -225,7 +232,12 @@ export function reportWhileConnecting(client: Client, options: WaitReportOptions
   let timer: NodeJS.Timeout;
   const report = () => {
     const waitedS = Math.round((Date.now() - started) / 1000);
-    if (!progress.gateway)
+    if (progress.connected)
+      options.log.info(
+        { waitedS, gateway: progress.gateway },
+        `connected to the Discord gateway; receiving the servers (a large bot takes a while), ${waitedS} s so far`,
+      );
+    else if (!progress.gateway)
       options.log.warn(
         { waitedS, api: options.where.apiUrl },
         `waiting for Discord's API at ${options.where.apiUrl} (GET /gateway/bot, ${seconds(options.where.timeoutMs)} per try): no answer for ${waitedS} s`,

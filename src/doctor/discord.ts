@@ -9,7 +9,7 @@ import { type Discord, describe, discordApi, record } from './http.js';
 const TOKEN_FIX =
   'Copy the bot token again (Developer Portal → your application → Bot → Reset Token) into DISCORD_TOKEN.';
 
-export async function checkDiscordToken(discord: Discord): Promise<{ check: Check; botUserId?: string }> {
+async function checkDiscordToken(discord: Discord): Promise<{ check: Check; botUserId?: string }> {
   const name = 'Discord token';
   const me = await discord.get('/users/@me');
   if (me.status === 200) {
@@ -37,7 +37,7 @@ export async function checkDiscordToken(discord: Discord): Promise<{ check: Chec
   };
 }
 
-export async function checkApplicationId(
+async function checkApplicationId(
   config: Pick<Config, 'discord'>,
   discord: Discord,
   botUserId: string,

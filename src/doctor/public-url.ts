@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { type Check, type CheckGroup, failure, pass, skip } from './check.js';
 import { describe, record, request } from './http.js';
 
-export async function checkPublicUrl(
+async function checkPublicUrl(
   config: Pick<Config, 'http'>,
   fetchFn: typeof fetch,
   timeoutMs: number,

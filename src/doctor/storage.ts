@@ -4,7 +4,7 @@ import { createStorage } from '../storage/index.js';
 import { type Check, type CheckGroup, failure, pass } from './check.js';
 import { errorCodeOf } from './http.js';
 
-export async function checkStorage(config: Pick<Config, 'storageUrl'>, timeoutMs: number): Promise<Check> {
+async function checkStorage(config: Pick<Config, 'storageUrl'>, timeoutMs: number): Promise<Check> {
   const name = 'Storage';
   const where = redactUrl(config.storageUrl);
   try {

@@ -34,7 +34,7 @@ async function tokenValid(
   return answer.status === 200;
 }
 
-export async function checkUseapi(
+async function checkUseapi(
   config: Pick<Config, 'useapi'>,
   fetchFn: typeof fetch,
   timeoutMs: number,
