@@ -58,7 +58,7 @@ const hostOf = (url: string) => {
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /** A failure to reach Discord, in words an operator can act on. */
-function explainDiscordFailure(error: unknown, where: Where): DiscordFailure {
+export function explainDiscordFailure(error: unknown, where: Where): DiscordFailure {
   const code = errorCode(error);
   const network = `Check this machine's network${where.apiUrl === 'https://discord.com/api' ? '' : ', and DISCORD_API_URL'}.`;
   if (code === 'TokenInvalid' || (error instanceof DiscordAPIError && error.status === 401))

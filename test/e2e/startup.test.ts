@@ -107,9 +107,22 @@ describe('starting', () => {
     await start('third').ready;
   }, 60_000);
 
-  it('creates the SQLite file readable by its owner only', async () => {
-    await start('bot').ready;
+  it('creates the SQLite file readable by its owner only, and listens on this machine only by default', async () => {
+    const bot = start('bot', { HTTP_HOST: '' });
+    await bot.ready;
     expect(statSync(join(dir, 'bot.sqlite')).mode & 0o777).toBe(0o600);
+    const listening = bot.logs.find((l) => String(l.msg).startsWith('http server listening on '));
+    expect(listening?.msg).toMatch(/^http server listening on 127\.0\.0\.1:\d+$/);
+    expect(listening?.address).toBe('127.0.0.1');
+  }, 40_000);
+
+  it('says so when it listens on every interface', async () => {
+    const bot = start('bot', { HTTP_HOST: '0.0.0.0' });
+    await bot.ready;
+    const listening = bot.logs.find((l) => String(l.msg).startsWith('http server listening on '));
+    expect(listening?.msg).toMatch(
+      /^http server listening on 0\.0\.0\.0:\d+, every interface: \/healthz, \/metrics/,
+    );
   }, 40_000);
 });
 
