@@ -7,7 +7,7 @@ import type { DestinationStream } from 'pino';
 import { commands } from '../commands/index.js';
 import { type Config, redactedConfig, redactorFor } from './config.js';
 import { createAlerts } from './discord/alerts.js';
-import { reportWhileConnecting, withDiscordRetry } from './discord/connect.js';
+import { gatewayBackoff, reportWhileConnecting, withDiscordRetry } from './discord/connect.js';
 import { createImageFetcher, uploadLimitForTier } from './discord/images.js';
 import { createDiscordNotifier } from './discord/notifier.js';
 import { createRouter, type Router } from './discord/router.js';
@@ -216,6 +216,8 @@ function useapiClientFor(config: Config, metrics: Metrics) {
 function discordClient(config: Config): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
+    // A gateway that cannot be reached is tried again with backoff, not every half second.
+    ws: { buildStrategy: gatewayBackoff() },
     rest: {
       api: config.discord.apiUrl,
       // Nearly everything this bot sends is an interaction reply or edit, which Discord exempts from its global

@@ -3,6 +3,12 @@
 // connected the log says what the bot waits for, once, then at a growing interval: a firewall that blocks WebSockets
 // must not look like a silent hang.
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type SessionInfo,
+  SimpleShardingStrategy,
+  WebSocketShardEvents,
+  type WebSocketManager as WsManager,
+} from '@discordjs/ws';
 import { type Client, DiscordAPIError, Events, HTTPError } from 'discord.js';
 import type { Logger } from '../log.js';
 
@@ -222,7 +228,8 @@ export interface WaitReportOptions {
 
 /**
  * Until `stop()` (READY), says what the client waits for: Discord's REST (the gateway's address) or the gateway
- * itself (its URL, the connection attempts so far, the last failure). discord.js keeps reconnecting by itself.
+ * itself (its URL, the connection attempts so far, the last failure). discord.js keeps reconnecting by itself, spaced
+ * out by gatewayBackoff.
  */
 export function reportWhileConnecting(client: Client, options: WaitReportOptions): () => void {
   const { progress, stop } = follow(client);
@@ -262,5 +269,43 @@ export function reportWhileConnecting(client: Client, options: WaitReportOptions
   return () => {
     clearTimeout(timer);
     stop();
+  };
+}
+
+/**
+ * discord.js reconnects a gateway it cannot reach every half second, for ever. This spaces the attempts of a shard
+ * out after consecutive failures (1 s doubling to `maxMs`, with jitter) and forgets them on READY. @discordjs/ws asks
+ * its `retrieveSessionInfo` option before every connection attempt: the wait goes there (Client option
+ * `ws.buildStrategy`, which receives that manager).
+ */
+export function gatewayBackoff(maxMs = 60_000) {
+  return (manager: WsManager) => {
+    const failures = new Map<number, number>();
+    const owed = new Set<number>();
+    const failed = (shardId: number) => {
+      failures.set(shardId, (failures.get(shardId) ?? 0) + 1);
+      owed.add(shardId);
+    };
+    manager.on(WebSocketShardEvents.Debug, ({ message, shardId }) => {
+      if (
+        message.includes('due to a network error') ||
+        message.includes('timed out or went wrong while waiting for an event')
+      )
+        failed(shardId);
+    });
+    manager.on(WebSocketShardEvents.Error, ({ shardId }) => failed(shardId));
+    manager.on(WebSocketShardEvents.Ready, ({ shardId }) => {
+      failures.delete(shardId);
+      owed.delete(shardId);
+    });
+    const options = manager.options as { retrieveSessionInfo(shardId: number): unknown };
+    const retrieve = options.retrieveSessionInfo.bind(options);
+    options.retrieveSessionInfo = async (shardId: number) => {
+      // A stopping process does not wait for this timer.
+      if (owed.delete(shardId))
+        await sleep(backoffMs(failures.get(shardId) ?? 1, maxMs), undefined, { ref: false });
+      return retrieve(shardId) as SessionInfo | null;
+    };
+    return new SimpleShardingStrategy(manager);
   };
 }

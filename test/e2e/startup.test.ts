@@ -55,6 +55,10 @@ describe('starting', () => {
     expect(String(waiting.msg)).toContain(discord.origin.replace('http', 'ws'));
     expect(String(waiting.msg)).toMatch(/not connected after \d+ s and \d+ attempts? \(network error/);
     expect(waiting.fix).toMatch(/firewall/);
+    // With backoff (1 s doubling): a handful of attempts in the first 5 s, not discord.js's one every half second.
+    // A loaded machine makes fewer attempts, never more.
+    expect(Number(waiting.attempts)).toBeGreaterThanOrEqual(1);
+    expect(Number(waiting.attempts)).toBeLessThanOrEqual(6);
     expect(bot.logs.some((l) => l.msg === 'ready')).toBe(false);
     discord.refuseGateway(false);
     await bot.ready;
