@@ -136,7 +136,11 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       });
       logListening(http, config, log);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      const where = { apiUrl: config.discord.apiUrl, timeoutMs: client.rest.options.timeout };
+      const where = {
+        apiUrl: config.discord.apiUrl,
+        timeoutMs: client.rest.options.timeout,
+        tries: client.rest.options.retries + 1,
+      };
       const connecting = reportWhileConnecting(client, { log, where });
       try {
         await withDiscordRetry(() => client.login(config.discord.token), {

@@ -10,14 +10,18 @@ import { type Config, redactorForEnv } from './config.js';
 import { DiscordStartError, withDiscordRetry } from './discord/connect.js';
 import { createLogger, type Logger } from './log.js';
 
-/** Tries of one registration when Discord does not answer (about 15 s of waiting between them in all). */
+/** Tries of one registration when Discord does not answer (about 15 s of waiting between them in all, plus 15 s per
+ * try that gets no answer). */
 const MAX_ATTEMPTS = 5;
 
 export async function registerCommands(
   config: Pick<Config, 'discord'>,
   options: { log?: Logger; maxAttempts?: number } = {},
 ): Promise<{ scope: string; count: number }> {
-  const rest = new REST({ api: config.discord.apiUrl }).setToken(config.discord.token);
+  // One try per attempt: the attempts below are spaced out and said, rather than four silent tries of 15 s.
+  const rest = new REST({ api: config.discord.apiUrl, retries: options.log ? 0 : 3 }).setToken(
+    config.discord.token,
+  );
   const body = commandData();
   const route = config.discord.guildId
     ? Routes.applicationGuildCommands(config.discord.applicationId, config.discord.guildId)
@@ -26,7 +30,7 @@ export async function registerCommands(
   const result = options.log
     ? await withDiscordRetry(put, {
         log: options.log,
-        where: { apiUrl: config.discord.apiUrl, timeoutMs: rest.options.timeout },
+        where: { apiUrl: config.discord.apiUrl, timeoutMs: rest.options.timeout, tries: 1 },
         what: 'registering the commands',
         maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
         maxDelayMs: 8_000,

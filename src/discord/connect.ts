@@ -24,8 +24,10 @@ export interface DiscordFailure {
 export interface Where {
   /** DISCORD_API_URL. */
   apiUrl: string;
-  /** @discordjs/rest's timeout of one call. */
+  /** @discordjs/rest's timeout of one try. */
   timeoutMs: number;
+  /** Tries @discordjs/rest makes of one call (its `retries` + 1); default 4, its own default. */
+  tries?: number;
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
@@ -88,7 +90,7 @@ export function explainDiscordFailure(error: unknown, where: Where): DiscordFail
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))
     return {
       transient: true,
-      summary: `Discord did not answer at ${where.apiUrl} within ${seconds(where.timeoutMs)} (each try; @discordjs/rest tries 4 times)`,
+      summary: `Discord did not answer at ${where.apiUrl} within ${seconds(where.timeoutMs)}${(where.tries ?? 4) > 1 ? ` (each of ${where.tries ?? 4} tries)` : ''}`,
       fix: `${network} A proxy or firewall may hold the connection open without answering.`,
     };
   if (error instanceof HTTPError && error.status >= 500)

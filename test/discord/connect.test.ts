@@ -27,7 +27,7 @@ describe('explainDiscordFailure', () => {
     try {
       const failure = await failureOf(discord.apiUrl, discord.token, 300);
       expect(failure.summary).toBe(
-        `Discord did not answer at ${discord.apiUrl} within 0.3 s (each try; @discordjs/rest tries 4 times)`,
+        `Discord did not answer at ${discord.apiUrl} within 0.3 s (each of 4 tries)`,
       );
       expect(failure.transient).toBe(true);
       expect(failure.summary).not.toContain('aborted');

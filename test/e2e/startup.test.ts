@@ -150,7 +150,7 @@ describe('npm run register', () => {
     });
 
   it('needs only the Discord settings, and waits out a 503', async () => {
-    discord.failRest((method, path) => method === 'PUT' && path.endsWith('/commands'), 503, 4);
+    discord.failRest((method, path) => method === 'PUT' && path.endsWith('/commands'), 503, 2);
     const { code, stdout } = await register({ USEAPI_TOKEN: undefined, USEAPI_API_URL: undefined });
     expect(stdout).toMatch(/Registered \d+ commands \(global\)/);
     expect(stdout).toMatch(/registering the commands: Discord answered 503/);
