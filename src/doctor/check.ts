@@ -31,6 +31,11 @@ export interface CheckGroup<K extends keyof Config = keyof Config> {
   parts: readonly K[];
   /** The checks it reports, listed as skipped when its settings have a problem. */
   checks: readonly string[];
+  /**
+   * Whether it concerns this installation at all (default yes): an upstream's group applies only when that upstream
+   * is the configured one, so the other's settings are neither required nor reported.
+   */
+  applies?(env: Record<string, string | undefined>): boolean;
   run(config: Pick<Config, K>, ctx: DoctorContext): Promise<Check[]>;
 }
 

@@ -19,8 +19,8 @@ export type { Check } from './check.js';
 export { compareCommands } from './commands.js';
 
 /**
- * Every group, in the order printed. Another upstream adds its group (named `upstream`) in a file of its own and one
- * line here; a group that does not apply to the configured upstream returns no check.
+ * Every group, in the order printed. Another upstream adds its group (named `upstream`, with `applies` saying when it
+ * is the configured one) in a file of its own and one line here.
  */
 const GROUPS: CheckGroup[] = [discordChecks, useapiChecks, storageChecks, publicUrlChecks] as CheckGroup[];
 
@@ -66,7 +66,9 @@ export async function runDoctor(
   };
   // Whatever an upstream echoes back, no secret of the environment reaches the output.
   const redact = redactorForEnv(env);
-  const groups = options.only ? GROUPS.filter((g) => options.only?.includes(g.name)) : GROUPS;
+  const groups = GROUPS.filter(
+    (g) => (!options.only || options.only.includes(g.name)) && (g.applies?.(env) ?? true),
+  );
   const parts = [...new Set(groups.flatMap((g) => g.parts))];
   const results = await Promise.all(groups.map((group) => runGroup(group, env, ctx)));
   const checks = [checkConfig(env, parts, Boolean(options.only)), ...results.flat()];
