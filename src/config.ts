@@ -262,7 +262,7 @@ export class ConfigError extends Error {
     super(
       `${purpose}: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}.\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
-        '\nSet these in .env (see .env.example) or in the environment, then start again.',
+        `\nSet these in .env (see .env.example) or in the environment, then ${purpose === 'The bot cannot start' ? 'start' : 'run it'} again.`,
     );
   }
 }

@@ -28,15 +28,18 @@ export function unreachable(code: string, url: string, timeoutMs: number): strin
   return `no answer from ${host} (${code})`;
 }
 
+/** The error's code (ENOTFOUND, ECONNREFUSED…), 'timeout', or else the innermost cause's message ("bad port"). */
 export const errorCodeOf = (error: unknown): string => {
   let current: unknown = error;
+  let innermost = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
     if (current.name === 'TimeoutError' || current.name === 'AbortError') return 'timeout';
+    innermost = current;
     current = current.cause;
   }
-  return error instanceof Error ? error.name : 'error';
+  return innermost instanceof Error ? innermost.message || innermost.name : 'error';
 };
 
 export async function request(
