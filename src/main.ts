@@ -44,6 +44,8 @@ export async function main(env: Record<string, string | undefined> = process.env
   try {
     await bot.start();
   } catch (error) {
+    // Stopped (SIGTERM) while it waited for Discord: the stop exits; there is nothing to report.
+    if (stopping) return;
     // Say the real cause once: stopping what was started must not add errors of its own (see Bot.stop).
     const failure = error instanceof DiscordStartError ? error.failure : undefined;
     bot.log.fatal({ err: error, fix: failure?.fix }, failure ? failure.summary : 'could not start');

@@ -84,6 +84,10 @@ describe('starting', () => {
       { timeout: 20_000, interval: 100 },
     );
     expect(bot.child.exitCode).toBeNull();
+    // Stopped while it waits: a clean exit, not a failed start.
+    await bot.kill('SIGTERM');
+    expect((await bot.exited).code).toBe(0);
+    expect(text(bot)).not.toContain('could not start');
   }, 40_000);
 
   it('ends with one message naming the fix when Discord refuses the token, and no storage error after it', async () => {
