@@ -46,7 +46,7 @@ export interface StorageOptions {
   onInvalid?: (info: InvalidRecord) => void;
   /**
    * The bot itself: on SQLite, hold the file's lock while open, so a second bot process on the same file is refused
-   * (StorageInUseError). Tools that run beside the bot (the doctor, the member-data deletion) leave it off.
+   * (StorageInUseError). `npm run forget-member` takes it too; the doctor, which runs beside the bot, does not.
    */
   exclusive?: boolean;
 }
