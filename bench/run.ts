@@ -1,10 +1,11 @@
 // `npm run bench [-- --smoke] [-- --only <groups>] [-- --out <file>]`: the benchmark against the fakes. Prints a table
-// with the machine it ran on and writes the rows to bench/results.json. --smoke runs every figure small and fast (for
+// with the machine it ran on and writes the rows to bench/results.json (a smoke run to bench/tmp/results-smoke.json,
+// so the published figures stay). --smoke runs every figure small and fast (for
 // CI); its figures are not meant to be compared with the targets. --only runs some groups (comma-separated names, see
 // GROUPS) and replaces only their rows in the results file, keeping the others and noting the partial run.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ROOT } from '../dev/bot-process.js';
 import { gridFigures } from './grid.js';
 import { HISTORY_FULL, HISTORY_SMOKE, type HistorySizes, historyFigures, stormFigures } from './history.js';
@@ -61,7 +62,11 @@ function option(name: string): string | undefined {
 async function main() {
   const smoke = process.argv.includes('--smoke');
   const sizes: Sizes = smoke ? SMOKE : FULL;
-  const out = option('--out') ?? join(ROOT, 'bench', 'results.json');
+  // bench/results.json holds the published figures: a smoke run (small sizes) writes beside it, in bench/tmp/.
+  const out =
+    option('--out') ??
+    (smoke ? join(ROOT, 'bench', 'tmp', 'results-smoke.json') : join(ROOT, 'bench', 'results.json'));
+  mkdirSync(dirname(out), { recursive: true });
   const only = option('--only')
     ?.split(',')
     .map((g) => g.trim());

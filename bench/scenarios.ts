@@ -576,7 +576,7 @@ const rssOf = async (pid: number): Promise<number> => {
 
 const sizeOnDisk = (dir: string) =>
   readdirSync(dir)
-    .filter((f) => f.startsWith('bot.sqlite'))
+    .filter((f) => f.startsWith('bot.sqlite') && !f.startsWith('bot.sqlite.lock'))
     .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 
 /** Figures 5 and 6. */

@@ -25,6 +25,8 @@ export interface SpawnOptions {
   /** node arguments before the entry; default ['--import', 'tsx']. */
   nodeArgs?: string[];
   readyTimeoutMs?: number;
+  /** Working directory (default the repository root), e.g. a production install in a temporary folder. */
+  cwd?: string;
 }
 
 export { freePort } from './fakes/net.js';
@@ -34,7 +36,7 @@ export function spawnBot(name: string, env: Record<string, string>, options: Spa
     process.execPath,
     [...(options.nodeArgs ?? ['--import', 'tsx']), options.entry ?? 'src/main.ts'],
     {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       // Only what the test gives, so a developer's own .env or shell variables cannot leak in.
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,12 +1,14 @@
 // The composition root: builds every piece from the config, starts, stops. It reads like a recipe; only this file
 // knows every concrete implementation.
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { DestinationStream } from 'pino';
 import { commands } from '../commands/index.js';
 import { type Config, redactedConfig, redactorFor } from './config.js';
 import { createAlerts } from './discord/alerts.js';
 import { discordCaches } from './discord/client-caches.js';
+import { gatewayBackoff, reportWhileConnecting, withDiscordRetry } from './discord/connect.js';
 import { createImageFetcher, uploadLimitForTier } from './discord/images.js';
 import { createDiscordNotifier } from './discord/notifier.js';
 import { watchDiscordRest } from './discord/rest-watch.js';
@@ -118,6 +120,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
 
   let http: HttpServer | undefined;
   let stopping = false;
+  // A stop during the start ends its waits for Discord.
+  const starting = new AbortController();
   const health = createHealth({ client, storage, requests, seeds, stopping: () => stopping });
   // Gauges are read when Prometheus scrapes, so they are never stale.
   const setGauges = () => {
@@ -142,10 +146,25 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
         upstream,
         onCallback: createCallbackHandler({ index, seeds, upstream, log }),
       });
-      log.info({ url: http.url }, 'http server listening');
+      logListening(http, config, log);
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.discord.token);
-      await ready;
+      const where = {
+        apiUrl: config.discord.apiUrl,
+        timeoutMs: client.rest.options.timeout,
+        tries: client.rest.options.retries + 1,
+      };
+      const connecting = reportWhileConnecting(client, { log, where });
+      try {
+        await withDiscordRetry(() => client.login(config.discord.token), {
+          log,
+          where,
+          what: 'logging in to Discord',
+          signal: starting.signal,
+        });
+        await ready;
+      } finally {
+        connecting();
+      }
       log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
       await requests.start();
       mod.holdWatch?.start();
@@ -153,6 +172,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     async stop(deadlineMs = 8_000) {
       // New interactions get a short "restarting" answer; waiting requests stay stored for the next start.
       stopping = true;
+      starting.abort();
       const started = Date.now();
       router.close();
       mod.holdWatch?.stop();
@@ -164,6 +184,18 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await storage.close();
     },
   };
+}
+
+/** Where the HTTP server really listens, and who can reach it: /healthz and /metrics are as public as the address. */
+function logListening(http: HttpServer, config: Config, log: Logger): void {
+  const { address, port } = http.server.address() as AddressInfo;
+  const everywhere = address === '0.0.0.0' || address === '::';
+  log.info(
+    { address, port, url: http.url, publicUrl: config.http.publicUrl },
+    everywhere
+      ? `http server listening on ${address}:${port}, every interface: /healthz, /metrics and the callback route are reachable by anyone who reaches this port (HTTP_HOST)`
+      : `http server listening on ${address}:${port}${config.http.publicUrl ? `; useapi reaches it through ${config.http.publicUrl}` : ''}`,
+  );
 }
 
 function openStorage(config: Config, log: Logger): Promise<Storage> {
@@ -178,6 +210,8 @@ function openStorage(config: Config, log: Logger): Promise<Storage> {
       up: ({ failures, ms }) => log.info({ failures, downMs: ms }, 'storage answering again'),
     },
     leaseMs: config.storageLeaseMs,
+    // One bot process per SQLite file: a second `npm start` on it is refused.
+    exclusive: true,
   });
 }
 
@@ -233,6 +267,8 @@ function discordClient(config: Config): Client {
     intents: [GatewayIntentBits.Guilds],
     // Only what the bot reads back: no member, user or message caches (see discord/client-caches.ts).
     ...discordCaches(),
+    // A gateway that cannot be reached is tried again with backoff, not every half second.
+    ws: { buildStrategy: gatewayBackoff() },
     rest: {
       api: config.discord.apiUrl,
       // Nearly everything this bot sends is an interaction reply or edit, which Discord exempts from its global

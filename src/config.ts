@@ -127,7 +127,7 @@ const schema = z
     ),
     LOG_FORMAT: optional(z.enum(['json', 'pretty', 'auto']).default('auto')),
     HTTP_PORT: optional(int(0, 65535).default(3000)),
-    HTTP_HOST: optional(z.string().trim().default('0.0.0.0')),
+    HTTP_HOST: optional(z.string().trim().default('127.0.0.1')),
     PUBLIC_URL: optional(url('how useapi reaches this bot, e.g. https://bot.example.com').optional()),
     CALLBACK_SECRET: optional(
       z
@@ -143,40 +143,98 @@ const schema = z
     MOD_ALERT_CHANNEL_ID: optional(snowflake.optional()),
     MOD_ROLE_IDS: idList,
   })
-  .superRefine((v, ctx) => {
-    if (v.SEED_PROVIDER === 'useapi' && !v.USEAPI_TOKEN)
-      ctx.addIssue({ code: 'custom', path: ['USEAPI_TOKEN'], message: USEAPI_TOKEN_REQUIRED });
-    if (v.SEED_PROVIDER === 'midjourney-proxy') {
-      if (!v.MJ_PROXY_URL)
-        ctx.addIssue({ code: 'custom', path: ['MJ_PROXY_URL'], message: PROXY_URL_REQUIRED });
-      if (!v.MJ_PROXY_TOKEN)
-        ctx.addIssue({ code: 'custom', path: ['MJ_PROXY_TOKEN'], message: PROXY_TOKEN_REQUIRED });
-    }
-    if (v.PUBLIC_URL && !v.CALLBACK_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['CALLBACK_SECRET'],
-        message: 'is required when PUBLIC_URL is set (at least 32 characters; try: openssl rand -hex 32)',
-      });
-    }
-    if (v.DISCORD_SHARD_IDS && !v.DISCORD_SHARD_COUNT) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DISCORD_SHARD_COUNT'],
-        message: 'is required when DISCORD_SHARD_IDS is set',
-      });
-    }
-    const count = v.DISCORD_SHARD_COUNT;
-    if (v.DISCORD_SHARD_IDS && count && v.DISCORD_SHARD_IDS.some((id) => id >= count)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DISCORD_SHARD_IDS'],
-        message: `every shard id must be below DISCORD_SHARD_COUNT (${count})`,
-      });
-    }
-  });
+  .superRefine((v, ctx) => crossRules(v, ctx));
+
+/** The rules between variables; in a partial schema the variables of other parts are raw, hence the type checks. */
+function crossRules(v: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  // Raw in a partial schema that leaves out the seed part: absent means the default.
+  const provider = v.SEED_PROVIDER ?? 'useapi';
+  if (provider === 'useapi' && !v.USEAPI_TOKEN)
+    ctx.addIssue({ code: 'custom', path: ['USEAPI_TOKEN'], message: USEAPI_TOKEN_REQUIRED });
+  if (provider === 'midjourney-proxy') {
+    if (!v.MJ_PROXY_URL)
+      ctx.addIssue({ code: 'custom', path: ['MJ_PROXY_URL'], message: PROXY_URL_REQUIRED });
+    if (!v.MJ_PROXY_TOKEN)
+      ctx.addIssue({ code: 'custom', path: ['MJ_PROXY_TOKEN'], message: PROXY_TOKEN_REQUIRED });
+  }
+  if (v.PUBLIC_URL && !v.CALLBACK_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CALLBACK_SECRET'],
+      message: 'is required when PUBLIC_URL is set (at least 32 characters; try: openssl rand -hex 32)',
+    });
+  }
+  if (v.DISCORD_SHARD_IDS && !v.DISCORD_SHARD_COUNT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DISCORD_SHARD_COUNT'],
+      message: 'is required when DISCORD_SHARD_IDS is set',
+    });
+  }
+  const count = v.DISCORD_SHARD_COUNT;
+  const ids = v.DISCORD_SHARD_IDS;
+  if (Array.isArray(ids) && typeof count === 'number' && ids.some((id) => id >= count)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DISCORD_SHARD_IDS'],
+      message: `every shard id must be below DISCORD_SHARD_COUNT (${count})`,
+    });
+  }
+}
 
 type Env = z.output<typeof schema>;
+
+/** Which part of the configuration each variable feeds: a script that needs some parts validates only their variables. */
+const PART_OF: Record<keyof typeof schema.shape, keyof Config> = {
+  DISCORD_TOKEN: 'discord',
+  DISCORD_APPLICATION_ID: 'discord',
+  DISCORD_GUILD_ID: 'discord',
+  DISCORD_API_URL: 'discord',
+  DISCORD_SHARD_COUNT: 'discord',
+  DISCORD_SHARD_IDS: 'discord',
+  SEED_PROVIDER: 'seed',
+  USEAPI_TOKEN: 'useapi',
+  USEAPI_API_URL: 'useapi',
+  USEAPI_POLL_INTERVAL_MS: 'useapi',
+  USEAPI_TIMEOUT_MS: 'useapi',
+  SEED_JOB_DEADLINE_MS: 'seed',
+  USEAPI_JOB_DEADLINE_MS: 'seed',
+  USEAPI_MAX_JOBS: 'useapi',
+  USEAPI_BUSY_WAIT_MS: 'useapi',
+  MJ_PROXY_URL: 'midjourneyProxy',
+  MJ_PROXY_TOKEN: 'midjourneyProxy',
+  STORAGE_URL: 'storageUrl',
+  STORAGE_LEASE_MS: 'storageLeaseMs',
+  LOG_LEVEL: 'log',
+  LOG_FORMAT: 'log',
+  HTTP_PORT: 'http',
+  HTTP_HOST: 'http',
+  PUBLIC_URL: 'http',
+  CALLBACK_SECRET: 'http',
+  SEED_ACCESS: 'seed',
+  SEED_USER_LIMIT_PER_MINUTE: 'seed',
+  MIDJOURNEY_BOT_IDS: 'seed',
+  MOD_ALERT_CHANNEL_ID: 'moderation',
+  MOD_ROLE_IDS: 'moderation',
+};
+
+/** The schema with the variables of other parts accepted as they are (neither required nor checked). */
+function schemaOf(parts: ReadonlySet<string>): typeof schema {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([name, field]) => [
+      name,
+      parts.has(PART_OF[name as keyof typeof PART_OF]) ? field : z.unknown().optional(),
+    ]),
+  );
+  // A rule about a variable of another part is not this script's business.
+  return z.object(shape).superRefine((v, ctx) =>
+    crossRules(v, {
+      addIssue: (issue: z.core.$ZodRawIssue) => {
+        if (parts.has(PART_OF[String(issue.path?.[0]) as keyof typeof PART_OF])) ctx.addIssue(issue);
+      },
+    } as z.RefinementCtx),
+  ) as unknown as typeof schema;
+}
 
 const isSet = (v: string | undefined) => v !== undefined && v.trim() !== '';
 
@@ -266,27 +324,49 @@ export const redactorForEnv = (env: Record<string, string | undefined>): Redacto
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: string[]) {
+  /** `purpose`: what cannot happen, e.g. "The bot cannot start" or "The commands cannot be registered". */
+  constructor(
+    readonly problems: string[],
+    purpose = 'The bot cannot start',
+  ) {
     super(
-      `The bot cannot start: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}.\n` +
+      `${purpose}: ${problems.length} configuration problem${problems.length === 1 ? '' : 's'}.\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
-        '\nSet these in .env (see .env.example) or in the environment, then start again.',
+        `\nSet these in .env (see .env.example) or in the environment, then ${purpose === 'The bot cannot start' ? 'start' : 'run it'} again.`,
     );
   }
 }
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = schema.safeParse(env);
+export interface LoadOptions<K extends keyof Config> {
+  /** Validate only the variables of these parts (the others are neither required nor read). Default: all. */
+  only?: readonly K[];
+  /** What cannot happen while a variable is wrong, for the message. Default "The bot cannot start". */
+  purpose?: string;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config;
+export function loadConfig<K extends keyof Config>(
+  env: Record<string, string | undefined>,
+  options: LoadOptions<K>,
+): Pick<Config, K>;
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  options: LoadOptions<keyof Config> = {},
+): Partial<Config> {
+  const only = options.only && new Set<string>(options.only);
+  const wanted = (variable: string) => !only || only.has(PART_OF[variable as keyof typeof PART_OF]);
+  const parsed = (only ? schemaOf(only) : schema).safeParse(env);
   if (!parsed.success) {
     // Messages name the variable and the fix; they never echo the value (it may be a secret).
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`,
     );
     // zod checks variables that depend on each other only once every single one is valid; report them now too.
-    throw new ConfigError([...new Set([...problems, ...dependentProblems(env)])]);
+    const dependent = dependentProblems(env).filter((p) => wanted(p.split(' ')[0] ?? ''));
+    throw new ConfigError([...new Set([...problems, ...dependent])], options.purpose);
   }
   const v = parsed.data;
-  return {
+  const config: Config = {
     discord: {
       token: v.DISCORD_TOKEN,
       applicationId: v.DISCORD_APPLICATION_ID,
@@ -324,6 +404,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     moderation: { alertChannelId: v.MOD_ALERT_CHANNEL_ID, roleIds: v.MOD_ROLE_IDS },
   };
+  // The parts not asked for hold unchecked values: they never leave this function.
+  return only ? Object.fromEntries(Object.entries(config).filter(([part]) => only.has(part))) : config;
 }
 
 /** The config as it may be logged or shown: secrets masked. */

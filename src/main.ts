@@ -2,13 +2,21 @@
 import dotenv from 'dotenv';
 import { createBot } from './bot.js';
 import { loadConfigOrExit } from './cli.js';
+import { DiscordStartError } from './discord/connect.js';
+import { StorageInUseError } from './storage/index.js';
 
 /** Replies being written get this long; the whole stop stays under 10 s (Docker's and systemd's usual grace). */
 const STOP_DEADLINE_MS = 7_000;
 const EXIT_DEADLINE_MS = 9_500;
 
 export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {
-  const bot = await createBot(loadConfigOrExit(env));
+  const bot = await createBot(loadConfigOrExit(env)).catch((error: unknown) => {
+    // Storage that cannot be opened (another bot on the SQLite file, a folder it may not write): one message.
+    process.stderr.write(
+      `The bot could not start: ${error instanceof StorageInUseError ? '' : 'storage: '}${(error as Error).message}\n`,
+    );
+    process.exit(1);
+  });
   process.on('unhandledRejection', (reason) => bot.log.error({ err: reason }, 'unhandled rejection'));
   let stopping = false;
   const stop = (signal: string) => {
@@ -36,17 +44,17 @@ export async function main(env: Record<string, string | undefined> = process.env
   try {
     await bot.start();
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    bot.log.fatal(
-      { err: error },
-      code === 'TokenInvalid' ? 'Discord refused DISCORD_TOKEN' : 'could not start',
-    );
-    process.stderr.write(
-      code === 'TokenInvalid'
-        ? 'Discord refused DISCORD_TOKEN. Copy the bot token again from the Developer Portal (Bot → Reset Token).\n'
-        : 'The bot could not start; see the log above. `npm run doctor` checks the installation.\n',
-    );
+    // Stopped (SIGTERM) while it waited for Discord: the stop exits; there is nothing to report.
+    if (stopping) return;
+    // Say the real cause once: stopping what was started must not add errors of its own (see Bot.stop).
+    const failure = error instanceof DiscordStartError ? error.failure : undefined;
+    bot.log.fatal({ err: error, fix: failure?.fix }, failure ? failure.summary : 'could not start');
     await bot.stop(1_000).catch(() => {});
+    process.stderr.write(
+      failure
+        ? `The bot could not start: ${failure.summary}.\n${failure.fix}\n`
+        : `The bot could not start: ${(error as Error).message}\nSee the log above; \`npm run doctor\` checks the installation.\n`,
+    );
     process.exit(1);
   }
 }

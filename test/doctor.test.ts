@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commandData } from '../commands/index.js';
+import { freePort } from '../dev/fakes/net.js';
 import { loadConfig } from '../src/config.js';
-import { channelPermissions, compareCommands, runDoctor } from '../src/doctor.js';
+import { channelPermissions, compareCommands, runDoctor } from '../src/doctor/index.js';
 import { registerCommands } from '../src/register.js';
 import { ACCOUNT_CHANNEL, GUILD, type Harness, startHarness } from './helpers/harness.js';
 
@@ -31,9 +32,9 @@ const doctorEnv = (harness: Harness, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-async function doctor(env: Record<string, string | undefined>) {
+async function doctor(env: Record<string, string | undefined>, only?: string[]) {
   let output = '';
-  const report = await runDoctor(env, { out: (text) => (output += text) });
+  const report = await runDoctor(env, { out: (text) => (output += text), ...(only ? { only } : {}) });
   return { ...report, output };
 }
 
@@ -265,10 +266,14 @@ describe('npm run doctor', () => {
   it('fails on a bad configuration with every problem named and no secret shown', async () => {
     const secretish = 'bad secret with spaces that is long enough to count 123';
     const useapiToken = 'useapi-token-that-is-fine-0123456789';
+    const closed = await freePort();
     const { exitCode, output } = await doctor({
       DISCORD_TOKEN: 'short-token',
       DISCORD_APPLICATION_ID: 'not-a-number',
       USEAPI_TOKEN: useapiToken,
+      // A port nothing listens on: the upstream group runs (its settings are valid) and must not reach useapi.net.
+      USEAPI_API_URL: `http://127.0.0.1:${closed}/v2`,
+      STORAGE_URL: 'memory://',
       PUBLIC_URL: 'https://bot.example.com',
       CALLBACK_SECRET: secretish,
     });
@@ -278,6 +283,77 @@ describe('npm run doctor', () => {
     expect(output).toContain('DISCORD_APPLICATION_ID must be a Discord id');
     expect(output).toContain('CALLBACK_SECRET may hold only letters');
     for (const secret of ['short-token', secretish, useapiToken]) expect(output).not.toContain(secret);
+    // Each part is checked with the settings it has: Discord's are wrong, useapi's and storage's are not.
+    expect(line(output, 'Discord token')).toMatch(
+      /^– Discord token: skipped: fix DISCORD_TOKEN, DISCORD_APPLICATION_ID first/,
+    );
+    expect(line(output, 'Public URL')).toMatch(/^– Public URL: skipped: fix CALLBACK_SECRET first/);
+    expect(line(output, 'useapi token')).toMatch(
+      /^✖ useapi token: could not reach useapi at http:\/\/127\.0\.0\.1:\d+\/v2: 127\.0\.0\.1:\d+ refused the connection \(ECONNREFUSED\)/,
+    );
+    expect(line(output, 'Storage')).toMatch(/^✔ Storage: memory/);
+  });
+
+  it('checks the upstream alone, with no Discord setting at all (--only upstream)', async () => {
+    const harness = await setup();
+    const { exitCode, output, checks } = await doctor(
+      { USEAPI_TOKEN: harness.env.USEAPI_TOKEN, USEAPI_API_URL: harness.env.USEAPI_API_URL },
+      ['upstream'],
+    );
+    expect(checks.map((c) => c.name)).toEqual(['Configuration', 'useapi token']);
+    expect(line(output, 'Configuration')).toMatch(
+      /^✔ Configuration: valid \(the settings of the groups checked\)/,
+    );
+    expect(line(output, 'useapi token')).toMatch(/^✔ useapi token: accepted: 1 Midjourney account/);
+    expect(exitCode).toBe(0);
+  });
+
+  it('reads a DNS failure as one', async () => {
+    const { output } = await doctor(
+      {
+        USEAPI_TOKEN: 'useapi-token-that-is-fine-0123456789',
+        USEAPI_API_URL: 'http://useapi-host.invalid/v2',
+      },
+      ['upstream'],
+    );
+    expect(line(output, 'useapi token')).toMatch(
+      /could not reach useapi at http:\/\/useapi-host\.invalid\/v2: DNS could not resolve useapi-host\.invalid \((ENOTFOUND|EAI_AGAIN)\)/,
+    );
+  });
+
+  it("says a 404 on the account list may be a wrong USEAPI_API_URL when useapi's account route is not there either", async () => {
+    const harness = await setup();
+    const wrongUrl = `${harness.useapi.url.replace(/\/v2$/, '')}/v1`;
+    const { exitCode, output } = await doctor(
+      { USEAPI_TOKEN: harness.env.USEAPI_TOKEN, USEAPI_API_URL: wrongUrl },
+      ['upstream'],
+    );
+    expect(exitCode).toBe(1);
+    expect(line(output, 'useapi token')).toMatch(
+      /^✖ useapi token: GET \/account\/midjourney and GET \/account both answered HTTP 404 at .*\/v1: this is not useapi's v2 API/,
+    );
+    expect(output).toContain(
+      'Check USEAPI_API_URL (default https://api.useapi.net/v2; a wrong URL gives the same 404)',
+    );
+    expect(output).not.toContain('no longer serves Midjourney for this token');
+  });
+
+  it('opens the gateway and reads HELLO, and fails with the fix when WebSockets are refused', async () => {
+    const harness = await setup();
+    await registerCommands(loadConfig(harness.env));
+    const open = await doctor(doctorEnv(harness), ['discord']);
+    expect(line(open.output, 'Discord gateway')).toMatch(
+      /^✔ Discord gateway: ws:\/\/127\.0\.0\.1:\d+ answered HELLO in \d+ ms/,
+    );
+    harness.discord.refuseGateway(true);
+    const refused = await doctor(doctorEnv(harness), ['discord']);
+    harness.discord.refuseGateway(false);
+    expect(refused.exitCode).toBe(1);
+    expect(line(refused.output, 'Discord gateway')).toMatch(
+      /^✖ Discord gateway: could not open the gateway at ws:/,
+    );
+    expect(refused.output).toContain('let this machine open it through its firewall or proxy');
+    expect(line(refused.output, 'Discord token')).toMatch(/^✔ /);
   });
 });
 
@@ -333,7 +409,7 @@ describe('npm run doctor as a child process', () => {
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,
-        ['--import', tsx, join(root, 'src/doctor.ts')],
+        ['--import', tsx, join(root, 'src/doctor/index.ts')],
         { env: { PATH: process.env.PATH ?? '', ...env }, cwd, timeout: 20_000 },
         (error, stdout, stderr) =>
           resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { InteractionHandle } from '../dev/fakes/fake-discord.js';
 import { freePort } from '../dev/fakes/net.js';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { runDoctor } from '../src/doctor.js';
+import { runDoctor } from '../src/doctor/index.js';
 import { CHANNEL, type Harness, isSeedReply, startHarness } from './helpers/harness.js';
 
 const SECRET = 'logs-test-callback-secret-0123456789abcdef';

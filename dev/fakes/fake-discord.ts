@@ -58,6 +58,10 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
   server.keepAliveTimeout = 60_000;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   server.on('upgrade', (req, socket, head) => {
+    if (f.refuseGateway) {
+      socket.destroy();
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => f.onSocket(ws));
   });
   await new Promise<void>((resolve, reject) => {
@@ -104,6 +108,10 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
     makeMessage: f.makeMessage,
     waitForRest: f.waitForRest,
     delayRest: f.delayRest,
+    failRest: f.failRest,
+    refuseGateway: (on) => {
+      f.refuseGateway = on;
+    },
     dropHeartbeatAcks: (on) => {
       f.dropAcks = on;
     },

@@ -25,9 +25,11 @@ import { createLocalCoordinator } from './local-coordinator.js';
 import { createMemoryStore } from './memory-store.js';
 import { type InvalidRecord, parsedStore, prefixedStore } from './parsed-store.js';
 import type { RawStorage, TableName } from './raw.js';
-import { openSqliteFile, PURGE_EVERY_MS } from './sqlite.js';
+import { createPrivately, openSqliteFile, PURGE_EVERY_MS } from './sqlite.js';
+import { lockSqliteFile } from './sqlite-lock.js';
 
 export type { Coordinator, Lease, OpenIndex, Storage, Store } from '../seed/ports.js';
+export { StorageInUseError } from './sqlite-lock.js';
 
 export interface StorageOptions {
   /** Errors a backend reports on its own (not as a rejection of a call). */
@@ -43,6 +45,11 @@ export interface StorageOptions {
   timeoutMs?: number;
   /** A stored record that does not fit its schema (written by another version): read as absent, reported once. */
   onInvalid?: (info: InvalidRecord) => void;
+  /**
+   * The bot itself: on SQLite, hold the file's lock while open, so a second bot process on the same file is refused
+   * (StorageInUseError). `npm run forget-member` takes it too; the doctor, which runs beside the bot, does not.
+   */
+  exclusive?: boolean;
 }
 
 /**
@@ -51,7 +58,7 @@ export interface StorageOptions {
  */
 const CALL_DEADLINE_MS = 5_000;
 
-function sqlitePath(url: string): string {
+export function sqlitePath(url: string): string {
   return resolve(url.replace(/^sqlite:\/\//, ''));
 }
 
@@ -121,14 +128,24 @@ export async function createStorage(url: string, options: StorageOptions = {}): 
     );
   }
   const path = sqlitePath(url);
-  const file = await openSqliteFile(path);
+  createPrivately(path);
+  const lock = options.exclusive ? await lockSqliteFile(path) : undefined;
+  const file = await openSqliteFile(path).catch(async (error) => {
+    await lock?.release();
+    throw error;
+  });
   const stores = new Map<string, Store<unknown>>();
   // Expired rows really go: once now (in the background: a file with a long history must not delay the start), then
   // every ten minutes. The purge reads only the expired rows, through the expiry index.
-  const purge = () => void file.purge().catch(onError);
+  // Close waits for a purge under way and cancels the next: a query on a closed handle is SQLITE_MISUSE, an error
+  // a failed first start would otherwise print after its real cause.
+  let purging: Promise<unknown> = Promise.resolve();
+  const purge = () => {
+    purging = file.purge().catch(onError);
+  };
   const purgeTimer = setInterval(purge, PURGE_EVERY_MS);
   purgeTimer.unref();
-  setImmediate(purge);
+  const firstPurge = setImmediate(purge);
   const storage = assemble(
     {
       backend: 'sqlite',
@@ -147,7 +164,10 @@ export async function createStorage(url: string, options: StorageOptions = {}): 
       coordinator: createLocalCoordinator(),
       close: async () => {
         clearInterval(purgeTimer);
+        clearImmediate(firstPurge);
+        await purging;
         await file.close();
+        await lock?.release();
       },
     },
     options,

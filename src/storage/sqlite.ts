@@ -3,7 +3,7 @@
 // recursively: quadratic, and past ~50,000 rows it overflows the stack), and real deletion of expired rows (keyv
 // only drops an expired row when that key is read again), through an index on the expiry so the purge reads only
 // what has expired.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
@@ -31,8 +31,20 @@ export interface SqliteFile {
   close(): Promise<void>;
 }
 
+/** The file holds members' ids, prompts and interaction tokens: readable by its owner only (SQLite gives its -wal
+ * and -shm files the same mode). An existing file is tightened too. */
+export function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  try {
+    chmodSync(path, 0o600);
+  } catch {
+    // not the owner: leave it as the administrator set it
+  }
+}
+
 export async function openSqliteFile(path: string): Promise<SqliteFile> {
-  mkdirSync(dirname(path), { recursive: true });
+  createPrivately(path);
   // One connection per table, opened one after another: switching the file to WAL needs it to itself, and doing it
   // while other connections create their tables fails with SQLITE_BUSY instead of waiting.
   const adapters = new Map<SqliteTable, KeyvSqlite>();

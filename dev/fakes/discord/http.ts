@@ -104,7 +104,7 @@ const write = (res: ServerResponse, reply: Reply): void => {
 };
 
 export function createHttp(w: World & RestKit, routes: Route[]) {
-  const { rest, unknownRoutes, restWaiters, delays, cdnFiles, reject } = w;
+  const { rest, unknownRoutes, restWaiters, delays, failures, cdnFiles, reject } = w;
   const compiled = routes.map(([method, pattern, handler]) => ({
     method,
     parts: pattern.split('/'),
@@ -179,6 +179,18 @@ export function createHttp(w: World & RestKit, routes: Route[]) {
     const held = Math.max(0, ...[...delays].filter((d) => d.match(method, record.path)).map((d) => d.ms));
     if (held > 0) await sleep(held);
     let reply: Reply;
+    const failure = [...failures].find((f) => f.left > 0 && f.match(method, record.path));
+    if (failure) {
+      failure.left--;
+      if (failure.left === 0) failures.delete(failure);
+      record.status = failure.status;
+      write(res, {
+        status: failure.status,
+        body: { message: `${failure.status}: fake-discord fault`, code: 0 },
+      });
+      for (const waiter of [...restWaiters]) waiter(record);
+      return;
+    }
     // A bucket's headers go with every answer of its route, refusals and errors included.
     let limitHeaders: Record<string, string> | undefined;
     try {
@@ -266,5 +278,9 @@ export function createHttp(w: World & RestKit, routes: Route[]) {
     };
   };
 
-  return { onRequest, waitForRest, delayRest };
+  const failRest: FakeDiscord['failRest'] = (match, status, times) => {
+    failures.add({ match, status, left: times });
+  };
+
+  return { onRequest, waitForRest, delayRest, failRest };
 }

@@ -19,6 +19,8 @@ export interface FakeDiscordOptions {
    * past them, 429 with retry_after, Retry-After and X-RateLimit-Scope
    */
   rateLimits?: { globalPerSecond?: number; route?: { limit: number; windowMs: number } };
+  /** refuse gateway connections from the start (REST answers); default false. See FakeDiscord.refuseGateway. */
+  refuseGateway?: boolean;
 }
 
 export interface FakeGuild {
@@ -228,6 +230,10 @@ export interface FakeDiscord {
    * handled, e.g. every GET /channels/:id/messages/:id; returns the undo (requests already held still wait)
    */
   delayRest(match: (method: string, path: string) => boolean, ms: number): () => void;
+  /** answer the next `times` REST requests for which match(method, path) holds with `status` (e.g. 503) */
+  failRest(match: (method: string, path: string) => boolean, status: number, times: number): void;
+  /** refuse (on) or accept again (off) gateway WebSocket connections; REST keeps answering */
+  refuseGateway(on: boolean): void;
   /** close every gateway socket with code (default 4000, which discord.js answers with a RESUME) */
   disconnectAll(code?: number): void;
   close(): Promise<void>;

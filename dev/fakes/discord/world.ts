@@ -13,6 +13,13 @@ import { FIFTEEN_MINUTES, type InteractionState, type Session } from './common.j
 import { createRateLimits } from './rate-limits.js';
 import type { FakeDiscordOptions, RecordedRest } from './types.js';
 
+/** A fault: the next `left` REST requests matching `match` are answered `status` (a 5xx) instead of handled. */
+export interface RestFailure {
+  match: (method: string, path: string) => boolean;
+  status: number;
+  left: number;
+}
+
 /** A fault: REST requests matching `match` are held `ms` before they are handled. */
 export interface RestDelay {
   match: (method: string, path: string) => boolean;
@@ -72,6 +79,9 @@ export function createWorld(options: FakeDiscordOptions) {
     restWaiters: new Set<(r: RecordedRest) => void>(),
     sockets: new Set<WebSocket>(),
     delays: new Set<RestDelay>(),
+    failures: new Set<RestFailure>(),
+    /** While true, WebSocket upgrades are refused (the socket is destroyed), as a firewall blocking WebSockets does. */
+    refuseGateway: options.refuseGateway ?? false,
     dropAcks: false,
     identifies: 0,
     roundRobin: 0,

@@ -9,7 +9,7 @@ import type { UpstreamJob as Job } from '../upstream.js';
 export type { RecentJob } from '../model/types.js';
 
 /** useapi keeps jobs 31 days; after that the index entry is useless unless a seed is stored for it. */
-const INDEX_TTL_MS = 31 * 24 * 60 * 60 * 1000;
+export const INDEX_TTL_MS = 31 * 24 * 60 * 60 * 1000;
 const RECENT_PER_GUILD = 100;
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

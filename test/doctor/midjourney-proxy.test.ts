@@ -1,10 +1,10 @@
 // `npm run doctor` with SEED_PROVIDER=midjourney-proxy: the proxy's two lines (reachable, token accepted) in place of
 // useapi's, each with its fix, against the fake proxy and the running bot.
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { runDoctor } from '../src/doctor.js';
-import { registerCommands } from '../src/register.js';
-import { type Harness, startHarness } from './helpers/harness.js';
+import { loadConfig } from '../../src/config.js';
+import { runDoctor } from '../../src/doctor/index.js';
+import { registerCommands } from '../../src/register.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
