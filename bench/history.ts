@@ -26,6 +26,7 @@ import {
   runsAs,
   type Sizes,
   seedRecord,
+  stopSignal,
   storedJobid,
 } from './scenarios.js';
 import { latencyRow, type Row, round } from './stats.js';
@@ -660,7 +661,7 @@ async function stormRows(backend: Backend, sizes: Sizes, h: HistorySizes): Promi
         { id: `S2${tag}`, figure: `storm${on}`, unit: '%', ok: false, note: error.message },
       ];
     } finally {
-      await bot.kill('SIGKILL');
+      await bot.kill(stopSignal(sizes));
     }
   } finally {
     await f.close();

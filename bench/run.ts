@@ -3,10 +3,11 @@
 // CI); its figures are not meant to be compared with the targets. --only runs some groups (comma-separated names, see
 // GROUPS) and replaces only their rows in the results file, keeping the others and noting the partial run.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../dev/bot-process.js';
 import { HISTORY_FULL, HISTORY_SMOKE, type HistorySizes, historyFigures, stormFigures } from './history.js';
+import { profileSummary } from './profile.js';
 import {
   completionFigures,
   FULL,
@@ -56,7 +57,9 @@ function option(name: string): string | undefined {
 
 async function main() {
   const smoke = process.argv.includes('--smoke');
-  const sizes: Sizes = smoke ? SMOKE : FULL;
+  const profileDir = option('--profile');
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const sizes: Sizes = { ...(smoke ? SMOKE : FULL), profileDir };
   const out = option('--out') ?? join(ROOT, 'bench', 'results.json');
   const only = option('--only')
     ?.split(',')
@@ -93,6 +96,7 @@ async function main() {
   };
   writeFileSync(out, `${JSON.stringify(only ? merged(out, run, only) : run, null, 2)}\n`);
   process.stdout.write(`wrote ${out}\n`);
+  if (profileDir) process.stdout.write(`\n${profileSummary(profileDir)}\n`);
 }
 
 /** The results file with the rows of a partial run in place of their earlier versions (new ones at the end). */

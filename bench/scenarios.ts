@@ -30,6 +30,8 @@ export interface Sizes {
   startRuns: number;
   /** Run the bot from the build (dist/) rather than through tsx. */
   built: boolean;
+  /** `--profile <dir>`: every bot process writes a V8 CPU profile there (`node --cpu-prof`) when it stops. */
+  profileDir?: string | undefined;
 }
 
 export const FULL: Sizes = {
@@ -130,8 +132,14 @@ async function fill(url: string, seeds: number[], indexEntries: number, cdnOrigi
   }
 }
 
-export const childArgs = (sizes: Sizes) =>
-  sizes.built ? { entry: 'dist/src/main.js', nodeArgs: [] } : { entry: 'src/main.ts' };
+export const childArgs = (sizes: Sizes) => {
+  const profile = sizes.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${sizes.profileDir}`] : [];
+  return sizes.built
+    ? { entry: 'dist/src/main.js', nodeArgs: profile }
+    : { entry: 'src/main.ts', nodeArgs: [...profile, '--import', 'tsx'] };
+};
+/** How a benchmark stops a bot: a crash, unless it is profiled (node writes the profile only on a clean exit). */
+export const stopSignal = (sizes: Sizes): NodeJS.Signals => (sizes.profileDir ? 'SIGTERM' : 'SIGKILL');
 export const runsAs = (sizes: Sizes) =>
   sizes.built ? 'node dist/src/main.js' : 'node --import tsx src/main.ts';
 
@@ -214,7 +222,7 @@ async function startRig(sizes: Sizes, options: RigOptions = {}): Promise<Rig> {
     newJob: () => useapi.addJob({ verb: 'imagine', channel: ACCOUNT_CHANNEL, server: GUILD }).jobid,
     slash,
     async stop() {
-      await bot.kill('SIGKILL');
+      await bot.kill(stopSignal(sizes));
       await discord.close();
       await useapi.close();
       rmSync(dir, { recursive: true, force: true });

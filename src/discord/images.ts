@@ -2,6 +2,7 @@
 // (~24 h). Expired stored links are refreshed first through POST /attachments/refresh-urls.
 import type { REST } from 'discord.js';
 import type { Logger } from 'pino';
+import { request } from 'undici';
 import type { ImageMeta } from '../seed/model/types.js';
 import { type AttachedImage, type ImagesOutcome, safeFilename } from './replies.js';
 
@@ -18,7 +19,6 @@ export interface ImageFetcher {
 export interface ImageFetcherDeps {
   rest: REST;
   log: Logger;
-  fetch?: typeof fetch;
   timeoutMs?: number;
   /** Bytes of recently downloaded images kept in memory (many people ask for the same seed). */
   cacheBytes?: number;
@@ -43,14 +43,15 @@ const cacheKey = (url: string) => {
 };
 
 export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
-  const doFetch = deps.fetch ?? fetch;
   const now = deps.now ?? Date.now;
   const timeoutMs = deps.timeoutMs ?? 15_000;
   const cacheLimit = deps.cacheBytes ?? 64 * 1024 * 1024;
-  const cache = new Map<string, { data: Buffer; contentType?: string | undefined }>();
+  const cache = new Map<string, Downloaded>();
+  // Members asking at once for one seed share its downloads.
+  const inflight = new Map<string, Promise<Downloaded>>();
   let cached = 0;
 
-  const remember = (key: string, value: { data: Buffer; contentType?: string | undefined }) => {
+  const remember = (key: string, value: Downloaded) => {
     if (value.data.length > cacheLimit) return;
     cache.set(key, value);
     cached += value.data.length;
@@ -76,7 +77,7 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
     }
   }
 
-  async function download(url: string): Promise<{ data: Buffer; contentType?: string | undefined }> {
+  async function download(url: string): Promise<Downloaded> {
     const key = cacheKey(url);
     const hit = cache.get(key);
     if (hit) {
@@ -85,14 +86,16 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
       cache.set(key, hit);
       return hit;
     }
-    const response = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) throw new Error(`image download answered ${response.status}`);
-    const value = {
-      data: Buffer.from(await response.arrayBuffer()),
-      contentType: response.headers.get('content-type') ?? undefined,
-    };
-    remember(key, value);
-    return value;
+    const running = inflight.get(key);
+    if (running) return running;
+    const started = get(url, timeoutMs)
+      .then((value) => {
+        remember(key, value);
+        return value;
+      })
+      .finally(() => inflight.delete(key));
+    inflight.set(key, started);
+    return started;
   }
 
   return {
@@ -125,5 +128,27 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
         return { files: [], linkedBecause: 'download', urls };
       }
     },
+  };
+}
+
+interface Downloaded {
+  data: Buffer;
+  contentType?: string | undefined;
+}
+
+/**
+ * One image, through undici's request API: Node streams and Buffers end to end (fetch's web streams cost twice the CPU
+ * for the same bytes, measured on 400 × 256 KiB).
+ */
+async function get(url: string, timeoutMs: number): Promise<Downloaded> {
+  const response = await request(url, { signal: AbortSignal.timeout(timeoutMs), maxRedirections: 2 });
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    await response.body.dump();
+    throw new Error(`image download answered ${response.statusCode}`);
+  }
+  const type = response.headers['content-type'];
+  return {
+    data: Buffer.from(await response.body.arrayBuffer()),
+    contentType: Array.isArray(type) ? type[0] : type,
   };
 }
