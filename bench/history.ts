@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BotProcess, spawnBot } from '../dev/bot-process.js';
-import { type FakeDiscord, type InteractionHandle, startFakeDiscord } from '../dev/fakes/fake-discord.js';
+import type { FakeDiscord, InteractionHandle } from '../dev/fakes/fake-discord.js';
 import { type FakeUseapi, startFakeUseapi } from '../dev/fakes/fake-useapi.js';
 import { ACCOUNT_CHANNEL, baseEnv, CHANNEL, GUILD, isSeedReply, MODERATOR } from '../dev/fixtures.js';
 import { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL } from '../dev/redis.js';
@@ -16,6 +16,7 @@ import { createJobIndex } from '../src/seed/lookup/job-index.js';
 import type { RequestState, SeedRequest } from '../src/seed/model/types.js';
 import { createStorage } from '../src/storage/index.js';
 import {
+  benchDiscord,
   checkBuild,
   childArgs,
   clock,
@@ -286,7 +287,7 @@ async function startFakes(backend: Backend, imageBytes: number): Promise<Fakes> 
   const useapi = await startFakeUseapi({ seedDurationMs: 300, imageBytes });
   useapi.addAccount({ channel: ACCOUNT_CHANNEL, maxJobs: 3 });
   // Discord's own heartbeat interval: the fake's default (500 ms, for quick tests) would be most of an idle bot's CPU.
-  const discord = await startFakeDiscord({ heartbeatIntervalMs: 41_250 });
+  const discord = await benchDiscord({ heartbeatIntervalMs: 41_250 });
   discord.addGuild({ id: GUILD, channels: [{ id: CHANNEL }] });
   const dir = mkdtempSync(join(tmpdir(), 'seed-bot-bench-history-'));
   const prefix = `bench-history:${process.pid}:${Date.now()}:`;
@@ -297,10 +298,13 @@ async function startFakes(backend: Backend, imageBytes: number): Promise<Fakes> 
     dir,
     storageUrl,
     async close() {
+      // The bodies sent while timed, checked against Discord's spec now that the clock is off.
+      const spec = discord.checkDeferredSpec();
       await discord.close();
       await useapi.close();
       rmSync(dir, { recursive: true, force: true });
       if (backend === 'redis') await deleteRedisPrefixes([prefix]);
+      if (spec.length) throw new Error(`fake Discord refused ${spec.length} bodies, first: ${spec[0]}`);
     },
   };
 }

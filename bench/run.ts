@@ -1,7 +1,8 @@
 // `npm run bench [-- --smoke] [-- --only <groups>] [-- --out <file>]`: the benchmark against the fakes. Prints a table
-// with the machine it ran on and writes the rows to bench/results.json. --smoke runs every figure small and fast (for
-// CI); its figures are not meant to be compared with the targets. --only runs some groups (comma-separated names, see
-// GROUPS) and replaces only their rows in the results file, keeping the others and noting the partial run.
+// with the machine it ran on and writes the rows to bench/results.json, each with the run that measured it. --smoke
+// runs every figure small and fast (for CI); its figures are not meant to be compared with the targets. --only runs
+// some groups (comma-separated names, see GROUPS) and replaces only their rows in the results file, keeping the others
+// with the run they come from. --profile <dir> has every bot process write a CPU profile there and prints a summary.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,10 @@ import {
 } from './scenarios.js';
 import { type Machine, machine, type Row, table } from './stats.js';
 
-/** Every group of figures, in the order of a full run. */
+/**
+ * Every group of figures, in the order of a full run. A new group is one line here: its name (for --only) and a
+ * function of the sizes that resolves to its rows (each with an id of its own; the results file is keyed by it).
+ */
 const GROUPS: [string, (s: Sizes, h: HistorySizes) => Promise<Row[]>][] = [
   ['interactions', (s) => interactionFigures(s)],
   ['limiter', limiterFigures],
@@ -33,21 +37,23 @@ const GROUPS: [string, (s: Sizes, h: HistorySizes) => Promise<Row[]>][] = [
   ['storm', stormFigures],
 ];
 
-interface Results {
+/** One run of the benchmark: when, how, on what. Rows name the run that measured them. */
+interface Run {
   ranAt: string;
   mode: 'smoke' | 'full';
+  /** The groups it ran (all of them, or those of --only). */
+  groups: string[];
   seconds: number;
   machine: Machine;
-  rows: Row[];
-  /** Runs with --only since the last complete one: which rows they replaced, when, on what. */
-  partialRuns?: {
-    groups: string[];
-    rows: string[];
-    ranAt: string;
-    mode: string;
-    seconds: number;
-    machine: Machine;
-  }[];
+}
+
+/**
+ * bench/results.json: every row with the run that measured it. Written row by row: a run replaces the rows it measured
+ * and keeps every other one (a partial run, or rows another checkout's groups add) with the run they come from.
+ */
+interface Results {
+  runs: Run[];
+  rows: (Row & { run: string })[];
 }
 
 function option(name: string): string | undefined {
@@ -57,6 +63,12 @@ function option(name: string): string | undefined {
 
 async function main() {
   const smoke = process.argv.includes('--smoke');
+  if (process.argv.includes('--table')) {
+    // The README's table: every row of the results file, with the run it comes from.
+    const file = option('--out') ?? join(ROOT, 'bench', 'results.json');
+    process.stdout.write(`${resultsTable(readResults(file))}\n`);
+    return;
+  }
   const profileDir = option('--profile');
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const sizes: Sizes = { ...(smoke ? SMOKE : FULL), profileDir };
@@ -87,31 +99,74 @@ async function main() {
     process.stdout.write(`  ${name}: ${Math.round((Date.now() - t0) / 1000)} s\n`);
   }
   process.stdout.write(`\n${table(rows, m, mode)}\n\n`);
-  const run: Results = {
+  const run: Run = {
     ranAt: new Date().toISOString(),
     mode: smoke ? 'smoke' : 'full',
+    groups: groups.map(([name]) => name),
     seconds: Math.round((Date.now() - started) / 1000),
     machine: m,
-    rows,
   };
-  writeFileSync(out, `${JSON.stringify(only ? merged(out, run, only) : run, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify(merged(out, run, rows), null, 2)}\n`);
   process.stdout.write(`wrote ${out}\n`);
   if (profileDir) process.stdout.write(`\n${profileSummary(profileDir)}\n`);
 }
 
-/** The results file with the rows of a partial run in place of their earlier versions (new ones at the end). */
-function merged(file: string, run: Results, groups: string[]): Results {
-  if (!existsSync(file)) return run;
-  const before = JSON.parse(readFileSync(file, 'utf8')) as Results;
-  const fresh = new Map(run.rows.map((r) => [r.id, r]));
-  const rows = before.rows.map((r) => fresh.get(r.id) ?? r);
-  for (const r of run.rows) if (!before.rows.some((b) => b.id === r.id)) rows.push(r);
-  const { rows: replaced, ...about } = run;
-  return {
-    ...before,
-    rows,
-    partialRuns: [...(before.partialRuns ?? []), { groups, rows: replaced.map((r) => r.id), ...about }],
+/** Every row with the run it comes from (a letter), and the runs: when, what, on which machine at which load. */
+function resultsTable({ runs, rows }: Results): string {
+  const letter = (ranAt: string) => String.fromCharCode(65 + runs.findIndex((r) => r.ranAt === ranAt));
+  const legend = runs.map(
+    (r) =>
+      `- run ${letter(r.ranAt)}: ${r.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${r.mode} run of ` +
+      `${r.groups.join(', ')} (${r.seconds} s); ${r.machine.cpu}, ${r.machine.cores} cores, ` +
+      `${r.machine.memoryGb} GB, Node ${r.machine.node}, load ${r.machine.loadAtStart} at start`,
+  );
+  const lines = table(rows, runs[0]?.machine ?? machine(), 'every row of bench/results.json').split('\n');
+  // The table's own header line names one machine; the legend names each run's.
+  const body = lines.slice(2).map((line, i) => {
+    if (i === 0) return line.replace('| # |', '| # | run |');
+    if (i === 1) return line.replace('| --- |', '| --- | --- |');
+    const row = rows[i - 2];
+    return row ? line.replace(/^\| ([^|]+) \|/, `| $1 | ${letter(row.run)} |`) : line;
+  });
+  return [...legend, '', ...body].join('\n');
+}
+
+/** The results file with this run's rows in place of their earlier versions (new ones at the end). */
+function merged(file: string, run: Run, rows: Row[]): Results {
+  const before = existsSync(file) ? readResults(file) : { runs: [], rows: [] };
+  const fresh = new Map(rows.map((r) => [r.id, { ...r, run: run.ranAt }]));
+  const all = before.rows.map((r) => fresh.get(r.id) ?? r);
+  for (const r of fresh.values()) if (!before.rows.some((b) => b.id === r.id)) all.push(r);
+  // Runs no row comes from any more are dropped.
+  const runs = [...before.runs, run].filter((x) => all.some((r) => r.run === x.ranAt));
+  return { runs, rows: all };
+}
+
+/** The results file; one written before rows named their run (a last run plus partial ones) is read as such. */
+function readResults(file: string): Results {
+  const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<Results> & {
+    ranAt?: string;
+    mode?: Run['mode'];
+    seconds?: number;
+    machine?: Machine;
+    partialRuns?: (Omit<Run, 'mode'> & { mode: string; rows: string[] })[];
   };
+  if (data.runs) return { runs: data.runs, rows: data.rows ?? [] };
+  const last: Run = {
+    ranAt: data.ranAt ?? '',
+    mode: data.mode ?? 'full',
+    groups: GROUPS.map(([name]) => name),
+    seconds: data.seconds ?? 0,
+    machine: data.machine as Machine,
+  };
+  const partial = (data.partialRuns ?? []).map(({ rows, ...r }) => ({
+    run: { ...r, mode: (r.mode.startsWith('smoke') ? 'smoke' : 'full') as Run['mode'] },
+    rows,
+  }));
+  const runOf = (id: string) => partial.findLast((p) => p.rows.includes(id))?.run ?? last;
+  const rows = (data.rows ?? []).map((r) => ({ ...r, run: runOf(r.id).ranAt }));
+  const runs = [last, ...partial.map((p) => p.run)].filter((x) => rows.some((r) => r.run === x.ranAt));
+  return { runs, rows };
 }
 
 await main();
