@@ -2,9 +2,7 @@
 // the same bot on empty storage: process start → gateway READY, the acknowledgement of a burst of /seed, CPU while
 // idle, and `/midjourney status`. And the storm: a thousand members asking at once for seeds already stored.
 // Like scenarios.ts, the fakes run in this process and the bot as its own process.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BotProcess, spawnBot } from '../dev/bot-process.js';
@@ -30,7 +28,7 @@ import {
   stopSignal,
   storedJobid,
 } from './scenarios.js';
-import { latencyRow, type Row, round } from './stats.js';
+import { cpuSeconds, latencyRow, type Row, round } from './stats.js';
 
 export interface HistorySizes {
   /** Stored requests, seeds and job-index entries (this many of each) in the storage "with history". */
@@ -80,22 +78,6 @@ const FILL_BATCH = 500;
 const WARM = Array.from({ length: 20 }, (_, i) => 900_000 + i);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (n: number) => n.toLocaleString('en');
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU time (user + system, all threads) the process has used so far, in seconds. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 
 const requestId = (i: number) => String(1_250_000_000_000_000_000n + BigInt(i));
 

@@ -68,7 +68,7 @@ export function profileSummary(dir: string, top = 25, minShare = 0.02): string {
     for (const [name, ms] of [...bySelf].sort((a, b) => b[1] - a[1]).slice(0, top)) {
       out.push(`  ${String(Math.round(ms)).padStart(7)} ms ${pct(ms, busy)}  ${name}`);
     }
-    out.push('  flame graph (total time; branches above ' + `${minShare * 100} % of busy):`);
+    out.push(`  flame graph (total time; branches above ${minShare * 100} % of busy):`);
     const walk = (id: number, depth: number) => {
       const first = byId.get(id);
       const t = total.get(id) ?? 0;
