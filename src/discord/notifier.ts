@@ -61,6 +61,26 @@ export interface DiscordNotifierDeps {
   newRef?: () => string;
 }
 
+/** Answers whose images are downloaded and uploaded at once. */
+const IMAGE_DELIVERIES = 16;
+
+/** Runs at most `n` tasks at once; the others wait their turn, first come first served. */
+function createSlots(n: number) {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
+  };
+}
+
 const isExpired = (error: unknown) =>
   error instanceof DiscordAPIError && (EXPIRED_CODES.has(Number(error.code)) || error.status === 401);
 const cantPost = (error: unknown) =>
@@ -142,6 +162,9 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier {
     if (!ready) throw new Error('the Discord client has not been ready yet');
     return new InteractionWebhook(ready, request.applicationId, request.interactionToken);
   };
+  // Images are the heavy part of an answer (a few MiB down and up, most of its CPU): a burst of answers takes them
+  // a few at a time, so the seeds of the whole burst go out first instead of waiting behind everyone's images.
+  const imageSlots = createSlots(IMAGE_DELIVERIES);
   // Requests whose seed is on screen without its images (shown from the prompt, or the first of two edits): their
   // answer is one edit more, the images. Forgotten once answered; after a restart the seed is shown again first.
   const seedShown = new Set<string>();
@@ -228,28 +251,29 @@ export function createDiscordNotifier(deps: DiscordNotifierDeps): Notifier {
         seedShown.add(request.id);
         return 'edit';
       }
-      const prepared = deps.images.prepare(
-        record.images,
-        uploadLimit(request.guildId),
-        deps.log.child({ cid: request.correlationId, requestId: request.id }),
-      );
-      // While they download, the seed goes out on its own (once): the member has it before the images.
+      // The seed goes out on its own (once) at once: the member has it before the images.
       const first =
         record.images.length > 0 && !seedShown.has(request.id) && tokenUsable(request)
           ? showSeed(request, record, t)
           : Promise.resolve();
-      let images: ImagesOutcome;
-      try {
-        images = await prepared;
-      } finally {
-        // Never an edit over a later one: the images wait for the seed's edit to be done.
-        await first;
-        seedShown.delete(request.id);
-      }
-      const files = images.files;
-      if (await editOriginal(request, seedReply(record, t, images), files)) return 'edit';
-      const late = translator(deps.guildLocale?.(request.guildId) ?? request.locale);
-      return postLate(request, seedReply(record, late, images, { mentionUserId: request.userId }), files);
+      return imageSlots(async () => {
+        let images: ImagesOutcome;
+        try {
+          images = await deps.images.prepare(
+            record.images,
+            uploadLimit(request.guildId),
+            deps.log.child({ cid: request.correlationId, requestId: request.id }),
+          );
+        } finally {
+          // Never an edit over a later one: the images wait for the seed's edit to be done.
+          await first;
+          seedShown.delete(request.id);
+        }
+        const files = images.files;
+        if (await editOriginal(request, seedReply(record, t, images), files)) return 'edit';
+        const late = translator(deps.guildLocale?.(request.guildId) ?? request.locale);
+        return postLate(request, seedReply(record, late, images, { mentionUserId: request.userId }), files);
+      });
     },
     async fail(request: SeedRequest, error: unknown) {
       const ref = request.correlationId;
