@@ -100,7 +100,7 @@ async function main() {
   }
   process.stdout.write(`\n${table(rows, m, mode)}\n\n`);
   const run: Run = {
-    ranAt: new Date().toISOString(),
+    ranAt: new Date(started).toISOString(),
     mode: smoke ? 'smoke' : 'full',
     groups: groups.map(([name]) => name),
     seconds: Math.round((Date.now() - started) / 1000),
@@ -116,7 +116,8 @@ function resultsTable({ runs, rows }: Results): string {
   const letter = (ranAt: string) => String.fromCharCode(65 + runs.findIndex((r) => r.ranAt === ranAt));
   const legend = runs.map(
     (r) =>
-      `- run ${letter(r.ranAt)}: ${r.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${r.mode} run of ` +
+      `- run ${letter(r.ranAt)}: ${r.ranAt.slice(0, 16).replace('T', ' ')} UTC, ` +
+      `${r.mode === 'smoke' ? 'smoke (small sizes)' : 'full-size'} run of ` +
       `${r.groups.join(', ')} (${r.seconds} s); ${r.machine.cpu}, ${r.machine.cores} cores, ` +
       `${r.machine.memoryGb} GB, Node ${r.machine.node}, load ${r.machine.loadAtStart} at start`,
   );
@@ -131,12 +132,23 @@ function resultsTable({ runs, rows }: Results): string {
   return [...legend, '', ...body].join('\n');
 }
 
-/** The results file with this run's rows in place of their earlier versions (new ones at the end). */
+/** The results file with this run's rows in place of their earlier versions, new ones in the run's order. */
 function merged(file: string, run: Run, rows: Row[]): Results {
   const before = existsSync(file) ? readResults(file) : { runs: [], rows: [] };
   const fresh = new Map(rows.map((r) => [r.id, { ...r, run: run.ranAt }]));
   const all = before.rows.map((r) => fresh.get(r.id) ?? r);
-  for (const r of fresh.values()) if (!before.rows.some((b) => b.id === r.id)) all.push(r);
+  // A new row goes after the row this run measured before it (the first rows of a new group at the end).
+  let after = -1;
+  for (const r of fresh.values()) {
+    const known = all.findIndex((b) => b.id === r.id);
+    if (known >= 0) {
+      after = known;
+      continue;
+    }
+    const index = after >= 0 ? after + 1 : all.length;
+    all.splice(index, 0, r);
+    after = index;
+  }
   // Runs no row comes from any more are dropped.
   const runs = [...before.runs, run].filter((x) => all.some((r) => r.run === x.ranAt));
   return { runs, rows: all };
