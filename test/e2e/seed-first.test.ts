@@ -1,14 +1,23 @@
 // The seed first (issue 19), end to end: the real discord.js client against the fake Discord. What the member sees,
 // edit by edit: the seed (its text, `--seed N`, the copy button) before its four images, and nothing taken back.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InteractionEvent, InteractionHandle } from '../../dev/fakes/fake-discord.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FakeMessage, InteractionEvent, InteractionHandle } from '../../dev/fakes/fake-discord.js';
 import { copySeedCustomId } from '../../src/discord/replies.js';
-import { type Harness, isSeedReply, OTHER_MEMBER, startHarness } from '../helpers/harness.js';
+import {
+  CHANNEL,
+  GUILD,
+  type Harness,
+  isSeedReply,
+  MEMBER,
+  OTHER_MEMBER,
+  startHarness,
+} from '../helpers/harness.js';
 
+const SECRET = 'seed-first-test-callback-secret-0123456789';
 let h: Harness;
 
 beforeEach(async () => {
-  h = await startHarness();
+  h = await startHarness({ env: { CALLBACK_SECRET: SECRET } });
 });
 afterEach(async () => {
   await h?.stop();
@@ -100,5 +109,55 @@ describe('the seed first, then its images', () => {
         ['97531', false, 4],
       ]);
     }
+  });
+});
+
+describe('the seed first when the prompt already has it (--seed N)', () => {
+  /** useapi's callback for the job: the bot indexes its message, as after a real /imagine. */
+  async function indexed(jobid: string, message: FakeMessage) {
+    const http = h.bot.http();
+    if (!http) throw new Error('the bot has no HTTP server');
+    const job = h.useapi.getJob(jobid);
+    const response = await fetch(`${http.url}/useapi/callback/${SECRET}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(job),
+    });
+    expect(response.status).toBe(200);
+    await vi.waitFor(async () => expect(await h.bot.ctx.index.byJobid(jobid)).toBeDefined(), {
+      timeout: 5_000,
+      interval: 10,
+    });
+    return message;
+  }
+
+  it('shows the seed before the images and takes nothing back, whatever the images need', async () => {
+    const { jobid, message } = h.imagineJob({
+      prompt: 'a red fox in snow --seed 4242 --ar 3:2',
+      seedValue: 4242,
+    });
+    const target = await indexed(jobid, message);
+    const asked = h.discord.messageCommand({
+      name: 'Get seed',
+      target,
+      guildId: GUILD,
+      channelId: CHANNEL,
+      user: MEMBER,
+    });
+    await answered(asked);
+
+    const edits = editsOf(asked);
+    // The seed read from the prompt, not looked up.
+    expect(JSON.stringify(asked.events.find((e) => e.kind === 'edit')?.body)).toContain(
+      'already written in the prompt',
+    );
+    const imagesAt = edits.findIndex((e) => e.files === 4);
+    expect(imagesAt).toBeGreaterThan(0);
+    // Every edit shows the seed; those before the images show it alone, none after them drops an image.
+    for (const edit of edits) expect(edit.seed).toBe('4242');
+    for (const before of edits.slice(0, imagesAt)) expect(before).toMatchObject({ images: 0, files: 0 });
+    for (const later of edits.slice(imagesAt)) expect(later).toMatchObject({ images: 4, files: 4 });
+    // The seed from the prompt is shown once, not once more before its images.
+    expect(edits.slice(0, imagesAt)).toHaveLength(1);
   });
 });
