@@ -55,9 +55,11 @@ export const isSeedVisible = (m: FakeMessage | undefined): boolean =>
 /** "The four images follow…" in every locale: the seed shown before its images, not yet the final reply. */
 const IMAGES_FOLLOW = Object.values(LOCALES).map((messages) => messages['reply.imagesFollow']);
 
-/** The final seed reply: an edit that shows the seed and no longer announces its images. */
-export const isSeedReply = (m: FakeMessage | undefined): boolean =>
-  isSeedVisible(m) &&
-  !(m?.embeds ?? []).some((e) =>
+/** An edit that shows the seed alone and announces its four images (the first of the two edits of an answer). */
+export const announcesImages = (m: FakeMessage | undefined): boolean =>
+  (m?.embeds ?? []).some((e) =>
     IMAGES_FOLLOW.some((text) => String((e as { description?: string }).description).includes(text)),
   );
+
+/** The final seed reply: an edit that shows the seed and no longer announces its images. */
+export const isSeedReply = (m: FakeMessage | undefined): boolean => isSeedVisible(m) && !announcesImages(m);
