@@ -2,13 +2,11 @@
 // the same bot on empty storage: process start → gateway READY, the acknowledgement of a burst of /seed, CPU while
 // idle, and `/midjourney status`. And the storm: a thousand members asking at once for seeds already stored.
 // Like scenarios.ts, the fakes run in this process and the bot as its own process.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BotProcess, spawnBot } from '../dev/bot-process.js';
-import { type FakeDiscord, type InteractionHandle, startFakeDiscord } from '../dev/fakes/fake-discord.js';
+import type { FakeDiscord, InteractionHandle } from '../dev/fakes/fake-discord.js';
 import { type FakeUseapi, startFakeUseapi } from '../dev/fakes/fake-useapi.js';
 import { ACCOUNT_CHANNEL, baseEnv, CHANNEL, GUILD, isSeedReply, MODERATOR } from '../dev/fixtures.js';
 import { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL } from '../dev/redis.js';
@@ -16,6 +14,7 @@ import { createJobIndex } from '../src/seed/lookup/job-index.js';
 import type { RequestState, SeedRequest } from '../src/seed/model/types.js';
 import { createStorage } from '../src/storage/index.js';
 import {
+  benchDiscord,
   checkBuild,
   childArgs,
   clock,
@@ -26,9 +25,10 @@ import {
   runsAs,
   type Sizes,
   seedRecord,
+  stopSignal,
   storedJobid,
 } from './scenarios.js';
-import { latencyRow, type Row, round } from './stats.js';
+import { cpuSeconds, latencyRow, type Row, round } from './stats.js';
 
 export interface HistorySizes {
   /** Stored requests, seeds and job-index entries (this many of each) in the storage "with history". */
@@ -78,22 +78,6 @@ const FILL_BATCH = 500;
 const WARM = Array.from({ length: 20 }, (_, i) => 900_000 + i);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (n: number) => n.toLocaleString('en');
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU time (user + system, all threads) the process has used so far, in seconds. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 
 const requestId = (i: number) => String(1_250_000_000_000_000_000n + BigInt(i));
 
@@ -285,7 +269,7 @@ async function startFakes(backend: Backend, imageBytes: number): Promise<Fakes> 
   const useapi = await startFakeUseapi({ seedDurationMs: 300, imageBytes });
   useapi.addAccount({ channel: ACCOUNT_CHANNEL, maxJobs: 3 });
   // Discord's own heartbeat interval: the fake's default (500 ms, for quick tests) would be most of an idle bot's CPU.
-  const discord = await startFakeDiscord({ heartbeatIntervalMs: 41_250 });
+  const discord = await benchDiscord({ heartbeatIntervalMs: 41_250 });
   discord.addGuild({ id: GUILD, channels: [{ id: CHANNEL }] });
   const dir = mkdtempSync(join(tmpdir(), 'seed-bot-bench-history-'));
   const prefix = `bench-history:${process.pid}:${Date.now()}:`;
@@ -296,10 +280,13 @@ async function startFakes(backend: Backend, imageBytes: number): Promise<Fakes> 
     dir,
     storageUrl,
     async close() {
+      // The bodies sent while timed, checked against Discord's spec now that the clock is off.
+      const spec = discord.checkDeferredSpec();
       await discord.close();
       await useapi.close();
       rmSync(dir, { recursive: true, force: true });
       if (backend === 'redis') await deleteRedisPrefixes([prefix]);
+      if (spec.length) throw new Error(`fake Discord refused ${spec.length} bodies, first: ${spec[0]}`);
     },
   };
 }
@@ -660,7 +647,7 @@ async function stormRows(backend: Backend, sizes: Sizes, h: HistorySizes): Promi
         { id: `S2${tag}`, figure: `storm${on}`, unit: '%', ok: false, note: error.message },
       ];
     } finally {
-      await bot.kill('SIGKILL');
+      await bot.kill(stopSignal(sizes));
     }
   } finally {
     await f.close();

@@ -1,15 +1,18 @@
 // `npm run bench [-- --smoke] [-- --only <groups>] [-- --out <file>]`: the benchmark against the fakes. Prints a table
-// with the machine it ran on and writes the rows to bench/results.json (a smoke run to bench/tmp/results-smoke.json,
-// so the published figures stay). --smoke runs every figure small and fast (for
+// with the machine it ran on and writes the rows to bench/results.json, each with the run that measured it (a smoke
+// run to bench/tmp/results-smoke.json, so the published figures stay). --smoke runs every figure small and fast (for
 // CI); its figures are not meant to be compared with the targets. --only runs some groups (comma-separated names, see
-// GROUPS) and replaces only their rows in the results file, keeping the others and noting the partial run.
+// GROUPS) and replaces only their rows in the results file, keeping the others with the run they come from.
+// --profile <dir> has every bot process write a CPU profile there and prints a summary.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../dev/bot-process.js';
 import { gridFigures } from './grid.js';
 import { HISTORY_FULL, HISTORY_SMOKE, type HistorySizes, historyFigures, stormFigures } from './history.js';
 import { MEMORY_FULL, MEMORY_SMOKE, memoryFigures } from './memory.js';
+import { profileSummary } from './profile.js';
+import { mergeResults, type Run, readResults, resultsTable } from './results.js';
 import {
   completionFigures,
   FULL,
@@ -21,9 +24,12 @@ import {
   SMOKE,
   throughputFigure,
 } from './scenarios.js';
-import { type Machine, machine, type Row, table } from './stats.js';
+import { machine, type Row, table } from './stats.js';
 
-/** Every group of figures, in the order of a full run. */
+/**
+ * Every group of figures, in the order of a full run. A new group is one line here: its name (for --only) and a
+ * function of the sizes that resolves to its rows (each with an id of its own; the results file is keyed by it).
+ */
 const GROUPS: [string, (s: Sizes, h: HistorySizes) => Promise<Row[]>][] = [
   ['interactions', (s) => interactionFigures(s)],
   ['limiter', limiterFigures],
@@ -36,23 +42,7 @@ const GROUPS: [string, (s: Sizes, h: HistorySizes) => Promise<Row[]>][] = [
   ['grid', (s) => gridFigures(s)],
   ['memory', (s) => memoryFigures(s, s.built ? MEMORY_FULL : MEMORY_SMOKE)],
 ];
-
-interface Results {
-  ranAt: string;
-  mode: 'smoke' | 'full';
-  seconds: number;
-  machine: Machine;
-  rows: Row[];
-  /** Runs with --only since the last complete one: which rows they replaced, when, on what. */
-  partialRuns?: {
-    groups: string[];
-    rows: string[];
-    ranAt: string;
-    mode: string;
-    seconds: number;
-    machine: Machine;
-  }[];
-}
+const names = GROUPS.map(([name]) => name);
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -61,7 +51,15 @@ function option(name: string): string | undefined {
 
 async function main() {
   const smoke = process.argv.includes('--smoke');
-  const sizes: Sizes = smoke ? SMOKE : FULL;
+  if (process.argv.includes('--table')) {
+    // The README's table: every row of the results file, with the run it comes from.
+    const file = option('--out') ?? join(ROOT, 'bench', 'results.json');
+    process.stdout.write(`${resultsTable(readResults(file, names))}\n`);
+    return;
+  }
+  const profileDir = option('--profile');
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const sizes: Sizes = { ...(smoke ? SMOKE : FULL), profileDir };
   // bench/results.json holds the published figures: a smoke run (small sizes) writes beside it, in bench/tmp/.
   const out =
     option('--out') ??
@@ -93,30 +91,16 @@ async function main() {
     process.stdout.write(`  ${name}: ${Math.round((Date.now() - t0) / 1000)} s\n`);
   }
   process.stdout.write(`\n${table(rows, m, mode)}\n\n`);
-  const run: Results = {
-    ranAt: new Date().toISOString(),
+  const run: Run = {
+    ranAt: new Date(started).toISOString(),
     mode: smoke ? 'smoke' : 'full',
+    groups: groups.map(([name]) => name),
     seconds: Math.round((Date.now() - started) / 1000),
     machine: m,
-    rows,
   };
-  writeFileSync(out, `${JSON.stringify(only ? merged(out, run, only) : run, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify(mergeResults(readResults(out, names), run, rows), null, 2)}\n`);
   process.stdout.write(`wrote ${out}\n`);
-}
-
-/** The results file with the rows of a partial run in place of their earlier versions (new ones at the end). */
-function merged(file: string, run: Results, groups: string[]): Results {
-  if (!existsSync(file)) return run;
-  const before = JSON.parse(readFileSync(file, 'utf8')) as Results;
-  const fresh = new Map(run.rows.map((r) => [r.id, r]));
-  const rows = before.rows.map((r) => fresh.get(r.id) ?? r);
-  for (const r of run.rows) if (!before.rows.some((b) => b.id === r.id)) rows.push(r);
-  const { rows: replaced, ...about } = run;
-  return {
-    ...before,
-    rows,
-    partialRuns: [...(before.partialRuns ?? []), { groups, rows: replaced.map((r) => r.id), ...about }],
-  };
+  if (profileDir) process.stdout.write(`\n${profileSummary(profileDir)}\n`);
 }
 
 await main();

@@ -1,4 +1,6 @@
-// Small helpers of the benchmark: percentiles, the machine it runs on, the printed table.
+// Small helpers of the benchmark: percentiles, the machine it runs on, CPU time of a process, the printed table.
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 /** Nearest-rank percentile (p in 0..100) of the samples. */
@@ -48,6 +50,25 @@ export const round = (n: number, digits = 1): number => {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 };
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (user + system, all threads) the process has used so far, in seconds. On a machine other work shares,
+ * the CPU a phase cost the bot says more than its latencies, which include waiting for a core.
+ */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
 
 export interface Machine {
   cpu: string;

@@ -1,6 +1,7 @@
 // The ids and environment the end-to-end tests, the demo and the benchmark share: one server with a channel and a
 // moderators' channel, a member, a moderator, a Midjourney account, and the bot's environment pointed at the fakes.
 import { join } from 'node:path';
+import { LOCALES } from '../src/i18n/index.js';
 import type { FakeDiscord, FakeMessage, InteractionUser } from './fakes/fake-discord.js';
 import type { FakeUseapi } from './fakes/fake-useapi.js';
 
@@ -43,10 +44,22 @@ export function baseEnv(useapi: FakeUseapi, discord: FakeDiscord, dir: string): 
   };
 }
 
-/** The final seed reply: an edit whose first embed title names the seed. */
-export const isSeedReply = (m: FakeMessage | undefined): boolean =>
+/** An edit that shows a seed: its first embed's title names it. */
+export const isSeedVisible = (m: FakeMessage | undefined): boolean =>
   Boolean(
     m &&
       Array.isArray(m.embeds) &&
       m.embeds.some((e) => /Seed \d+/.test(String((e as { title?: string }).title))),
   );
+
+/** "The four images follow…" in every locale: the seed shown before its images, not yet the final reply. */
+const IMAGES_FOLLOW = Object.values(LOCALES).map((messages) => messages['reply.imagesFollow']);
+
+/** An edit that shows the seed alone and announces its four images (the first of the two edits of an answer). */
+export const announcesImages = (m: FakeMessage | undefined): boolean =>
+  (m?.embeds ?? []).some((e) =>
+    IMAGES_FOLLOW.some((text) => String((e as { description?: string }).description).includes(text)),
+  );
+
+/** The final seed reply: an edit that shows the seed and no longer announces its images. */
+export const isSeedReply = (m: FakeMessage | undefined): boolean => isSeedVisible(m) && !announcesImages(m);

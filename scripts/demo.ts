@@ -24,6 +24,7 @@ import { type FakeMidjourneyProxy, startFakeMidjourneyProxy } from '../dev/fakes
 import { type FakeJob, type FakeUseapi, startFakeUseapi } from '../dev/fakes/fake-useapi.js';
 import { addImagineJob, midjourneyMessage } from '../dev/fakes/midjourney.js';
 import { freePort } from '../dev/fakes/net.js';
+import { announcesImages } from '../dev/fixtures.js';
 import { type Bot, createBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { registerCommands } from '../src/register.js';
@@ -154,7 +155,9 @@ function progressLines(interaction: InteractionHandle): string[] {
   return seen;
 }
 
-const isSeedReply = (m: FakeMessage) => (m.embeds as Embed[]).some((e) => /\d{2,}/.test(e.title ?? ''));
+/** The final answer: a seed in the title (any language), its images no longer announced. */
+const isSeedReply = (m: FakeMessage) =>
+  (m.embeds as Embed[]).some((e) => /\d{2,}/.test(e.title ?? '')) && !announcesImages(m);
 
 async function answer(who: string, interaction: InteractionHandle, done: (m: FakeMessage) => boolean) {
   const ack = await interaction.waitForCallback(WAIT_MS);

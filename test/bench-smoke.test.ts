@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'seed-bot-bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ROWS = [
-  ...['1', '2', 'R1', 'R2', '3a', '3b', '3c', '4', '1r', '2r', '4r', '5a', '5b', '5c', '6'],
+  ...['1', '2v', '2', 'R1', 'R2', '3a', '3b', '3c', '4', '1r', '2vr', '2r', '4r', '5a', '5b', '5c', '6'],
   ...['H1', 'H2', 'H3', 'H4', 'H1r', 'H2r', 'H3r', 'H4r', 'S1', 'S2', 'S1r', 'S2r', 'G1', 'G2', 'G3'],
   ...['M1', 'M2', 'M3'],
 ];
@@ -37,11 +37,14 @@ it('runs every figure of the benchmark and reports each in the table and in the 
   expect(tableRows.map((l) => l.split(' | ')[0]?.slice(2))).toEqual(ROWS);
 
   const results = JSON.parse(readFileSync(out, 'utf8')) as {
-    machine: { cpu: string; cores: number; node: string };
-    rows: { id: string; median?: number; p99?: number; value?: number; note?: string }[];
+    runs: { ranAt: string; machine: { cpu: string; cores: number; node: string } }[];
+    rows: { id: string; run: string; median?: number; p99?: number; value?: number; note?: string }[];
   };
-  expect(results.machine.cores).toBeGreaterThan(0);
+  // One run measured every row, and each row says so.
+  expect(results.runs).toHaveLength(1);
+  expect(results.runs[0]?.machine.cores).toBeGreaterThan(0);
   expect(results.rows.map((r) => r.id)).toEqual(ROWS);
+  expect(results.rows.every((r) => r.run === results.runs[0]?.ranAt)).toBe(true);
   for (const row of results.rows) {
     // Every figure has a number, except Redis's when no Redis runs here (the row then says why).
     const measured = [row.median, row.p99, row.value].some(

@@ -85,6 +85,7 @@ export const startFakeDiscord = async (options: FakeDiscordOptions = {}): Promis
     botUserId: f.botUserId,
     rest: f.rest,
     violations: f.violations,
+    checkDeferredSpec: f.checkDeferredSpec,
     unknownRoutes: f.unknownRoutes,
     addGuild: f.addGuild,
     waitForReady: f.waitForReady,

@@ -592,6 +592,12 @@ export async function startFakeUseapi(options: FakeUseapiOptions = {}): Promise<
     return sendError(res, 404, 'Not found');
   };
 
+  // One image, built once: the fake CDN serves hundreds of them a second in the benchmark.
+  let image: Buffer | undefined;
+  const servedImage = () => {
+    image ??= pngBytes(imageBytes);
+    return image;
+  };
   const serveCdn = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', origin);
     const ex = url.searchParams.get('ex');
@@ -603,7 +609,7 @@ export async function startFakeUseapi(options: FakeUseapiOptions = {}): Promise<
             .toString('hex')
             .slice(0, 32);
     if (ex === null || hm !== expected || isCdnUrlExpired(url.toString())) return send(res, 404, CDN_GONE);
-    const image = pngBytes(imageBytes);
+    const image = servedImage();
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': image.length.toString() });
     res.end(image);
   };

@@ -100,12 +100,19 @@ export function seedReply(
   record: SeedRecord,
   t: Translate,
   images: ImagesOutcome,
-  options: { partial?: boolean; mentionUserId?: string } = {},
+  options: {
+    /** The seed from the prompt, not stored yet: no copy button, the images follow. */
+    partial?: boolean;
+    /** The seed first, its images in the next edit. */
+    imagesPending?: boolean;
+    mentionUserId?: string;
+  } = {},
 ): ReplyBody {
   const link = jumpLink(record.server, record.channel, record.messageId);
   const notes: string[] = [];
   if (record.source === 'prompt') notes.push(t('reply.fromPrompt'));
   if (options.partial) notes.push(t('reply.imagesPending'));
+  else if (options.imagesPending) notes.push(t('reply.imagesFollow'));
   else if (images.linkedBecause)
     notes.push(t('reply.imagesLinked', { reason: t(`reason.${images.linkedBecause}`) }));
   else if (record.images.length === 0 && !record.grid) notes.push(t('reply.imagesUnavailable'));
@@ -126,11 +133,12 @@ export function seedReply(
     color: EMBED_COLOR,
     fields,
   };
-  const imageUrls = options.partial
-    ? []
-    : images.files.length
-      ? images.files.map((f) => `attachment://${f.name}`)
-      : (images.urls ?? record.images.map((i) => i.url));
+  const imageUrls =
+    options.partial || options.imagesPending
+      ? []
+      : images.files.length
+        ? images.files.map((f) => `attachment://${f.name}`)
+        : (images.urls ?? record.images.map((i) => i.url));
   const embeds: APIEmbed[] = imageUrls
     .slice(0, 4)
     .map((url, i) => (i === 0 ? { ...first, image: { url } } : { url: galleryUrl, image: { url } }));

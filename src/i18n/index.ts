@@ -53,8 +53,19 @@ export function messagesFor(locale: string | undefined): Messages {
   return LOCALES[localeFor(locale)] ?? en;
 }
 
+/** One translator per locale: building Intl.PluralRules and NumberFormat costs more than a whole reply's texts. */
+const translators = new Map<string, Translate>();
+
 export function translator(locale: string | undefined): Translate {
   const code = localeFor(locale);
+  const built = translators.get(code);
+  if (built) return built;
+  const t = buildTranslator(code);
+  translators.set(code, t);
+  return t;
+}
+
+function buildTranslator(code: string): Translate {
   const messages = LOCALES[code] ?? en;
   const rules = new Intl.PluralRules(code);
   const numbers = new Intl.NumberFormat(code);

@@ -652,6 +652,28 @@ describe("fake Discord against Discord's OpenAPI spec", () => {
   });
 });
 
+describe("fake Discord's deferred spec check (the benchmark's timed phases)", () => {
+  it('answers a body as if valid, then reports what breaks the spec when asked, once', async () => {
+    const f = await start({ deferSpecCheck: true });
+    const rest = new REST({ api: f.apiUrl }).setToken(f.token);
+    await rest.post(Routes.channelMessages(CHANNEL_ID), {
+      body: { content: 'images', attachments: [{ id: 0, filename: 'a.png' }] },
+      files: [{ name: 'a.png', data: pngBytes(64), contentType: 'image/png' }],
+    });
+
+    expect(f.violations).toEqual([]);
+    expect(f.channelMessages(CHANNEL_ID).map((m) => m.attachments.map((a) => a.filename))).toEqual([
+      ['a.png'],
+    ]);
+    const found = [
+      "POST /channels/:channel/messages: attachments[0].id: Must be of type string. (Discord's OpenAPI spec)",
+    ];
+    expect(f.checkDeferredSpec()).toEqual(found);
+    expect(f.violations).toEqual(found);
+    expect(f.checkDeferredSpec()).toEqual([]);
+  });
+});
+
 describe('fake Discord faults', () => {
   it('holds matching REST requests for the given time until undone, and no others', async () => {
     const f = await start();

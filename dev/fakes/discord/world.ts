@@ -62,6 +62,9 @@ export function createWorld(options: FakeDiscordOptions) {
     botUser,
     rest: [] as RecordedRest[],
     violations: [] as string[],
+    deferSpecCheck: options.deferSpecCheck ?? false,
+    /** Bodies answered without their spec check (deferSpecCheck), checked by checkDeferredSpec. */
+    uncheckedBodies: [] as { method: string; pattern: string; body: unknown }[],
     unknownRoutes: [] as string[],
     guilds,
     users: new Map<string, APIUser>([[botUserId, botUser]]),

@@ -42,6 +42,7 @@ export const de = {
   'reply.imagesLinked':
     'Die Bilder konnten nicht angehängt werden ({reason}); sie sind verlinkt, und Discord zeigt sie eventuell nach etwa einem Tag nicht mehr an.',
   'reply.imagesPending': 'Seed aus dem Prompt; die vier Bilder werden geladen…',
+  'reply.imagesFollow': 'Die vier Bilder folgen gleich…',
   'reply.imagesUnavailable': 'Die vier Bilder sind nicht verfügbar.',
   'reply.fromPrompt': 'Der Seed stand bereits im Prompt.',
   'reply.lateMention': '{user}, hier ist der Seed, nach dem du gefragt hast:',

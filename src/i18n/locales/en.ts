@@ -38,6 +38,7 @@ export const en = {
   'reply.imagesLinked':
     'The images could not be attached ({reason}); they are linked and Discord may stop showing them after about a day.',
   'reply.imagesPending': 'Seed from the prompt; fetching the four images…',
+  'reply.imagesFollow': 'The four images follow in a moment…',
   'reply.imagesUnavailable': 'The four images are not available.',
   'reply.fromPrompt': 'The seed was already written in the prompt.',
   'reply.lateMention': '{user}, here is the seed you asked for:',

@@ -41,6 +41,7 @@ export const esES = {
   'reply.imagesLinked':
     'No se han podido adjuntar las imágenes ({reason}); están enlazadas y puede que Discord deje de mostrarlas pasado un día aproximadamente.',
   'reply.imagesPending': 'Seed sacada del prompt; obteniendo las cuatro imágenes…',
+  'reply.imagesFollow': 'Las cuatro imágenes llegan en un momento…',
   'reply.imagesUnavailable': 'Las cuatro imágenes no están disponibles.',
   'reply.fromPrompt': 'La seed ya estaba escrita en el prompt.',
   'reply.lateMention': '{user}, aquí tienes la seed que pediste:',

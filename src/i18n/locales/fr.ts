@@ -42,6 +42,7 @@ export const fr = {
   'reply.imagesLinked':
     'Les images n’ont pas pu être jointes ({reason}) ; elles sont en lien et Discord risque de ne plus les afficher au bout d’environ un jour.',
   'reply.imagesPending': 'Seed tirée du prompt ; récupération des quatre images…',
+  'reply.imagesFollow': 'Les quatre images suivent dans un instant…',
   'reply.imagesUnavailable': 'Les quatre images ne sont pas disponibles.',
   'reply.fromPrompt': 'La seed figurait déjà dans le prompt.',
   'reply.lateMention': '{user}, voici la seed que tu as demandée :',

@@ -40,6 +40,7 @@ export const ja = {
   'reply.imagesLinked':
     '画像を添付できませんでした（{reason}）。代わりにリンクを載せていますが、1日ほどで Discord に表示されなくなる場合があります。',
   'reply.imagesPending': 'プロンプトからシードを取得しました。画像4枚を取得しています…',
+  'reply.imagesFollow': '画像4枚はまもなく表示されます…',
   'reply.imagesUnavailable': '画像4枚は利用できません。',
   'reply.fromPrompt': 'シードはすでにプロンプトに書かれていました。',
   'reply.lateMention': '{user} さん、リクエストされたシードです:',

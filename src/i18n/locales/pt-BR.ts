@@ -40,6 +40,7 @@ export const ptBR = {
   'reply.imagesLinked':
     'Não foi possível anexar as imagens ({reason}); elas estão em link, e o Discord pode parar de exibi-las depois de cerca de um dia.',
   'reply.imagesPending': 'Seed tirada do prompt; buscando as quatro imagens…',
+  'reply.imagesFollow': 'As quatro imagens chegam em um instante…',
   'reply.imagesUnavailable': 'As quatro imagens não estão disponíveis.',
   'reply.fromPrompt': 'A seed já estava escrita no prompt.',
   'reply.lateMention': '{user}, aqui está a seed que você pediu:',

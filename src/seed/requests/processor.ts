@@ -202,12 +202,14 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
     };
     try {
       if (shown) await deps.notifier.deliver(request, shown, { partial: true });
-      await save(request, { state: 'running', attempts: request.attempts + 1 }, log);
-      const record = await retrieve(request, signal, progress, log);
+      // A state is written while the work it names goes on (a stored seed is read meanwhile, the seed shown): one
+      // connection writes them in order, and the next state waits for it.
+      const running = save(request, { state: 'running', attempts: request.attempts + 1 }, log);
+      const record = await retrieve(request, signal, progress, log).finally(() => running);
       await progress.stop();
       await fence();
-      await save(request, { state: 'delivering' }, log);
-      const via = await deps.notifier.deliver(request, record, { partial: false });
+      const delivering = save(request, { state: 'delivering' }, log);
+      const via = await deps.notifier.deliver(request, record, { partial: false }).finally(() => delivering);
       await save(request, { state: 'done', deliveredVia: via }, log);
       deps.onOutcome?.('done');
       log.info({ via, seed: record.seed }, 'request answered');
