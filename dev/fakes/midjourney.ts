@@ -43,7 +43,7 @@ export function addImagineJob(useapi: FakeUseapi, input: ImagineJobInput): FakeJ
 export function midjourneyMessage(
   discord: FakeDiscord,
   job: FakeJob,
-  where: { channelId: string; guildId: string; ownerId: string; filename?: string },
+  where: { channelId: string; guildId: string; ownerId: string; filename?: string; grid?: Buffer },
 ): FakeMessage {
   const prompt = String(job.prompt ?? '');
   return discord.makeMessage({
@@ -59,6 +59,8 @@ export function midjourneyMessage(
           job.attachments[0]?.filename ??
           `member_${prompt.replace(/\W+/g, '_')}_${crypto.randomUUID()}.png`,
         content_type: 'image/png',
+        // A real image (the fake CDN serves it) when the test cuts the grid; a placeholder otherwise.
+        ...(where.grid ? { data: where.grid } : {}),
       },
     ],
   });

@@ -141,7 +141,8 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
       new GridError('too_large', `the image is over ${bytes} bytes (at most ${maxBytes})`);
     const length = Number(header('content-length') ?? Number.NaN);
     if (length > maxBytes) {
-      response.body.destroy();
+      // Read nothing and close it (a bare destroy() would raise an unhandled AbortError on the body).
+      await response.body.dump({ limit: 0 }).catch(() => {});
       throw tooLarge(length);
     }
     if (maxBytes === Number.POSITIVE_INFINITY)
@@ -151,10 +152,8 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
     let read = 0;
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       read += chunk.length;
-      if (read > maxBytes) {
-        response.body.destroy();
-        throw tooLarge(read);
-      }
+      // Leaving the loop closes the download.
+      if (read > maxBytes) throw tooLarge(read);
       chunks.push(chunk);
     }
     return { data: Buffer.concat(chunks), contentType };

@@ -100,7 +100,8 @@ describe('private answers', () => {
     await expectPrivate(asked, false, /could not find the useapi job/);
   });
 
-  it('reaches the member who right-clicks a message whose prompt has the seed but whose job is unknown', async () => {
+  it('answers the member privately who right-clicks a message whose prompt has the seed but whose job is unknown', async () => {
+    // The whole answer (the seed, the grid's images) goes to the private deferral of the right-click.
     const { message } = h.imagineJob({ prompt: 'a quiet harbour --seed 4242' });
     const asked = h.discord.messageCommand({
       name: 'Get seed',
@@ -109,7 +110,13 @@ describe('private answers', () => {
       channelId: CHANNEL,
       user: member(),
     });
-    await expectPrivate(asked, false, /--seed 4242/);
+    const ack = await asked.waitForCallback();
+    expect((ack.body as { data?: { flags?: number } }).data?.flags ?? 0).toBe(64);
+    await asked.waitForEdit((m) => JSON.stringify(m.embeds).includes('--seed 4242'));
+    const { member: seen, others } = asked.seen();
+    expect(others).toEqual([]);
+    expect(seen).toHaveLength(1);
+    expect((seen[0]?.flags ?? 0) & (64 | LOADING)).toBe(64);
   });
 });
 

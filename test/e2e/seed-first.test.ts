@@ -1,7 +1,9 @@
 // The seed first (issue 19), end to end: the real discord.js client against the fake Discord. What the member sees,
 // edit by edit: the seed (its text, `--seed N`, the copy button) before its four images, and nothing taken back.
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FakeMessage, InteractionEvent, InteractionHandle } from '../../dev/fakes/fake-discord.js';
+import { makeGrid } from '../../dev/fakes/grid-image.js';
 import { copySeedCustomId } from '../../src/discord/replies.js';
 import {
   CHANNEL,
@@ -135,6 +137,8 @@ describe('the seed first when the prompt already has it (--seed N)', () => {
     const { jobid, message } = h.imagineJob({
       prompt: 'a red fox in snow --seed 4242 --ar 3:2',
       seedValue: 4242,
+      // The images are cut from the message's own grid.
+      grid: await makeGrid(512, 512, 'png'),
     });
     const target = await indexed(jobid, message);
     const asked = h.discord.messageCommand({

@@ -60,7 +60,8 @@ export interface Harness {
   /** Every log line joined, for searching. */
   logText(): string;
   /** A completed imagine job on the account, with a Midjourney message in CHANNEL that shows it. */
-  imagineJob(options?: { prompt?: string; seedValue?: number; guild?: string }): {
+  /** `grid`: the bytes of a real PNG grid for the message's attachment (the bot cuts it when the prompt has the seed). */
+  imagineJob(options?: { prompt?: string; seedValue?: number; guild?: string; grid?: Buffer }): {
     jobid: string;
     message: FakeMessage;
   };
@@ -174,6 +175,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         guildId,
         ownerId: MEMBER.id,
         filename: `member_${String(job.prompt).replace(/\W+/g, '_')}_${crypto.randomUUID()}.png`,
+        grid: o.grid,
       });
       return { jobid: job.jobid, message };
     },
