@@ -2,8 +2,10 @@
 // a ProxyError whose kind follows errors.ts. The token travels as `Mj-Api-Secret: <token>`, bare: the proxy compares
 // the header raw (an `Authorization: Bearer …` would never match). Retries are bounded, jittered, honour Retry-After,
 // and only repeat what cannot start a second seed retrieval: `image-seed` is repeated only when the caller asks.
-import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { z } from 'zod';
+import { backoffMs } from '../lib/backoff.js';
+import { errorCodes, isConnectFailure, parseJson, parseRetryAfter } from '../lib/http.js';
+import { sleep as defaultSleep } from '../lib/sleep.js';
 import {
   isProxyError,
   type ProxyEndpoint,
@@ -69,16 +71,6 @@ const PING_TASK_ID = '0000000000000000';
 /** The proxy's task ids are digits (Unix ms + 3); anything else could escape the route's path. */
 const TASK_ID = /^\d{1,32}$/;
 
-/** Errors of the connect phase: the request never reached the proxy, so even `image-seed` is safe to repeat. */
-const CONNECT_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /** What `image-seed`'s code 3 says, in the proxy's words (`SubmitSeed`, `TaskController.ImageSeed`). */
 const SEED_NOT_FOUND = /未找到\s*seed|seed not found/i;
 const NO_ACCOUNT = /无可用的账号|no (?:available|live) account/i;
@@ -106,50 +98,6 @@ interface Failure {
   error: ProxyError;
   retryable: boolean;
 }
-
-const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-  signal?.throwIfAborted();
-  try {
-    await sleepFor(ms, undefined, { signal });
-  } catch (error) {
-    throw signal?.aborted ? signal.reason : error;
-  }
-};
-
-/** `Retry-After` is either delta-seconds or an HTTP date. */
-const parseRetryAfter = (value: string | null, now: number): number | undefined => {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-};
-
-/** Codes (`ECONNREFUSED`, `UND_ERR_SOCKET`, …) anywhere in a fetch rejection's cause chain. */
-const errorCodes = (error: unknown): string[] => {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    if (current instanceof AggregateError) {
-      for (const inner of current.errors) {
-        const innerCode = (inner as { code?: unknown } | null)?.code;
-        if (typeof innerCode === 'string') codes.push(innerCode);
-      }
-    }
-    current = current.cause;
-  }
-  return codes;
-};
-
-const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-};
 
 const clip = (text: string): string | undefined => {
   const trimmed = text.trim();
@@ -263,7 +211,7 @@ export function createMidjourneyProxyClient(options: MidjourneyProxyClientOption
       };
     }
     const codes = errorCodes(error);
-    const beforeRequest = codes.some((code) => CONNECT_ERROR_CODES.has(code));
+    const beforeRequest = isConnectFailure(codes);
     const cause = redact(String(error)) === String(error) ? error : undefined;
     return {
       error: fail('network', req, `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`, {
@@ -298,8 +246,9 @@ export function createMidjourneyProxyClient(options: MidjourneyProxyClientOption
     }
   };
 
+  // Full jitter, as useapi's client: calls that failed together spread out the most.
   const backoff = (failedAttempt: number): number =>
-    random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (failedAttempt - 1));
+    backoffMs(failedAttempt, { baseMs: baseDelayMs, maxMs: maxDelayMs, jitter: 'full', random });
 
   const call = async (req: Request): Promise<Answer> => {
     for (let n = 1; ; n++) {

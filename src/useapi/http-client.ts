@@ -1,8 +1,10 @@
 // The HTTP implementation of the useapi port. Every body goes through a schema from schemas.ts; every failure
 // becomes a UseapiError whose kind follows errors.ts. Retries are bounded, jittered, and only where a repeat
 // cannot start a second job.
-import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { z } from 'zod';
+import { backoffMs } from '../lib/backoff.js';
+import { errorCodes, isConnectFailure, parseJson, parseRetryAfter } from '../lib/http.js';
+import { sleep as defaultSleep } from '../lib/sleep.js';
 import { isUseapiError, UseapiError, type UseapiErrorDetails, type UseapiErrorKind } from './errors.js';
 import type { CallOptions, Job, MidjourneyAccount, SeedAsyncOptions, UseapiClient } from './port.js';
 import {
@@ -59,16 +61,6 @@ const DEFAULT_BASE_DELAY_MS = 1_000;
 const DEFAULT_MAX_DELAY_MS = 30_000;
 const UPSTREAM_TEXT_LIMIT = 300;
 
-/** Errors of the connect phase: the request never reached useapi, so even a POST is safe to repeat. */
-const CONNECT_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 interface Request {
   endpoint: UseapiEndpoint;
   method: 'GET' | 'POST';
@@ -96,25 +88,6 @@ interface Failure {
   error: UseapiError;
   retryable: boolean;
 }
-
-/** The pause between attempts: a timer that rejects with the signal's reason when it aborts. */
-export const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-  signal?.throwIfAborted();
-  try {
-    await sleepFor(ms, undefined, { signal });
-  } catch (error) {
-    throw signal?.aborted ? signal.reason : error;
-  }
-};
-
-/** `Retry-After` is either delta-seconds or an HTTP date. */
-export const parseRetryAfter = (value: string | null, now = Date.now()): number | undefined => {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-};
 
 /** The channel id inside a v2 (`...-channel:<id>...`) or v3 (`j...-u<n>-c<id>-bot:...`) jobid. */
 const channelOfJobid = (jobid: string | undefined): string | undefined => {
@@ -157,32 +130,6 @@ const DISCONTINUED = /\bdiscontinued\b|\bno longer (?:supported|available|offere
  */
 const isDiscontinued = (req: Request, status: number, upstream: string | undefined): boolean =>
   status === 410 || (status === 404 && req.endpoint === 'accounts') || DISCONTINUED.test(upstream ?? '');
-
-/** Codes (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...) anywhere in a fetch rejection's cause chain. */
-const errorCodes = (error: unknown): string[] => {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    if (current instanceof AggregateError) {
-      for (const inner of current.errors) {
-        const innerCode = (inner as { code?: unknown } | null)?.code;
-        if (typeof innerCode === 'string') codes.push(innerCode);
-      }
-    }
-    current = current.cause;
-  }
-  return codes;
-};
-
-const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-};
 
 export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
   const token = options.token;
@@ -279,7 +226,7 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
       };
     }
     const codes = errorCodes(error);
-    const beforeRequest = codes.some((code) => CONNECT_ERROR_CODES.has(code));
+    const beforeRequest = isConnectFailure(codes);
     const cause = redact(String(error)) === String(error) ? error : undefined;
     return {
       error: fail('network', req, `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`, {
@@ -315,10 +262,9 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
     }
   };
 
-  const backoff = (failedAttempt: number): number => {
-    const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** (failedAttempt - 1));
-    return random() * cap;
-  };
+  // Full jitter: a call waits up to its step, so clients that failed together spread out the most.
+  const backoff = (failedAttempt: number): number =>
+    backoffMs(failedAttempt, { baseMs: baseDelayMs, maxMs: maxDelayMs, jitter: 'full', random });
 
   const call = async (req: Request): Promise<Answer> => {
     for (let n = 1; ; n++) {

@@ -1,8 +1,10 @@
 // Accepted requests are stored before anything goes upstream, move through their states in storage, and are resumed
 // on start (or by another process) until they are answered. Replies go through the Notifier port, which needs only
 // what is stored (application id + interaction token, or the channel), so any process can answer any request.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as timeout } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { backoffMs } from '../../lib/backoff.js';
+import { sleep } from '../../lib/sleep.js';
 import { isSeedError, isTransient, isUpstreamError, SeedError } from '../errors.js';
 import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from '../lease-guard.js';
 import {
@@ -121,9 +123,10 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       log,
       signal,
     });
-  /** Capped exponential backoff with jitter (half to all of the step), so many waiting requests do not ask at once. */
+  // Half jitter: a request waits at least half its step (its deadline is long, no need to ask sooner), yet many
+  // requests that failed together do not all ask again at once.
   const backoff = (attempt: number) =>
-    Math.min(retryMax, retryBase * 2 ** (attempt - 1)) * (0.5 + random() / 2);
+    backoffMs(attempt, { baseMs: retryBase, maxMs: retryMax, jitter: 'half', random });
 
   /** Ask the seed service; transient failures are waited out with backoff until the request's deadline. */
   async function retrieve(request: SeedRequest, signal: AbortSignal, progress: Pacer, log: Logger) {
@@ -172,7 +175,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
           upstream: isUpstreamError(error) ? error.source : undefined,
         });
         await saveQuietly({ lastError: kind });
-        await sleep(wait, undefined, { signal });
+        await sleep(wait, signal);
       }
     }
   }
@@ -382,12 +385,12 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       // Waiting costs nothing to resume later; a reply half written is finished now.
       for (const r of all) if (r.request.state !== 'delivering') r.abort.abort(reason);
       const settled = Promise.allSettled(all.map((r) => r.promise)).then(() => 'ok' as const);
-      const result = await Promise.race([settled, sleep(deadlineMs, 'timeout' as const, { ref: false })]);
+      const result = await Promise.race([settled, timeout(deadlineMs, 'timeout' as const, { ref: false })]);
       if (result === 'timeout') {
         for (const r of running.values()) r.abort.abort(reason);
         await Promise.race([
           Promise.allSettled([...running.values()].map((r) => r.promise)),
-          sleep(1_000, undefined, { ref: false }),
+          timeout(1_000, undefined, { ref: false }),
         ]);
       }
       await store

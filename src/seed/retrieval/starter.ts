@@ -4,6 +4,7 @@
 // by the grace period's end.
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
+import { backoffMs } from '../../lib/backoff.js';
 import { createWakeups } from '../../lib/wakeups.js';
 import { isHoldError, isUpstreamError, SeedError } from '../errors.js';
 import { type GuardedLease, LeaseLostError } from '../lease-guard.js';
@@ -98,8 +99,17 @@ export function createStarter(deps: StarterDeps): Starter {
     if (error.kind !== 'busy') throw error;
     deps.onBusy?.();
     // The account's queue is full: wait as the vendor advises, or for one of the executing jobs to end.
-    const jitter = 0.75 + deps.random() * 0.5;
-    const wait = error.retryAfterMs ?? Math.min(busyMaxMs, deps.busyWaitMs * 1.5 ** attempt) * jitter;
+    // Slower growth (×1.5, capped at 3×) and jitter around the step (±25%): the vendor advises 10-30 s, and a wait
+    // on a full queue is usually cut short by a job ending (wakeBusy), so it need not start small.
+    const wait =
+      error.retryAfterMs ??
+      backoffMs(attempt + 1, {
+        baseMs: deps.busyWaitMs,
+        maxMs: busyMaxMs,
+        factor: 1.5,
+        jitter: [0.75, 1.25],
+        random: deps.random,
+      });
     options.onStatus?.({ phase: 'busy', retryInMs: wait });
     const executing = error.executingJobs ?? [];
     options.log.info(
