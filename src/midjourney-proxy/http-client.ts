@@ -8,6 +8,7 @@ import { errorCodes, isConnectFailure, parseJson, parseRetryAfter } from '../lib
 import { sleep as defaultSleep } from '../lib/sleep.js';
 import {
   isProxyError,
+  isTransientProxyKind,
   type ProxyEndpoint,
   ProxyError,
   type ProxyErrorDetails,
@@ -162,6 +163,12 @@ export function createMidjourneyProxyClient(options: MidjourneyProxyClientOption
     });
   };
 
+  /** Retried when the core's table says waiting can fix it and the transport says repeating the call is safe. */
+  const failure = (error: ProxyError, safeToRepeat: boolean): Failure => ({
+    error,
+    retryable: safeToRepeat && isTransientProxyKind(error.kind),
+  });
+
   /** A non-2xx answer. */
   const failureOfStatus = (req: Request, answer: Answer, retryAfter: string | null): Failure => {
     const { status, text } = answer;
@@ -172,29 +179,24 @@ export function createMidjourneyProxyClient(options: MidjourneyProxyClientOption
       upstream: envelope?.description ?? clip(text),
     };
     if (status === 401 || status === 403) {
-      return { error: fail('unauthorized', req, 'the token was refused', details), retryable: false };
+      return failure(fail('unauthorized', req, 'the token was refused', details), false);
     }
     if (status === 429 || status >= 500) {
       details.retryAfterMs = parseRetryAfter(retryAfter, now());
       const kind = status === 429 ? 'busy' : 'unavailable';
       // A 429 is answered before any work; a 5xx of image-seed may come after a retrieval started.
-      return { error: fail(kind, req, '', details), retryable: status === 429 || req.idempotent };
+      return failure(fail(kind, req, '', details), status === 429 || req.idempotent);
     }
+    // Not repeated here: a 404's "no seed yet" (code 3) is asked again by the core, within its deadline.
     if (status === 404) {
       const kind = envelope?.code === 3 ? kindOfCode3(envelope.description) : 'not_found';
       const summary = envelope === undefined ? 'no such task or route (is MJ_PROXY_URL the proxy?)' : '';
-      return { error: fail(kind, req, summary, details), retryable: false };
+      return failure(fail(kind, req, summary, details), false);
     }
     if (status === 400 && req.endpoint === 'image_seed' && envelope?.code === 4) {
-      return {
-        error: fail('not_finished', req, 'the task has no Midjourney job yet', details),
-        retryable: false,
-      };
+      return failure(fail('not_finished', req, 'the task has no Midjourney job yet', details), false);
     }
-    return {
-      error: fail('bad_response', req, 'an answer the proxy does not document', details),
-      retryable: false,
-    };
+    return failure(fail('bad_response', req, 'an answer the proxy does not document', details), false);
   };
 
   /** A rejection of fetch or of reading the body. */
@@ -205,21 +207,16 @@ export function createMidjourneyProxyClient(options: MidjourneyProxyClientOption
     status: number | undefined,
   ): Failure => {
     if (timeoutSignal.aborted) {
-      return {
-        error: fail('timeout', req, `no answer within ${req.timeoutMs} ms`, { status, cause: error }),
-        retryable: req.idempotent,
-      };
+      return failure(
+        fail('timeout', req, `no answer within ${req.timeoutMs} ms`, { status, cause: error }),
+        req.idempotent,
+      );
     }
     const codes = errorCodes(error);
     const beforeRequest = isConnectFailure(codes);
     const cause = redact(String(error)) === String(error) ? error : undefined;
-    return {
-      error: fail('network', req, `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`, {
-        status,
-        cause,
-      }),
-      retryable: req.idempotent || beforeRequest,
-    };
+    const summary = `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`;
+    return failure(fail('network', req, summary, { status, cause }), req.idempotent || beforeRequest);
   };
 
   /** One attempt. Rejects only with the caller's abort reason. */

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { backoffMs } from '../lib/backoff.js';
 import { errorCodes, isConnectFailure, parseJson, parseRetryAfter } from '../lib/http.js';
 import { sleep as defaultSleep } from '../lib/sleep.js';
+import { retryDecision } from '../seed/errors.js';
 import { isUseapiError, UseapiError, type UseapiErrorDetails, type UseapiErrorKind } from './errors.js';
 import type { CallOptions, Job, MidjourneyAccount, SeedAsyncOptions, UseapiClient } from './port.js';
 import {
@@ -174,6 +175,12 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
     return url.toString();
   };
 
+  /** Retried when the core's table says waiting can fix it and the transport says repeating the call is safe. */
+  const failure = (error: UseapiError, safeToRepeat: boolean): Failure => ({
+    error,
+    retryable: safeToRepeat && retryDecision(error) === 'retry',
+  });
+
   /** Turns a non-2xx answer into a failure. */
   const failureOfStatus = (req: Request, answer: Answer, retryAfterHeader: string | null): Failure => {
     const { status, text } = answer;
@@ -201,11 +208,10 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
       details.retryAfterMs = parseRetryAfter(retryAfterHeader, now());
     }
 
-    // 596 is a human's job. A 504 means useapi queued a job it cannot track, so repeating seed_async could start
-    // a second one; other 5xx and 429 are answered before any job starts.
-    const retryable =
-      status === 429 || (status >= 500 && status !== 596 && (status !== 504 || req.idempotent));
-    return { error: fail(kind, req, '', details), retryable };
+    // What waiting can fix is the core's table (596 is a human's job, 4xx final). On top, the transport's rule: a 504
+    // means useapi queued a job it cannot track, so repeating seed_async could start a second one; other 5xx and 429
+    // are answered before any job starts.
+    return failure(fail(kind, req, '', details), status !== 504 || req.idempotent);
   };
 
   /** Turns a rejection of fetch or of reading the body into a failure. */
@@ -219,23 +225,19 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
     const statusSaysNoJob =
       status !== undefined && (status === 429 || (status >= 500 && status !== 596 && status !== 504));
     if (timeoutSignal.aborted) {
-      return {
-        error: fail('timeout', req, `no answer within ${timeoutMs} ms`, { status, cause: error }),
-        // After seed_async timed out, useapi may well have started the job.
-        retryable: req.idempotent || statusSaysNoJob,
-      };
+      // After seed_async timed out, useapi may well have started the job.
+      const timedOut = fail('timeout', req, `no answer within ${timeoutMs} ms`, { status, cause: error });
+      return failure(timedOut, req.idempotent || statusSaysNoJob);
     }
     const codes = errorCodes(error);
     const beforeRequest = isConnectFailure(codes);
     const cause = redact(String(error)) === String(error) ? error : undefined;
-    return {
-      error: fail('network', req, `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`, {
-        status,
-        cause,
-      }),
-      // A reset after the request was sent is as ambiguous for seed_async as a timeout.
-      retryable: req.idempotent || beforeRequest || statusSaysNoJob,
-    };
+    const summary = `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`;
+    // A reset after the request was sent is as ambiguous for seed_async as a timeout.
+    return failure(
+      fail('network', req, summary, { status, cause }),
+      req.idempotent || beforeRequest || statusSaysNoJob,
+    );
   };
 
   /** One attempt. Rejects only with the caller's abort reason. */

@@ -5,8 +5,8 @@ import { setTimeout as timeout } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { backoffMs } from '../../lib/backoff.js';
 import { sleep } from '../../lib/sleep.js';
-import { isSeedError, isTransient, isUpstreamError, SeedError } from '../errors.js';
-import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from '../lease-guard.js';
+import { failureKind, isSeedError, isUpstreamError, retryDecision, SeedError } from '../errors.js';
+import { type GuardedLease, guardLease, isLeaseLost } from '../lease-guard.js';
 import {
   type GridSource,
   KEEP_SEEDS_MS,
@@ -15,7 +15,7 @@ import {
   type SeedRequest,
 } from '../model/types.js';
 import type { Holds } from '../moderation/holds.js';
-import { type DeliveredVia, isStorageUnavailable, type Notifier, type Storage } from '../ports.js';
+import type { DeliveredVia, Notifier, Storage } from '../ports.js';
 import type { SeedService } from '../retrieval/seed-service.js';
 import { logUpstreamFailure } from '../severity.js';
 import { createPacer, type Pacer } from './progress-pacer.js';
@@ -158,11 +158,12 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       } catch (error) {
         if (signal.aborted) throw error;
         // The job's flight lease was lost (another process leads it now): asking again joins that one.
-        if (!isTransient(error) && !isLeaseLost(error)) throw error;
+        const decision = retryDecision(error);
+        if (decision !== 'retry' && decision !== 'lost') throw error;
         const left = request.createdAt + deps.deadlineMs - now();
         if (left <= 0) throw error;
         const wait = Math.round(Math.min(left, backoff(attempt)));
-        const kind = kindOf(error);
+        const kind = failureKind(error);
         log.warn({ kind, attempt, waitMs: wait }, 'upstream not answering: request kept, asking again later');
         deps.onOutcome?.('retried');
         noteError(request, kind);
@@ -192,9 +193,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       ? { push: () => {}, stop: async () => {} }
       : pacer(request, log, signal);
     /** The fence before every write the member sees as an answer: only the holder of the request writes it. */
-    const fence = async () => {
-      if (!(await lease.holds())) throw signal.reason ?? new LeaseLostError(`request ${request.id}`);
-    };
+    const fence = () => lease.assertHeld();
     const shown: SeedRecord | undefined = knownSeed && promptRecord(request, knownSeed, now());
     // A failure after the seed was shown keeps the seed on screen (without images) instead of an error line.
     const tell = async (error: unknown) => {
@@ -230,7 +229,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
     log: Logger,
     tell: (error: unknown) => Promise<DeliveredVia>,
   ) {
-    if (signal.aborted || isLeaseLost(error)) {
+    if (signal.aborted || retryDecision(error) === 'lost') {
       deps.onOutcome?.('left');
       // Taken over by another process (this one was paused or cut off past its lease): that one answers; nothing
       // more is written from here. Shutting down: the request stays open and resumes on the next start.
@@ -239,7 +238,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
       else log.info({ state: request.state }, 'request left for the next start');
       return;
     }
-    const kind = kindOf(error);
+    const kind = failureKind(error);
     noteError(request, kind);
     if (isSeedError(error) && error.kind === 'held') {
       // Kept: it runs again by itself when a moderator resets the account.
@@ -409,6 +408,3 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
     },
   };
 }
-
-const kindOf = (error: unknown): string =>
-  isSeedError(error) || isUpstreamError(error) || isStorageUnavailable(error) ? error.kind : 'internal';
