@@ -1,17 +1,7 @@
 // One keyed, abortable wait: sleep for a while, or less when someone says the thing waited for has changed. The
 // follower waits on its seed job (woken by callbacks), a wait after a 429 on the executing jobs it names (woken when
 // one ends, or when any slot of ours frees), a joiner on a job another process leads (woken when its seed is stored).
-import { setTimeout as sleep } from 'node:timers/promises';
-
-/** Sleep for `ms`; rejects with the signal's own reason (not an AbortError) when it aborts. */
-export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  signal?.throwIfAborted();
-  try {
-    await sleep(ms, undefined, { signal });
-  } catch (error) {
-    throw signal?.aborted ? signal.reason : error;
-  }
-}
+import { sleep } from './sleep.js';
 
 /** A registered interest in some keys: wakes that arrive while it is not waiting are kept for its next wait. */
 export interface Watch {
@@ -62,7 +52,7 @@ export function createWakeups(): Wakeups {
         const woken = new AbortController();
         entry.interrupt = () => woken.abort();
         try {
-          await pause(ms, signal ? AbortSignal.any([signal, woken.signal]) : woken.signal);
+          await sleep(ms, signal ? AbortSignal.any([signal, woken.signal]) : woken.signal);
           return false;
         } catch (error) {
           if (signal?.aborted || !woken.signal.aborted) throw error;

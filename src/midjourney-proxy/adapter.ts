@@ -4,7 +4,7 @@
 // UpstreamError; the proxy's own texts (Chinese) go to the log only.
 import { isUpstreamError, UpstreamError, type UpstreamErrorKind } from '../seed/errors.js';
 import type { JobidGrammar, JobStatus, Upstream, UpstreamAttachment, UpstreamJob } from '../seed/upstream.js';
-import { isProxyError, type ProxyError, type ProxyErrorKind } from './errors.js';
+import { CORE_KINDS, isProxyError, type ProxyError } from './errors.js';
 import type { MidjourneyProxyClient, ProxyTask, ProxyTaskStatus } from './port.js';
 import { proxyTaskSchema } from './schemas.js';
 
@@ -131,23 +131,9 @@ function jobOfTask(task: ProxyTask, seed: number | undefined = task.seed): Upstr
   };
 }
 
-const KINDS: Record<ProxyErrorKind, UpstreamErrorKind> = {
-  seed_pending: 'seed_pending',
-  not_found: 'not_found',
-  not_finished: 'parent_not_completed',
-  failed: 'seed_failed',
-  no_account: 'account_unavailable',
-  unauthorized: 'unauthorized',
-  busy: 'busy',
-  unavailable: 'unavailable',
-  network: 'network',
-  timeout: 'timeout',
-  bad_response: 'bad_response',
-};
-
 /** A ProxyError in the core's terms. Its texts (the proxy's description, seedError) are kept for the log only. */
 export function upstreamErrorOf(error: ProxyError): UpstreamError {
-  return new UpstreamError(KINDS[error.kind], error.message, {
+  return new UpstreamError(CORE_KINDS[error.kind], error.message, {
     status: error.status,
     endpoint: error.endpoint,
     upstream: error.seedError ?? error.upstream,

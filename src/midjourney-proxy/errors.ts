@@ -1,6 +1,7 @@
 // Every documented outcome of the proxy's routes that is not a success, as one typed error. Call sites switch on
 // `kind`, never on message text. `message` is for logs only: it never carries the token, and members never see it
 // (the proxy's own descriptions are Chinese and meant for its operator).
+import { decisionOfKind, type UpstreamErrorKind } from '../seed/errors.js';
 
 export type ProxyErrorKind =
   /** `image-seed` answered code 3 `未找到 seed`: not found within the proxy's wait; ask again later */
@@ -71,12 +72,31 @@ export class ProxyError extends Error {
 
 export const isProxyError = (error: unknown): error is ProxyError => error instanceof ProxyError;
 
-/** Kinds where asking again later can succeed (`no_account` too, once the proxy's operator revives an account). */
-export const TRANSIENT_PROXY_KINDS: ReadonlySet<ProxyErrorKind> = new Set([
-  'seed_pending',
-  'no_account',
-  'busy',
-  'unavailable',
-  'network',
-  'timeout',
-]);
+/** Each kind in the core's terms (adapter.ts maps errors with it; the client asks the core's one table with it). */
+export const CORE_KINDS: Readonly<Record<ProxyErrorKind, UpstreamErrorKind>> = {
+  seed_pending: 'seed_pending',
+  not_found: 'not_found',
+  not_finished: 'parent_not_completed',
+  failed: 'seed_failed',
+  no_account: 'account_unavailable',
+  unauthorized: 'unauthorized',
+  busy: 'busy',
+  unavailable: 'unavailable',
+  network: 'network',
+  timeout: 'timeout',
+  bad_response: 'bad_response',
+};
+
+/** Whether the core's table (src/seed/errors.ts) says asking again later can fix this kind. */
+export const isTransientProxyKind = (kind: ProxyErrorKind): boolean =>
+  decisionOfKind(CORE_KINDS[kind]) === 'retry';
+
+/**
+ * Kinds where asking again later can succeed, read from the core's table: transient ones, and `no_account` (held,
+ * and let run again once the proxy's operator revives an account).
+ */
+export const TRANSIENT_PROXY_KINDS: ReadonlySet<ProxyErrorKind> = new Set(
+  (Object.keys(CORE_KINDS) as ProxyErrorKind[]).filter(
+    (kind) => decisionOfKind(CORE_KINDS[kind]) !== 'final',
+  ),
+);

@@ -1,31 +1,16 @@
-// The HTTP implementation of the proxy port. Every body goes through a schema from schemas.ts; every failure becomes
-// a ProxyError whose kind follows errors.ts. The token travels as `Mj-Api-Secret: <token>`, bare: the proxy compares
-// the header raw (an `Authorization: Bearer …` would never match). Retries are bounded, jittered, honour Retry-After,
-// and only repeat what cannot start a second seed retrieval: `image-seed` is repeated only when the caller asks.
-import { setTimeout as sleepFor } from 'node:timers/promises';
-import type { z } from 'zod';
-import {
-  isProxyError,
-  type ProxyEndpoint,
-  ProxyError,
-  type ProxyErrorDetails,
-  type ProxyErrorKind,
-} from './errors.js';
+// The HTTP implementation of the proxy port: the endpoints. answers.ts reads every answer into a ProxyError whose
+// kind follows errors.ts (every body through a schema from schemas.ts); transport.ts makes the attempts and retries
+// them. The token travels as `Mj-Api-Secret: <token>`, bare: the proxy compares the header raw (an `Authorization:
+// Bearer …` would never match). Only what cannot start a second seed retrieval is repeated: `image-seed` only when
+// the caller asks.
+import { sleep as defaultSleep } from '../lib/sleep.js';
+import { createAnswerReader, type ProxyCallInfo, type Request } from './answers.js';
+import { isProxyError, type ProxyError } from './errors.js';
 import type { ImageSeedOptions, MidjourneyProxyClient, ProxyCallOptions, ProxyTask } from './port.js';
-import {
-  type Envelope,
-  envelopeSchema,
-  fetchedTaskSchema,
-  seedValueSchema,
-  taskListSchema,
-} from './schemas.js';
+import { fetchedTaskSchema, taskListSchema } from './schemas.js';
+import { createTransport } from './transport.js';
 
-export interface ProxyCallInfo {
-  endpoint: ProxyEndpoint;
-  status: number | 'error';
-  ms: number;
-  attempt: number;
-}
+export type { ProxyCallInfo } from './answers.js';
 
 export interface MidjourneyProxyClientOptions {
   /** e.g. `http://127.0.0.1:8080`: the routes are under `/mj/…` below it. A trailing slash is fine. */
@@ -61,118 +46,12 @@ const DEFAULT_SEED_TIMEOUT_MS = 75_000;
 const DEFAULT_MAX_ATTEMPTS = 3;
 const DEFAULT_BASE_DELAY_MS = 500;
 const DEFAULT_MAX_DELAY_MS = 30_000;
-const UPSTREAM_TEXT_LIMIT = 300;
 
 /** A task id that cannot exist: `ping` reads it (the proxy answers 204 for an unknown id once the token passes). */
 const PING_TASK_ID = '0000000000000000';
 
 /** The proxy's task ids are digits (Unix ms + 3); anything else could escape the route's path. */
 const TASK_ID = /^\d{1,32}$/;
-
-/** Errors of the connect phase: the request never reached the proxy, so even `image-seed` is safe to repeat. */
-const CONNECT_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-/** What `image-seed`'s code 3 says, in the proxy's words (`SubmitSeed`, `TaskController.ImageSeed`). */
-const SEED_NOT_FOUND = /未找到\s*seed|seed not found/i;
-const NO_ACCOUNT = /无可用的账号|no (?:available|live) account/i;
-const TASK_UNKNOWN = /不存在|已失效|does not exist|not exist/i;
-
-interface Request {
-  endpoint: ProxyEndpoint;
-  method: 'GET' | 'POST';
-  path: string;
-  body?: unknown;
-  signal?: AbortSignal | undefined;
-  taskId?: string | undefined;
-  timeoutMs: number;
-  attempts: number;
-  /** Repeating cannot start anything (reads); false for `image-seed`, which may start a retrieval in the proxy. */
-  idempotent: boolean;
-}
-
-interface Answer {
-  status: number;
-  text: string;
-}
-
-interface Failure {
-  error: ProxyError;
-  retryable: boolean;
-}
-
-const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-  signal?.throwIfAborted();
-  try {
-    await sleepFor(ms, undefined, { signal });
-  } catch (error) {
-    throw signal?.aborted ? signal.reason : error;
-  }
-};
-
-/** `Retry-After` is either delta-seconds or an HTTP date. */
-const parseRetryAfter = (value: string | null, now: number): number | undefined => {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-};
-
-/** Codes (`ECONNREFUSED`, `UND_ERR_SOCKET`, …) anywhere in a fetch rejection's cause chain. */
-const errorCodes = (error: unknown): string[] => {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    if (current instanceof AggregateError) {
-      for (const inner of current.errors) {
-        const innerCode = (inner as { code?: unknown } | null)?.code;
-        if (typeof innerCode === 'string') codes.push(innerCode);
-      }
-    }
-    current = current.cause;
-  }
-  return codes;
-};
-
-const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-};
-
-const clip = (text: string): string | undefined => {
-  const trimmed = text.trim();
-  return trimmed === '' ? undefined : trimmed.slice(0, UPSTREAM_TEXT_LIMIT);
-};
-
-/** The envelope of an answer, when its body is one. */
-const envelopeOf = (text: string): Envelope | undefined => {
-  const json = parseJson(text);
-  if (!json.ok) return undefined;
-  const parsed = envelopeSchema.safeParse(json.value);
-  return parsed.success ? parsed.data : undefined;
-};
-
-/** What `image-seed`'s code 3 means: the description tells the three apart. */
-const kindOfCode3 = (description: string | undefined): ProxyErrorKind => {
-  const text = description ?? '';
-  if (SEED_NOT_FOUND.test(text)) return 'seed_pending';
-  if (NO_ACCOUNT.test(text)) return 'no_account';
-  if (TASK_UNKNOWN.test(text)) return 'not_found';
-  // Any other wording of "not found" at HTTP 200 is read as "not yet": the caller's deadline bounds the asking again.
-  return 'seed_pending';
-};
 
 export function createMidjourneyProxyClient(options: MidjourneyProxyClientOptions): MidjourneyProxyClient {
   const token = options.token;
@@ -191,163 +70,20 @@ export function createMidjourneyProxyClient(options: MidjourneyProxyClientOption
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
 
-  /** Every text of ours or the proxy's passes here, so a token echoed by anyone never reaches a log. */
-  const redact = (text: string): string => text.split(token).join('[redacted]');
-
-  const fail = (kind: ProxyErrorKind, req: Request, summary: string, details: ProxyErrorDetails = {}) => {
-    const upstream = details.upstream === undefined ? undefined : redact(details.upstream);
-    const seedError = details.seedError === undefined ? undefined : redact(details.seedError);
-    const status = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
-    const code = details.code === undefined ? '' : ` code ${details.code}`;
-    const subject = req.taskId === undefined ? '' : ` task ${req.taskId}`;
-    const message = redact(
-      `midjourney-proxy ${req.endpoint} (${req.method}${subject}): ${status}${code} ${kind}${
-        summary ? `: ${summary}` : ''
-      }${upstream ? ` (upstream: ${upstream})` : ''}`,
-    );
-    return new ProxyError(kind, message, {
-      endpoint: req.endpoint,
-      taskId: req.taskId,
-      ...details,
-      upstream,
-      seedError,
-    });
-  };
-
-  /** A non-2xx answer. */
-  const failureOfStatus = (req: Request, answer: Answer, retryAfter: string | null): Failure => {
-    const { status, text } = answer;
-    const envelope = envelopeOf(text);
-    const details: ProxyErrorDetails = {
-      status,
-      code: envelope?.code,
-      upstream: envelope?.description ?? clip(text),
-    };
-    if (status === 401 || status === 403) {
-      return { error: fail('unauthorized', req, 'the token was refused', details), retryable: false };
-    }
-    if (status === 429 || status >= 500) {
-      details.retryAfterMs = parseRetryAfter(retryAfter, now());
-      const kind = status === 429 ? 'busy' : 'unavailable';
-      // A 429 is answered before any work; a 5xx of image-seed may come after a retrieval started.
-      return { error: fail(kind, req, '', details), retryable: status === 429 || req.idempotent };
-    }
-    if (status === 404) {
-      const kind = envelope?.code === 3 ? kindOfCode3(envelope.description) : 'not_found';
-      const summary = envelope === undefined ? 'no such task or route (is MJ_PROXY_URL the proxy?)' : '';
-      return { error: fail(kind, req, summary, details), retryable: false };
-    }
-    if (status === 400 && req.endpoint === 'image_seed' && envelope?.code === 4) {
-      return {
-        error: fail('not_finished', req, 'the task has no Midjourney job yet', details),
-        retryable: false,
-      };
-    }
-    return {
-      error: fail('bad_response', req, 'an answer the proxy does not document', details),
-      retryable: false,
-    };
-  };
-
-  /** A rejection of fetch or of reading the body. */
-  const failureOfRejection = (
-    req: Request,
-    error: unknown,
-    timeoutSignal: AbortSignal,
-    status: number | undefined,
-  ): Failure => {
-    if (timeoutSignal.aborted) {
-      return {
-        error: fail('timeout', req, `no answer within ${req.timeoutMs} ms`, { status, cause: error }),
-        retryable: req.idempotent,
-      };
-    }
-    const codes = errorCodes(error);
-    const beforeRequest = codes.some((code) => CONNECT_ERROR_CODES.has(code));
-    const cause = redact(String(error)) === String(error) ? error : undefined;
-    return {
-      error: fail('network', req, `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`, {
-        status,
-        cause,
-      }),
-      retryable: req.idempotent || beforeRequest,
-    };
-  };
-
-  /** One attempt. Rejects only with the caller's abort reason. */
-  const attempt = async (req: Request): Promise<{ answer: Answer } | Failure> => {
-    const timeoutSignal = AbortSignal.timeout(req.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeoutSignal]) : timeoutSignal;
-    const headers: Record<string, string> = { 'Mj-Api-Secret': token, Accept: 'application/json' };
-    if (req.body !== undefined) headers['Content-Type'] = 'application/json';
-    let status: number | undefined;
-    try {
-      const response = await doFetch(new URL(req.path, base), {
-        method: req.method,
-        headers,
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal,
-      });
-      status = response.status;
-      const text = await response.text();
-      if (response.ok) return { answer: { status, text } };
-      return failureOfStatus(req, { status, text }, response.headers.get('retry-after'));
-    } catch (error) {
-      if (req.signal?.aborted) throw req.signal.reason;
-      return failureOfRejection(req, error, timeoutSignal, status);
-    }
-  };
-
-  const backoff = (failedAttempt: number): number =>
-    random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (failedAttempt - 1));
-
-  const call = async (req: Request): Promise<Answer> => {
-    for (let n = 1; ; n++) {
-      const started = now();
-      const outcome = await attempt(req).catch((reason: unknown) => {
-        options.onCall?.({ endpoint: req.endpoint, status: 'error', ms: now() - started, attempt: n });
-        throw reason;
-      });
-      const status = 'answer' in outcome ? outcome.answer.status : (outcome.error.status ?? 'error');
-      options.onCall?.({ endpoint: req.endpoint, status, ms: now() - started, attempt: n });
-      if ('answer' in outcome) return outcome.answer;
-
-      const { error, retryable } = outcome;
-      const retryAfterMs = error.retryAfterMs;
-      const waitTooLong = retryAfterMs !== undefined && retryAfterMs > maxDelayMs;
-      if (!retryable || n >= req.attempts || waitTooLong) {
-        if (n > 1) error.message = `${error.message} after ${n} attempts`;
-        throw error;
-      }
-      await sleep(Math.max(backoff(n), retryAfterMs ?? 0), req.signal);
-    }
-  };
-
-  const parse = <T>(req: Request, schema: z.ZodType<T>, answer: Answer, value?: unknown): T => {
-    let input = value;
-    if (input === undefined) {
-      const json = parseJson(answer.text);
-      if (!json.ok) {
-        throw fail('bad_response', req, 'body is not JSON', {
-          status: answer.status,
-          upstream: clip(answer.text),
-        });
-      }
-      input = json.value;
-    }
-    const result = schema.safeParse(input);
-    if (!result.success) {
-      const issues = result.error.issues
-        .slice(0, 3)
-        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-        .join('; ');
-      throw fail('bad_response', req, `unexpected body: ${issues}`, {
-        status: answer.status,
-        cause: result.error,
-      });
-    }
-    return result.data;
-  };
+  const answers = createAnswerReader({ token, now });
+  const { fail, parse, seedOf } = answers;
+  const call = createTransport({
+    base,
+    token,
+    doFetch,
+    baseDelayMs,
+    maxDelayMs,
+    sleep,
+    random,
+    now,
+    onCall: options.onCall,
+    answers,
+  });
 
   /** Every failed call is reported once, whichever way it failed (status, no answer, body). */
   const reported = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -387,31 +123,6 @@ export function createMidjourneyProxyClient(options: MidjourneyProxyClientOption
     const answer = await call(req);
     if (answer.status === 204 || answer.text.trim() === '') return undefined;
     return parse(req, fetchedTaskSchema, answer) ?? undefined;
-  };
-
-  /** The seed out of `image-seed`'s envelope, or the ProxyError its code means. */
-  const seedOf = (req: Request, answer: Answer): number => {
-    const envelope = parse(req, envelopeSchema, answer);
-    const details: ProxyErrorDetails = {
-      status: answer.status,
-      code: envelope.code,
-      upstream: envelope.description,
-    };
-    switch (envelope.code) {
-      case 1:
-        return parse(req, seedValueSchema, answer, envelope.result ?? null);
-      case 3:
-        throw fail(kindOfCode3(envelope.description), req, '', details);
-      case 4:
-        throw fail('not_finished', req, 'the task has no Midjourney job yet', details);
-      case 9:
-        throw fail('failed', req, 'the seed retrieval failed', {
-          ...details,
-          seedError: envelope.description,
-        });
-      default:
-        throw fail('bad_response', req, `a code image-seed does not document`, details);
-    }
   };
 
   return {

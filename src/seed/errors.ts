@@ -2,6 +2,7 @@
 // answered (each adapter maps its own answers onto these kinds). Each kind has a localized message; call sites switch
 // on `kind`, never on message text.
 
+import { isLeaseLost } from './lease-guard.js';
 import { isStorageUnavailable } from './ports.js';
 import type { UpstreamName } from './upstream.js';
 
@@ -138,27 +139,67 @@ export class UpstreamError extends Error {
 
 export const isUpstreamError = (error: unknown): error is UpstreamError => error instanceof UpstreamError;
 
-/** Kinds where trying the same call again later can succeed. */
-const RETRYABLE_KINDS: ReadonlySet<UpstreamErrorKind> = new Set([
-  'busy',
-  'unavailable',
-  'untrackable',
-  'network',
-  'timeout',
-  'seed_pending',
-]);
-
-/** Kinds that put the account on hold: nothing more goes upstream for it until it is back. */
-const HOLD_KINDS: ReadonlySet<UpstreamErrorKind> = new Set(['pending_moderation', 'account_unavailable']);
-
-/** An account in trouble: the answer puts its channel on hold. */
-export const isHoldError = (error: unknown): boolean => isUpstreamError(error) && HOLD_KINDS.has(error.kind);
+/**
+ * What waiting can fix, per kind: the one table. `transient`: asking again later can succeed (a request stays open
+ * and is asked again with capped backoff until its deadline). `reread`: only a read may be repeated (a garbled body;
+ * a poll looks again, nothing is started twice). `hold`: the account is in trouble; nothing goes upstream for it
+ * until a moderator (or the upstream) brings it back. `final`: ends the request (400, 401, 402, 404, video, ...).
+ */
+const UPSTREAM_KINDS: Readonly<Record<UpstreamErrorKind, 'transient' | 'reread' | 'hold' | 'final'>> = {
+  busy: 'transient',
+  unavailable: 'transient',
+  untrackable: 'transient',
+  network: 'transient',
+  timeout: 'transient',
+  seed_pending: 'transient',
+  bad_response: 'reread',
+  pending_moderation: 'hold',
+  account_unavailable: 'hold',
+  jobid_missing: 'final',
+  too_long: 'final',
+  parent_not_completed: 'final',
+  unsupported_job: 'final',
+  account_missing: 'final',
+  bad_request: 'final',
+  unauthorized: 'final',
+  no_subscription: 'final',
+  not_found: 'final',
+  conflict: 'final',
+  moderated: 'final',
+  seed_failed: 'final',
+  discontinued: 'final',
+};
 
 /**
- * The one table of what waiting can fix: a request that meets one of these stays open and is asked again with
- * capped backoff until its deadline. Everything else (400, 401, 402, 404, video, the deadline itself) ends it.
+ * What to do after a failure, read from the table: `retry` (wait and ask again), `hold` (put the account on hold),
+ * `lost` (another process took the work over: stop here, it answers), `final` (end it). `reading`: the failed call
+ * was a read, which may also be repeated after a body it could not read.
  */
-export function isTransient(error: unknown): boolean {
-  if (isStorageUnavailable(error)) return true;
-  return isUpstreamError(error) && RETRYABLE_KINDS.has(error.kind);
+export type RetryDecision = 'retry' | 'hold' | 'lost' | 'final';
+
+export function retryDecision(error: unknown, options: { reading?: boolean } = {}): RetryDecision {
+  if (isLeaseLost(error)) return 'lost';
+  if (isStorageUnavailable(error)) return 'retry';
+  return isUpstreamError(error) ? decisionOfKind(error.kind, options) : 'final';
 }
+
+/** The table's answer for one kind: for an adapter's client, which decides before its own error is mapped. */
+export function decisionOfKind(kind: UpstreamErrorKind, options: { reading?: boolean } = {}): RetryDecision {
+  const row = UPSTREAM_KINDS[kind];
+  if (row === 'transient' || (row === 'reread' && options.reading)) return 'retry';
+  return row === 'hold' ? 'hold' : 'final';
+}
+
+/** An account in trouble: the answer puts its channel on hold. */
+export const isHoldError = (error: unknown): boolean => retryDecision(error) === 'hold';
+
+/** What a failure is called in logs and stored requests: its kind (core, upstream or storage), else `internal`. */
+export const failureKind = (error: unknown): string =>
+  isSeedError(error) || isUpstreamError(error) || isStorageUnavailable(error) ? error.kind : 'internal';
+
+/**
+ * Only what an upstream answered: its kind; anything else (storage, the core's own) is `internal`. This is the reason
+ * moderators are shown when the upstream could not be read.
+ */
+export const upstreamFailureKind = (error: unknown): string =>
+  isUpstreamError(error) ? error.kind : 'internal';

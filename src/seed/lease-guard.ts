@@ -18,6 +18,8 @@ export interface GuardedLease {
   readonly signal: AbortSignal;
   /** The fence: renews now and tells whether this process still holds the lease (aborts the signal if not). */
   holds(): Promise<boolean>;
+  /** The fence as a statement: renews now and throws LeaseLostError when this process no longer holds the lease. */
+  assertHeld(): Promise<void>;
   /** Stop renewing and give the lease back. */
   release(): Promise<void>;
 }
@@ -62,6 +64,9 @@ export function guardLease(
   return {
     signal: abort.signal,
     holds: renew,
+    async assertHeld() {
+      if (!(await renew())) throw abort.signal.reason ?? new LeaseLostError(options.what);
+    },
     async release() {
       if (stopped) return;
       stopped = true;

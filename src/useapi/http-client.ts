@@ -1,28 +1,21 @@
-// The HTTP implementation of the useapi port. Every body goes through a schema from schemas.ts; every failure
-// becomes a UseapiError whose kind follows errors.ts. Retries are bounded, jittered, and only where a repeat
-// cannot start a second job.
-import { setTimeout as sleepFor } from 'node:timers/promises';
+// The HTTP implementation of the useapi port: the endpoints. answers.ts reads every answer into a UseapiError
+// whose kind follows errors.ts (and every body through a schema from schemas.ts); transport.ts makes the attempts
+// and retries them: bounded, jittered, and only where a repeat cannot start a second job.
 import type { z } from 'zod';
-import { isUseapiError, UseapiError, type UseapiErrorDetails, type UseapiErrorKind } from './errors.js';
+import { sleep as defaultSleep } from '../lib/sleep.js';
+import { createAnswerReader, type Request, type UseapiCallInfo } from './answers.js';
+import { isUseapiError, type UseapiError } from './errors.js';
 import type { CallOptions, Job, MidjourneyAccount, SeedAsyncOptions, UseapiClient } from './port.js';
 import {
   accountMapSchema,
   accountSchema,
-  type ErrorBody,
-  errorBodySchema,
   executingJobsSchema,
   jobSchema,
   seedAsyncResponseSchema,
 } from './schemas.js';
+import { createTransport } from './transport.js';
 
-export type UseapiEndpoint = 'seed_async' | 'get_job' | 'list_jobs' | 'accounts' | 'account' | 'reset';
-
-export interface UseapiCallInfo {
-  endpoint: UseapiEndpoint;
-  status: number | 'error';
-  ms: number;
-  attempt: number;
-}
+export type { UseapiCallInfo } from './answers.js';
 
 export interface UseapiRetryOptions {
   /** Attempts in total, the first included. Default 4. */
@@ -57,132 +50,6 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_ATTEMPTS = 4;
 const DEFAULT_BASE_DELAY_MS = 1_000;
 const DEFAULT_MAX_DELAY_MS = 30_000;
-const UPSTREAM_TEXT_LIMIT = 300;
-
-/** Errors of the connect phase: the request never reached useapi, so even a POST is safe to repeat. */
-const CONNECT_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-interface Request {
-  endpoint: UseapiEndpoint;
-  method: 'GET' | 'POST';
-  path: string;
-  query?: Record<string, string>;
-  body?: unknown;
-  signal?: AbortSignal | undefined;
-  /** Repeating the call cannot do anything twice (everything but seed_async). */
-  idempotent: boolean;
-  /** false: a 429 is the caller's to wait for (SeedAsyncOptions.retryBusy). */
-  retryBusy?: boolean;
-  /** The job asked about, for error details (and the channel of a 596). */
-  jobid?: string;
-  /** The account channel asked about. */
-  channel?: string;
-}
-
-interface Answer {
-  status: number;
-  text: string;
-}
-
-/** One failed attempt: the error to throw and whether repeating the call is safe. */
-interface Failure {
-  error: UseapiError;
-  retryable: boolean;
-}
-
-/** The pause between attempts: a timer that rejects with the signal's reason when it aborts. */
-export const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-  signal?.throwIfAborted();
-  try {
-    await sleepFor(ms, undefined, { signal });
-  } catch (error) {
-    throw signal?.aborted ? signal.reason : error;
-  }
-};
-
-/** `Retry-After` is either delta-seconds or an HTTP date. */
-export const parseRetryAfter = (value: string | null, now = Date.now()): number | undefined => {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-};
-
-/** The channel id inside a v2 (`...-channel:<id>...`) or v3 (`j...-u<n>-c<id>-bot:...`) jobid. */
-const channelOfJobid = (jobid: string | undefined): string | undefined => {
-  if (jobid === undefined) return undefined;
-  return /(?:^|-)channel:(\d+)/.exec(jobid)?.[1] ?? /^j\d+[iv]-u\d+-c(\d+)-bot:/.exec(jobid)?.[1];
-};
-
-/** Which error kind a 400 message means. `verb` is set for unsupported jobs. */
-const classify400 = (message: string): { kind: UseapiErrorKind; verb?: string } => {
-  if (/jobid not provided/i.test(message) || /^\W*jobid\b.*\bis missing/i.test(message)) {
-    return { kind: 'jobid_missing' };
-  }
-  if (/is too long/i.test(message)) return { kind: 'too_long' };
-  if (/parent job must be completed/i.test(message)) return { kind: 'parent_not_completed' };
-  const unsupported = /job of type\s+\W*([\w-]+)\W*\s+(?:is\s+)?not supported/i.exec(message);
-  if (unsupported) return { kind: 'unsupported_job', verb: unsupported[1] ?? '' };
-  if (/^\W*(discord|channel)\b.*\bis missing/i.test(message)) return { kind: 'account_missing' };
-  return { kind: 'bad_request' };
-};
-
-const kindOfStatus = (status: number): UseapiErrorKind => {
-  if (status === 401 || status === 403) return 'unauthorized';
-  if (status === 402) return 'no_subscription';
-  if (status === 404) return 'not_found';
-  if (status === 409) return 'conflict';
-  if (status === 422) return 'moderated';
-  if (status === 429) return 'busy';
-  if (status === 504) return 'untrackable';
-  if (status === 596) return 'pending_moderation';
-  if (status >= 500) return 'unavailable';
-  return 'bad_request';
-};
-
-/** How useapi's pages announce the end of its Midjourney API ("Midjourney support was discontinued on June 24, 2026"). */
-const DISCONTINUED = /\bdiscontinued\b|\bno longer (?:supported|available|offered)\b/i;
-
-/**
- * useapi no longer serving Midjourney for this token: 410 Gone on any route, 404 on the account list (which exists
- * whenever the Midjourney API is served, even with no account), or an error text saying so.
- */
-const isDiscontinued = (req: Request, status: number, upstream: string | undefined): boolean =>
-  status === 410 || (status === 404 && req.endpoint === 'accounts') || DISCONTINUED.test(upstream ?? '');
-
-/** Codes (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...) anywhere in a fetch rejection's cause chain. */
-const errorCodes = (error: unknown): string[] => {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    if (current instanceof AggregateError) {
-      for (const inner of current.errors) {
-        const innerCode = (inner as { code?: unknown } | null)?.code;
-        if (typeof innerCode === 'string') codes.push(innerCode);
-      }
-    }
-    current = current.cause;
-  }
-  return codes;
-};
-
-const parseJson = (text: string): { ok: true; value: unknown } | { ok: false } => {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-};
 
 export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
   const token = options.token;
@@ -200,170 +67,22 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
   const now = options.now ?? Date.now;
   const onCall = options.onCall;
 
-  /** Upstream text and our messages pass through here, so a token echoed by anyone never reaches a log. */
-  const redact = (text: string): string => text.split(token).join('[redacted]');
-
-  const fail = (kind: UseapiErrorKind, req: Request, summary: string, details: UseapiErrorDetails = {}) => {
-    const upstream = details.upstream === undefined ? undefined : redact(details.upstream);
-    const status = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
-    const subject = req.jobid ? ` ${req.jobid}` : req.channel ? ` channel ${req.channel}` : '';
-    const message = redact(
-      `useapi ${req.endpoint} (${req.method}${subject}): ${status} ${kind}${summary ? `: ${summary}` : ''}${
-        upstream ? ` (upstream: ${upstream})` : ''
-      }`,
-    );
-    return new UseapiError(kind, message, {
-      endpoint: req.endpoint,
-      jobid: req.jobid,
-      ...details,
-      upstream,
-      moderationText: details.moderationText === undefined ? undefined : redact(details.moderationText),
-    });
-  };
-
-  const urlOf = (req: Request): string => {
-    const url = new URL(req.path, base);
-    for (const [key, value] of Object.entries(req.query ?? {})) url.searchParams.set(key, value);
-    return url.toString();
-  };
-
-  /** Turns a non-2xx answer into a failure. */
-  const failureOfStatus = (req: Request, answer: Answer, retryAfterHeader: string | null): Failure => {
-    const { status, text } = answer;
-    const json = parseJson(text);
-    const parsed = json.ok ? errorBodySchema.safeParse(json.value) : undefined;
-    const body: ErrorBody | undefined = parsed?.success ? parsed.data : undefined;
-    const upstream =
-      body?.error ?? (text.trim() === '' ? undefined : text.trim().slice(0, UPSTREAM_TEXT_LIMIT));
-    const details: UseapiErrorDetails = { status, upstream };
-    let kind = kindOfStatus(status);
-
-    if (isDiscontinued(req, status, upstream)) {
-      kind = 'discontinued';
-    } else if (status === 400) {
-      const classified = classify400(upstream ?? '');
-      kind = classified.kind;
-      details.verb = classified.verb;
-    } else if (status === 429) {
-      details.executingJobs = body?.executingJobs;
-      details.retryAfterMs = parseRetryAfter(retryAfterHeader, now());
-    } else if (status === 596) {
-      details.channel = body?.channel ?? req.channel ?? channelOfJobid(body?.jobid ?? req.jobid);
-      details.moderationText = body?.errorDetails ?? body?.error;
-    } else if (status >= 500) {
-      details.retryAfterMs = parseRetryAfter(retryAfterHeader, now());
-    }
-
-    // 596 is a human's job. A 504 means useapi queued a job it cannot track, so repeating seed_async could start
-    // a second one; other 5xx and 429 are answered before any job starts.
-    const retryable =
-      status === 429 || (status >= 500 && status !== 596 && (status !== 504 || req.idempotent));
-    return { error: fail(kind, req, '', details), retryable };
-  };
-
-  /** Turns a rejection of fetch or of reading the body into a failure. */
-  const failureOfRejection = (
-    req: Request,
-    error: unknown,
-    timeoutSignal: AbortSignal,
-    status: number | undefined,
-  ): Failure => {
-    // A status of 429/5xx already says no job started, even if its body was lost.
-    const statusSaysNoJob =
-      status !== undefined && (status === 429 || (status >= 500 && status !== 596 && status !== 504));
-    if (timeoutSignal.aborted) {
-      return {
-        error: fail('timeout', req, `no answer within ${timeoutMs} ms`, { status, cause: error }),
-        // After seed_async timed out, useapi may well have started the job.
-        retryable: req.idempotent || statusSaysNoJob,
-      };
-    }
-    const codes = errorCodes(error);
-    const beforeRequest = codes.some((code) => CONNECT_ERROR_CODES.has(code));
-    const cause = redact(String(error)) === String(error) ? error : undefined;
-    return {
-      error: fail('network', req, `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`, {
-        status,
-        cause,
-      }),
-      // A reset after the request was sent is as ambiguous for seed_async as a timeout.
-      retryable: req.idempotent || beforeRequest || statusSaysNoJob,
-    };
-  };
-
-  /** One attempt. Rejects only with the caller's abort reason. */
-  const attempt = async (req: Request): Promise<{ answer: Answer } | Failure> => {
-    const timeoutSignal = AbortSignal.timeout(timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeoutSignal]) : timeoutSignal;
-    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
-    if (req.body !== undefined) headers['Content-Type'] = 'application/json';
-    let status: number | undefined;
-    try {
-      const response = await doFetch(urlOf(req), {
-        method: req.method,
-        headers,
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal,
-      });
-      status = response.status;
-      const text = await response.text();
-      if (response.ok) return { answer: { status, text } };
-      return failureOfStatus(req, { status, text }, response.headers.get('retry-after'));
-    } catch (error) {
-      if (req.signal?.aborted) throw req.signal.reason;
-      return failureOfRejection(req, error, timeoutSignal, status);
-    }
-  };
-
-  const backoff = (failedAttempt: number): number => {
-    const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** (failedAttempt - 1));
-    return random() * cap;
-  };
-
-  const call = async (req: Request): Promise<Answer> => {
-    for (let n = 1; ; n++) {
-      const started = now();
-      const outcome = await attempt(req).catch((reason: unknown) => {
-        onCall?.({ endpoint: req.endpoint, status: 'error', ms: now() - started, attempt: n });
-        throw reason;
-      });
-      const status = 'answer' in outcome ? outcome.answer.status : (outcome.error.status ?? 'error');
-      onCall?.({ endpoint: req.endpoint, status, ms: now() - started, attempt: n });
-      if ('answer' in outcome) return outcome.answer;
-
-      const { error, retryable } = outcome;
-      const retryAfterMs = error.retryAfterMs;
-      const waitTooLong = retryAfterMs !== undefined && retryAfterMs > maxDelayMs;
-      const busyIsCallers = error.kind === 'busy' && req.retryBusy === false;
-      if (!retryable || n >= maxAttempts || waitTooLong || busyIsCallers) {
-        if (n > 1) error.message = `${error.message} after ${n} attempts`;
-        throw error;
-      }
-      await sleep(Math.max(backoff(n), retryAfterMs ?? 0), req.signal);
-    }
-  };
-
-  const parse = <T>(req: Request, schema: z.ZodType<T>, answer: Answer): T => {
-    const json = parseJson(answer.text);
-    if (!json.ok) {
-      throw fail('bad_response', req, 'body is not JSON', {
-        status: answer.status,
-        upstream: answer.text.slice(0, UPSTREAM_TEXT_LIMIT),
-      });
-    }
-    const result = schema.safeParse(json.value);
-    if (!result.success) {
-      const issues = result.error.issues
-        .slice(0, 3)
-        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-        .join('; ');
-      throw fail('bad_response', req, `unexpected body: ${issues}`, {
-        status: answer.status,
-        cause: result.error,
-      });
-    }
-    return result.data;
-  };
+  const answers = createAnswerReader({ token, timeoutMs, now });
+  const { parse } = answers;
+  const call = createTransport({
+    base,
+    token,
+    timeoutMs,
+    doFetch,
+    maxAttempts,
+    baseDelayMs,
+    maxDelayMs,
+    sleep,
+    random,
+    now,
+    onCall,
+    answers,
+  });
 
   /** Every failed call is reported once, whichever way it failed (status, no answer, body). */
   const reported = async <T>(run: () => Promise<T>): Promise<T> => {

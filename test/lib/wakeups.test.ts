@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWakeups, pause } from '../../src/lib/wakeups.js';
-
-describe('pause', () => {
-  it('resolves after the time and rejects with the abort reason', async () => {
-    await expect(pause(1)).resolves.toBeUndefined();
-    const controller = new AbortController();
-    const reason = new Error('stop');
-    const sleeping = pause(60_000, controller.signal);
-    controller.abort(reason);
-    await expect(sleeping).rejects.toBe(reason);
-    await expect(pause(1, controller.signal)).rejects.toBe(reason);
-  });
-});
+import { createWakeups } from '../../src/lib/wakeups.js';
 
 describe('wakeups', () => {
   it('a wait on a key ends early when that key is woken, and only that key', async () => {

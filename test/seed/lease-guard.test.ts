@@ -35,6 +35,21 @@ describe('guardLease', () => {
     expect(guarded.signal.aborted).toBe(true);
     expect(isLeaseLost(guarded.signal.reason)).toBe(true);
     expect(isLeaseLost(lost)).toBe(true);
+    await expect(guarded.assertHeld()).rejects.toSatisfy(isLeaseLost);
+  });
+
+  it('assertHeld passes while the lease holds and throws LeaseLostError once it is taken', async () => {
+    let held = true;
+    const guarded = guardLease(
+      fakeLease(async () => held),
+      { ttlMs: 1_000, what: 'request r1' },
+    );
+    await expect(guarded.assertHeld()).resolves.toBeUndefined();
+    held = false;
+    const error = await guarded.assertHeld().catch((e: unknown) => e);
+    expect(isLeaseLost(error)).toBe(true);
+    expect((error as Error).message).toContain('request r1');
+    await guarded.release();
   });
 
   it('counts as lost when the process wakes after the lease ran out, without asking', async () => {

@@ -48,6 +48,9 @@ export function testLease(): GuardedLease & { lose(): void; checks: number } {
       lease.checks++;
       return !abort.signal.aborted;
     },
+    async assertHeld() {
+      if (!(await lease.holds())) throw abort.signal.reason;
+    },
     async release() {},
     lose: () => abort.abort(new Error('lease lost')),
   };

@@ -3,11 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signCdnUrl } from '../../dev/fakes/cdn.js';
 import { type FakeUseapi, type FakeUseapiOptions, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
+import { sleep } from '../../src/lib/sleep.js';
 import { isUseapiError, type UseapiError, type UseapiErrorKind } from '../../src/useapi/errors.js';
 import {
   createUseapiClient,
-  defaultSleep,
-  parseRetryAfter,
   type UseapiCallInfo,
   type UseapiClientOptions,
 } from '../../src/useapi/http-client.js';
@@ -608,33 +607,14 @@ describe('createUseapiClient: retries', () => {
   });
 });
 
-describe('retry helpers', () => {
-  it('reads Retry-After as seconds or as an HTTP date', () => {
-    const now = Date.parse('2025-01-01T00:00:00Z');
-    expect(parseRetryAfter('7', now)).toBe(7_000);
-    expect(parseRetryAfter('1.5', now)).toBe(1_500);
-    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:10 GMT', now)).toBe(10_000);
-    expect(parseRetryAfter('Tue, 31 Dec 2024 23:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(null, now)).toBeUndefined();
-  });
-
-  it('default sleep rejects with the abort reason', async () => {
-    const controller = new AbortController();
-    const reason = new Error('stop');
-    const sleeping = defaultSleep(60_000, controller.signal);
-    controller.abort(reason);
-    await expect(sleeping).rejects.toBe(reason);
-    await expect(defaultSleep(1)).resolves.toBeUndefined();
-  });
-
+describe('retry pauses', () => {
   it('aborting during the backoff pause stops the retries', async () => {
     await start();
     fake.failNext({ method: 'GET', path: '/v2/jobs/' }, [{ status: 503 }]);
     const controller = new AbortController();
     // Full jitter may pick a pause of a few ms; the pause here is always long, so the abort lands inside it.
     const client = clientFor({
-      sleep: (_ms, signal) => defaultSleep(60_000, signal),
+      sleep: (_ms, signal) => sleep(60_000, signal),
       retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 },
     });
     const pending = client.getJob(fake.addJob({}).jobid, { signal: controller.signal });

@@ -1,6 +1,7 @@
 // The 596 guard: an account channel that useapi reported as pending moderation is held until a moderator resets it.
 // While held, nothing is sent upstream for that channel.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffMs } from '../../lib/backoff.js';
+import { sleep } from '../../lib/sleep.js';
 import type { Hold } from '../model/types.js';
 import type { Coordinator, OpenIndex, Store } from '../ports.js';
 
@@ -88,9 +89,10 @@ export function createHolds(deps: HoldsDeps): Holds {
 }
 
 async function waitForLock(coordinator: Coordinator, key: string) {
-  for (let i = 0; ; i++) {
+  for (let attempt = 1; ; attempt++) {
     const lease = await coordinator.tryLock(key, 10_000);
     if (lease) return lease;
-    await sleep(Math.min(20 * 2 ** i, 500));
+    // Short and without jitter: the lock is held for a few storage writes, and only one incident per channel races.
+    await sleep(backoffMs(attempt, { baseMs: 20, maxMs: 500, jitter: 'none' }));
   }
 }

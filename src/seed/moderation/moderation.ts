@@ -4,7 +4,7 @@
 // page, and the reset only re-checks); it is never repeated by program (a 596 from it means "still pending": a human
 // must act first), and nothing here acknowledges Midjourney's message. Every reset is audited. No discord.js here.
 import type { Logger } from 'pino';
-import { isHoldError, isUpstreamError } from '../errors.js';
+import { isHoldError, isUpstreamError, upstreamFailureKind } from '../errors.js';
 import type { Hold, ResetAudit, SeedRequest } from '../model/types.js';
 import type { Storage } from '../ports.js';
 import type { RequestProcessor } from '../requests/processor.js';
@@ -91,8 +91,6 @@ export const resetLockKey = (channel: string) => `mod-reset:${channel}`;
 
 export const auditKey = (channel: string) => `audit:${channel}`;
 
-const kindOf = (error: unknown): string => (isUpstreamError(error) ? error.kind : 'internal');
-
 /** A failed reset or re-read, as the typed result moderators see. */
 function resultOf(error: unknown): { result: ResetResult; reason?: string } {
   if (isUpstreamError(error)) {
@@ -169,11 +167,11 @@ export function createModeration(deps: ModerationDeps): Moderation {
         // A moderator reads this before a reset: always the current state, never the autocomplete cache.
         accounts(true).then(
           (list) => ({ list, error: undefined }),
-          (error: unknown) => ({ list: [] as UpstreamAccount[], error: kindOf(error) }),
+          (error: unknown) => ({ list: [] as UpstreamAccount[], error: upstreamFailureKind(error) }),
         ),
         upstream.getExecutingJobs().then(
           (jobids) => ({ jobids, error: undefined }),
-          (error: unknown) => ({ jobids: [] as string[], error: kindOf(error) }),
+          (error: unknown) => ({ jobids: [] as string[], error: upstreamFailureKind(error) }),
         ),
         deps.holds.list(),
         openRequests(),

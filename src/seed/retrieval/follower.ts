@@ -3,7 +3,7 @@
 // waiting can fix is waited out here, with the job kept.
 import type { Logger } from 'pino';
 import { createWakeups } from '../../lib/wakeups.js';
-import { isHoldError, isTransient, isUpstreamError, SeedError } from '../errors.js';
+import { isUpstreamError, retryDecision, SeedError } from '../errors.js';
 import { type RecordSource, recordFrom } from '../model/seed-record.js';
 import type { FlightMarker, SeedRecord } from '../model/types.js';
 import type { Store } from '../ports.js';
@@ -91,8 +91,10 @@ export function createFollower(deps: FollowerDeps): Follower {
     try {
       return await deps.getJob(seedJobId, { signal: options.signal });
     } catch (error) {
-      if (isUpstreamError(error) && isHoldError(error)) throw await deps.guard.place(error, parentJobid);
-      if (isTransient(error) || (isUpstreamError(error) && error.kind === 'bad_response')) {
+      // A poll is a read: a body it could not read is looked at again too.
+      const decision = retryDecision(error, { reading: true });
+      if (decision === 'hold' && isUpstreamError(error)) throw await deps.guard.place(error, parentJobid);
+      if (decision === 'retry') {
         options.log.warn({ err: error, seedJobId }, 'polling the seed job failed; trying again');
         return undefined;
       }

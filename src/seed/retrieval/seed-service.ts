@@ -72,48 +72,26 @@ const JOB_ENDED_TOPIC = 'job-ended';
 const STORED_TOPIC = 'seed-stored';
 const CLOSE_GRACE_MS = 5_000;
 
+/** A marker or slot of a dead process lapses a minute after the longest a retrieval may take. */
+const flightTtlOf = (deadlineMs: number) => deadlineMs + 60_000;
+
 // One closure that wires the parts (single flight, starter, follower, wakeups) and holds the orchestration.
 export function createSeedService(deps: SeedServiceDeps): SeedService {
   const { storage, queue } = deps;
   const now = deps.now ?? Date.now;
   const logOf = (options: RetrieveOptions) => options.log ?? deps.log;
   const cached = (jobid: string) => storage.seeds.get(jobid);
-  const guard = createHoldGuard({ ...deps, jobids: deps.upstream.jobids });
-  // A marker or slot of a dead process lapses a minute after the longest a retrieval may take.
-  const flightTtl = () => deps.deadlineMs + 60_000;
+  const flightTtl = () => flightTtlOf(deps.deadlineMs);
   const parentSource = { index: deps.index, getJob: deps.upstream.getJob.bind(deps.upstream) };
-  const starter = createStarter({
-    requestSeed: (jobid, options) => deps.upstream.requestSeed(jobid, options),
-    guard,
-    replyUrl: deps.replyUrl,
-    deadlineMs: deps.deadlineMs,
-    busyWaitMs: deps.busyWaitMs ?? 10_000,
-    onBusy: () => deps.onUpstreamSignal?.('busy'),
-    now,
-    random: deps.random ?? Math.random,
-  });
-  const follower = createFollower({
-    getJob: (jobid, options) => deps.upstream.getJob(jobid, options),
-    source: deps.upstream,
-    flights: storage.flights,
-    guard,
-    // Its account slot is free: whoever waits after a 429 naming it may ask again.
-    onEnded: (seedJobId) => void storage.coordinator.publish(JOB_ENDED_TOPIC, seedJobId).catch(() => {}),
-    // With callbacks, polling is only the safety net for a lost callback.
-    pollIntervalMs: deps.replyUrl ? deps.pollIntervalMs * 3 : deps.pollIntervalMs,
-    callbacks: Boolean(deps.replyUrl),
-    deadlineMs: deps.deadlineMs,
-    now,
-  });
+  const { guard, starter, follower } = createUpstreamParts(deps, now);
   const flight = createSingleFlight({
+    ...deps,
     coordinator: storage.coordinator,
     flights: storage.flights,
     cached,
     lead,
     lockTtlMs: deps.lockTtlMs ?? 60_000,
-    deadlineMs: deps.deadlineMs,
     now,
-    log: deps.log,
   });
   const unsubscribers = [
     storage.coordinator.subscribe(JOB_TOPIC, (message) => {
@@ -227,8 +205,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     async seedJobChanged(seedJobId, parentJobId, status) {
       if (!parentJobId) return false;
       const marker = await storage.flights.get(parentJobId);
-      // Ours: the seed job we follow, or any seed job of a parent whose seed_async has not answered yet (the id is
-      // only used if seed_async then names the same one).
+      // Ours: the seed job we follow, or any of a parent whose seed_async has not answered yet (used if it matches).
       if (!marker || (marker.seedJobId !== undefined && marker.seedJobId !== seedJobId)) return false;
       // A status that is not final changes nothing for the follower; the body is a hint and is not acted on.
       if (status !== undefined && !FINAL_STATUSES.has(status as UpstreamJob['status'])) return true;
@@ -240,14 +217,43 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     },
     stats: () => ({ waiting: queue.waiting, running: queue.running, inflight: flight.size }),
     async close(graceMs = CLOSE_GRACE_MS) {
-      // Waits end at once; a seed_async on its way is let finish, so the job it starts is stored and followed after
-      // the restart.
+      // Waits end at once; a seed_async on its way is let finish (its job is stored, followed after the restart).
       await flight.close(new SeedError('shutting_down', 'the bot is shutting down'), () =>
         starter.stop(graceMs),
       );
       for (const u of unsubscribers) await (await u)();
     },
   };
+}
+
+/** The parts that talk to the upstream, sharing one hold guard: the starter (seed_async), the follower (polls). */
+function createUpstreamParts(deps: SeedServiceDeps, now: () => number) {
+  const { storage } = deps;
+  const guard = createHoldGuard({ ...deps, jobids: deps.upstream.jobids });
+  const starter = createStarter({
+    requestSeed: (jobid, options) => deps.upstream.requestSeed(jobid, options),
+    guard,
+    replyUrl: deps.replyUrl,
+    deadlineMs: deps.deadlineMs,
+    busyWaitMs: deps.busyWaitMs ?? 10_000,
+    onBusy: () => deps.onUpstreamSignal?.('busy'),
+    now,
+    random: deps.random ?? Math.random,
+  });
+  const follower = createFollower({
+    getJob: (jobid, options) => deps.upstream.getJob(jobid, options),
+    source: deps.upstream,
+    flights: storage.flights,
+    guard,
+    // Its account slot is free: whoever waits after a 429 naming it may ask again.
+    onEnded: (seedJobId) => void storage.coordinator.publish(JOB_ENDED_TOPIC, seedJobId).catch(() => {}),
+    // With callbacks, polling is only the safety net for a lost callback.
+    pollIntervalMs: deps.replyUrl ? deps.pollIntervalMs * 3 : deps.pollIntervalMs,
+    callbacks: Boolean(deps.replyUrl),
+    deadlineMs: deps.deadlineMs,
+    now,
+  });
+  return { guard, starter, follower };
 }
 
 /** JOB_TOPIC messages are `{seedJobId, parentJobId}` as JSON, possibly from another version: anything else is ignored. */

@@ -4,9 +4,10 @@
 // by the grace period's end.
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
+import { backoffMs } from '../../lib/backoff.js';
 import { createWakeups } from '../../lib/wakeups.js';
-import { isHoldError, isUpstreamError, SeedError } from '../errors.js';
-import { type GuardedLease, LeaseLostError } from '../lease-guard.js';
+import { isUpstreamError, retryDecision, SeedError } from '../errors.js';
+import type { GuardedLease } from '../lease-guard.js';
 import type { Upstream, UpstreamJob } from '../upstream.js';
 import type { HoldGuard } from './hold-guard.js';
 import type { SeedStatus } from './retrieve-options.js';
@@ -59,7 +60,7 @@ export function createStarter(deps: StarterDeps): Starter {
 
   async function post(jobid: string, options: StartOptions, lease: GuardedLease): Promise<UpstreamJob> {
     // The fence: a process paused past its lease never sends a second seed_async after another took the job over.
-    if (!(await lease.holds())) throw lease.signal.reason ?? new LeaseLostError(`seed flight ${jobid}`);
+    await lease.assertHeld();
     posting++;
     try {
       return await deps.requestSeed(jobid, {
@@ -84,8 +85,9 @@ export function createStarter(deps: StarterDeps): Starter {
     options: StartOptions,
   ) {
     if (!isUpstreamError(error)) throw error;
-    if (isHoldError(error)) throw await deps.guard.place(error, jobid);
-    if (deps.now() - startedAt > deps.deadlineMs) throw error;
+    const decision = retryDecision(error);
+    if (decision === 'hold') throw await deps.guard.place(error, jobid);
+    if (decision !== 'retry' || deps.now() - startedAt > deps.deadlineMs) throw error;
     if (error.kind === 'untrackable') {
       // 504: useapi queued the job but cannot track it (its maxJobs is set too high). The vendor says to retry
       // after a long pause; a seed already retrieved meanwhile comes back as the original job.
@@ -95,11 +97,22 @@ export function createStarter(deps: StarterDeps): Starter {
       await busy.wait([], wait, options.signal);
       return;
     }
+    // seed_async is not repeated here after other transient failures (a timeout or a reset may have started a job):
+    // the request's own retry asks again, and a job already started comes back as the original.
     if (error.kind !== 'busy') throw error;
     deps.onBusy?.();
     // The account's queue is full: wait as the vendor advises, or for one of the executing jobs to end.
-    const jitter = 0.75 + deps.random() * 0.5;
-    const wait = error.retryAfterMs ?? Math.min(busyMaxMs, deps.busyWaitMs * 1.5 ** attempt) * jitter;
+    // Slower growth (×1.5, capped at 3×) and jitter around the step (±25%): the vendor advises 10-30 s, and a wait
+    // on a full queue is usually cut short by a job ending (wakeBusy), so it need not start small.
+    const wait =
+      error.retryAfterMs ??
+      backoffMs(attempt + 1, {
+        baseMs: deps.busyWaitMs,
+        maxMs: busyMaxMs,
+        factor: 1.5,
+        jitter: [0.75, 1.25],
+        random: deps.random,
+      });
     options.onStatus?.({ phase: 'busy', retryInMs: wait });
     const executing = error.executingJobs ?? [];
     options.log.info(

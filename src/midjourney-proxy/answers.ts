@@ -1,0 +1,210 @@
+// Reading the proxy's answers: every status, envelope code and body, and every rejection of fetch, becomes a
+// ProxyError whose kind follows errors.ts, with whether the transport may repeat the call. Every text passes the
+// token's redaction.
+import type { z } from 'zod';
+import { errorCodes, isConnectFailure, parseJson, parseRetryAfter } from '../lib/http.js';
+import {
+  isTransientProxyKind,
+  type ProxyEndpoint,
+  ProxyError,
+  type ProxyErrorDetails,
+  type ProxyErrorKind,
+} from './errors.js';
+import { type Envelope, envelopeSchema, seedValueSchema } from './schemas.js';
+
+export interface ProxyCallInfo {
+  endpoint: ProxyEndpoint;
+  status: number | 'error';
+  ms: number;
+  attempt: number;
+}
+
+const UPSTREAM_TEXT_LIMIT = 300;
+
+/** What `image-seed`'s code 3 says, in the proxy's words (`SubmitSeed`, `TaskController.ImageSeed`). */
+const SEED_NOT_FOUND = /未找到\s*seed|seed not found/i;
+const NO_ACCOUNT = /无可用的账号|no (?:available|live) account/i;
+const TASK_UNKNOWN = /不存在|已失效|does not exist|not exist/i;
+
+export interface Request {
+  endpoint: ProxyEndpoint;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+  taskId?: string | undefined;
+  timeoutMs: number;
+  attempts: number;
+  /** Repeating cannot start anything (reads); false for `image-seed`, which may start a retrieval in the proxy. */
+  idempotent: boolean;
+}
+
+export interface Answer {
+  status: number;
+  text: string;
+}
+
+export interface Failure {
+  error: ProxyError;
+  retryable: boolean;
+}
+
+const clip = (text: string): string | undefined => {
+  const trimmed = text.trim();
+  return trimmed === '' ? undefined : trimmed.slice(0, UPSTREAM_TEXT_LIMIT);
+};
+
+/** The envelope of an answer, when its body is one. */
+const envelopeOf = (text: string): Envelope | undefined => {
+  const json = parseJson(text);
+  if (!json.ok) return undefined;
+  const parsed = envelopeSchema.safeParse(json.value);
+  return parsed.success ? parsed.data : undefined;
+};
+
+/** What `image-seed`'s code 3 means: the description tells the three apart. */
+const kindOfCode3 = (description: string | undefined): ProxyErrorKind => {
+  const text = description ?? '';
+  if (SEED_NOT_FOUND.test(text)) return 'seed_pending';
+  if (NO_ACCOUNT.test(text)) return 'no_account';
+  if (TASK_UNKNOWN.test(text)) return 'not_found';
+  // Any other wording of "not found" at HTTP 200 is read as "not yet": the caller's deadline bounds the asking again.
+  return 'seed_pending';
+};
+
+export function createAnswerReader(options: { token: string; now: () => number }) {
+  const { token, now } = options;
+  /** Every text of ours or the proxy's passes here, so a token echoed by anyone never reaches a log. */
+  const redact = (text: string): string => text.split(token).join('[redacted]');
+
+  const fail = (kind: ProxyErrorKind, req: Request, summary: string, details: ProxyErrorDetails = {}) => {
+    const upstream = details.upstream === undefined ? undefined : redact(details.upstream);
+    const seedError = details.seedError === undefined ? undefined : redact(details.seedError);
+    const status = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
+    const code = details.code === undefined ? '' : ` code ${details.code}`;
+    const subject = req.taskId === undefined ? '' : ` task ${req.taskId}`;
+    const message = redact(
+      `midjourney-proxy ${req.endpoint} (${req.method}${subject}): ${status}${code} ${kind}${
+        summary ? `: ${summary}` : ''
+      }${upstream ? ` (upstream: ${upstream})` : ''}`,
+    );
+    return new ProxyError(kind, message, {
+      endpoint: req.endpoint,
+      taskId: req.taskId,
+      ...details,
+      upstream,
+      seedError,
+    });
+  };
+
+  /** Retried when the core's table says waiting can fix it and the transport says repeating the call is safe. */
+  const failure = (error: ProxyError, safeToRepeat: boolean): Failure => ({
+    error,
+    retryable: safeToRepeat && isTransientProxyKind(error.kind),
+  });
+
+  /** A non-2xx answer. */
+  const failureOfStatus = (req: Request, answer: Answer, retryAfter: string | null): Failure => {
+    const { status, text } = answer;
+    const envelope = envelopeOf(text);
+    const details: ProxyErrorDetails = {
+      status,
+      code: envelope?.code,
+      upstream: envelope?.description ?? clip(text),
+    };
+    if (status === 401 || status === 403) {
+      return failure(fail('unauthorized', req, 'the token was refused', details), false);
+    }
+    if (status === 429 || status >= 500) {
+      details.retryAfterMs = parseRetryAfter(retryAfter, now());
+      const kind = status === 429 ? 'busy' : 'unavailable';
+      // A 429 is answered before any work; a 5xx of image-seed may come after a retrieval started.
+      return failure(fail(kind, req, '', details), status === 429 || req.idempotent);
+    }
+    // Not repeated here: a 404's "no seed yet" (code 3) is asked again by the core, within its deadline.
+    if (status === 404) {
+      const kind = envelope?.code === 3 ? kindOfCode3(envelope.description) : 'not_found';
+      const summary = envelope === undefined ? 'no such task or route (is MJ_PROXY_URL the proxy?)' : '';
+      return failure(fail(kind, req, summary, details), false);
+    }
+    if (status === 400 && req.endpoint === 'image_seed' && envelope?.code === 4) {
+      return failure(fail('not_finished', req, 'the task has no Midjourney job yet', details), false);
+    }
+    return failure(fail('bad_response', req, 'an answer the proxy does not document', details), false);
+  };
+
+  /** A rejection of fetch or of reading the body. */
+  const failureOfRejection = (
+    req: Request,
+    error: unknown,
+    timeoutSignal: AbortSignal,
+    status: number | undefined,
+  ): Failure => {
+    if (timeoutSignal.aborted) {
+      return failure(
+        fail('timeout', req, `no answer within ${req.timeoutMs} ms`, { status, cause: error }),
+        req.idempotent,
+      );
+    }
+    const codes = errorCodes(error);
+    const beforeRequest = isConnectFailure(codes);
+    const cause = redact(String(error)) === String(error) ? error : undefined;
+    const summary = `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`;
+    return failure(fail('network', req, summary, { status, cause }), req.idempotent || beforeRequest);
+  };
+
+  const parse = <T>(req: Request, schema: z.ZodType<T>, answer: Answer, value?: unknown): T => {
+    let input = value;
+    if (input === undefined) {
+      const json = parseJson(answer.text);
+      if (!json.ok) {
+        throw fail('bad_response', req, 'body is not JSON', {
+          status: answer.status,
+          upstream: clip(answer.text),
+        });
+      }
+      input = json.value;
+    }
+    const result = schema.safeParse(input);
+    if (!result.success) {
+      const issues = result.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+        .join('; ');
+      throw fail('bad_response', req, `unexpected body: ${issues}`, {
+        status: answer.status,
+        cause: result.error,
+      });
+    }
+    return result.data;
+  };
+
+  /** The seed out of `image-seed`'s envelope, or the ProxyError its code means. */
+  const seedOf = (req: Request, answer: Answer): number => {
+    const envelope = parse(req, envelopeSchema, answer);
+    const details: ProxyErrorDetails = {
+      status: answer.status,
+      code: envelope.code,
+      upstream: envelope.description,
+    };
+    switch (envelope.code) {
+      case 1:
+        return parse(req, seedValueSchema, answer, envelope.result ?? null);
+      case 3:
+        throw fail(kindOfCode3(envelope.description), req, '', details);
+      case 4:
+        throw fail('not_finished', req, 'the task has no Midjourney job yet', details);
+      case 9:
+        throw fail('failed', req, 'the seed retrieval failed', {
+          ...details,
+          seedError: envelope.description,
+        });
+      default:
+        throw fail('bad_response', req, `a code image-seed does not document`, details);
+    }
+  };
+
+  return { fail, failureOfStatus, failureOfRejection, parse, seedOf };
+}
+
+export type AnswerReader = ReturnType<typeof createAnswerReader>;
