@@ -74,7 +74,7 @@ export interface AddJobInput {
   attachmentNames?: string[];
 }
 
-export const USER_NUMBER = 1308;
+const USER_NUMBER = 1308;
 export const DISCORD_USER_ID = '1100000000000000001';
 export const MJ_USER = 'fakeuser';
 const DISCORD_EPOCH = 1_420_070_400_000n;
