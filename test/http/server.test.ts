@@ -1,16 +1,16 @@
 // The HTTP server on its own, on a real port: callback hygiene, health and metrics, through real HTTP requests.
 import { request } from 'node:http';
-import pino from 'pino';
 import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HttpServer, MAX_CALLBACK_BYTES, startHttpServer } from '../../src/http/server.js';
 import { USEAPI_CALLBACK_ROUTE, useapiCallbackHint } from '../../src/useapi/adapter.js';
 import type { Job } from '../../src/useapi/port.js';
+import { silentLogger } from '../helpers/builders.js';
 
 const upstream = { callbackRoute: USEAPI_CALLBACK_ROUTE, callbackHint: useapiCallbackHint };
 
 const SECRET = 'a-callback-secret-of-at-least-32-characters';
-const log = pino({ level: 'silent' });
+const log = silentLogger;
 
 interface Setup {
   server: HttpServer;

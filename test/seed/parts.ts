@@ -1,11 +1,12 @@
 // Small builders shared by the unit tests of the seed service's parts (follower, starter, single flight).
-import pino from 'pino';
+
 import { SeedError } from '../../src/seed/errors.js';
 import type { GuardedLease } from '../../src/seed/lease-guard.js';
 import type { HoldGuard } from '../../src/seed/retrieval/hold-guard.js';
 import type { Job, JobStatus } from '../../src/useapi/port.js';
+import { silentLogger } from '../helpers/builders.js';
 
-export const silent = pino({ level: 'silent' });
+export const silent = silentLogger;
 
 export const job = (jobid: string, status: JobStatus, over: Partial<Job> = {}): Job => ({
   jobid,

@@ -1,6 +1,6 @@
 // The re-check of held accounts for an upstream whose accounts come back by themselves: real memory storage and
 // holds, an upstream port that answers as told, asked about the oldest request held for the account.
-import pino from 'pino';
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { proxyJobids } from '../../../src/midjourney-proxy/adapter.js';
 import type { SeedRequest } from '../../../src/seed/model/types.js';
@@ -8,6 +8,7 @@ import { createHoldWatch, type HoldWatch } from '../../../src/seed/moderation/ho
 import { createHolds, type Holds } from '../../../src/seed/moderation/holds.js';
 import type { AccountCheck } from '../../../src/seed/upstream.js';
 import { createStorage, type Storage } from '../../../src/storage/index.js';
+import { silentLogger } from '../../helpers/builders.js';
 
 const ACCOUNT = 'midjourney-proxy';
 let storage: Storage;
@@ -42,7 +43,7 @@ function start(answers: AccountCheck[]) {
       openRequests: async () => [held('r1', '1733400000000111', 1), held('r2', '1733400000000222', 2)],
     },
     everyMs: 20,
-    log: pino({ level: 'silent' }),
+    log: silentLogger,
   });
   watch.start();
   return asked;

@@ -1,6 +1,6 @@
 // The moderation core against real memory storage and holds, with an in-memory useapi port that behaves like the
 // documented endpoints (accounts, executing jobs, reset) and lets a test script their failures.
-import pino from 'pino';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OPEN_STATES, type SeedRequest } from '../../../src/seed/model/types.js';
 import { createHolds, type Holds } from '../../../src/seed/moderation/holds.js';
@@ -16,6 +16,7 @@ import { createUseapiUpstream } from '../../../src/useapi/adapter.js';
 import { UseapiError } from '../../../src/useapi/errors.js';
 import { channelOfJobid } from '../../../src/useapi/jobid.js';
 import type { MidjourneyAccount, UseapiClient } from '../../../src/useapi/port.js';
+import { silentLogger } from '../../helpers/builders.js';
 
 const A = '1316232391072944131';
 const B = '1316232391072944222';
@@ -91,7 +92,7 @@ let useapi: ReturnType<typeof fakePort>;
 let clock: number;
 let moderation: Moderation;
 let reported: ResetOutcome[];
-const log = pino({ level: 'silent' });
+const log = silentLogger;
 
 /** Stored as the request processor stores it: open ones in the open index, the last error per channel. */
 async function put(r: SeedRequest) {

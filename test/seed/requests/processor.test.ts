@@ -2,7 +2,7 @@
 // written and cleared around each request, transient failures waited out and final ones ending the request, resumed
 // work ordered before waiting work, a lost lease stopping the work before it answers, and a state that storage could
 // not take kept until storage answers.
-import pino from 'pino';
+
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SeedRecord, SeedRequest } from '../../../src/seed/model/types.js';
 import type { Lease, Notifier, Storage } from '../../../src/seed/ports.js';
@@ -10,8 +10,9 @@ import { createRequestProcessor, type NewRequest } from '../../../src/seed/reque
 import type { RetrieveOptions, SeedService } from '../../../src/seed/retrieval/seed-service.js';
 import { createStorage } from '../../../src/storage/index.js';
 import { UseapiError } from '../../../src/useapi/errors.js';
+import { silentLogger } from '../../helpers/builders.js';
 
-const log = pino({ level: 'silent' });
+const log = silentLogger;
 const JOBID = 'job:20241218021941022-user:1308-channel:1316232391072944131-bot:midjourney';
 const record = (seed: number): SeedRecord => ({
   jobid: JOBID,

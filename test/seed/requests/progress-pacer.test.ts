@@ -1,10 +1,11 @@
 // The progress pacer on its own, with a clock the test moves: the first edit at once, the same phase again at most
 // once per interval, a new phase after a second, always the latest state, nothing after stop() or an abort, and
 // stop() waiting for the edit already on its way.
-import pino from 'pino';
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Progress } from '../../../src/seed/ports.js';
 import { createPacer } from '../../../src/seed/requests/progress-pacer.js';
+import { silentLogger } from '../../helpers/builders.js';
 
 const INTERVAL = 5_000;
 /** Lets the edit the pacer queued (a promise chain) run. */
@@ -20,7 +21,7 @@ function pacerWith(notify: (p: Progress) => Promise<void> = async () => {}) {
     },
     now: () => Date.now(),
     intervalMs: INTERVAL,
-    log: pino({ level: 'silent' }),
+    log: silentLogger,
     signal: abort.signal,
   });
   return { pacer, sent, abort };

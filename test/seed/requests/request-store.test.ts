@@ -4,14 +4,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SeedRequest } from '../../../src/seed/model/types.js';
 import type { Storage } from '../../../src/seed/ports.js';
 import { createRequestStore, readOpenRequests } from '../../../src/seed/requests/request-store.js';
 import { createStorage } from '../../../src/storage/index.js';
+import { silentLogger } from '../../helpers/builders.js';
 
-const log = pino({ level: 'silent' });
+const log = silentLogger;
 const JOBID = 'job:20241218021941022-user:1308-channel:1316232391072944131-bot:midjourney';
 const DONE_TTL = 60_000;
 

@@ -1,6 +1,6 @@
 // The seed service against the fake useapi over real HTTP (the real client), on memory storage: resuming a seed job
 // already started, and waiting after a 429 for one of the executing jobs to end.
-import pino from 'pino';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeUseapi, startFakeUseapi } from '../../../dev/fakes/fake-useapi.js';
 import { createJobIndex } from '../../../src/seed/lookup/job-index.js';
@@ -11,6 +11,7 @@ import { createSeedService, type SeedService } from '../../../src/seed/retrieval
 import { createStorage } from '../../../src/storage/index.js';
 import { createUseapiUpstream } from '../../../src/useapi/adapter.js';
 import { createUseapiClient } from '../../../src/useapi/http-client.js';
+import { silentLogger } from '../../helpers/builders.js';
 
 const CHANNEL = '1316232391072944131';
 let useapi: FakeUseapi;
@@ -37,7 +38,7 @@ function service(options: { maxJobs?: number; busyWaitMs?: number } = {}): SeedS
     index: createJobIndex({ jobs: storage.jobs, recent: storage.recent }),
     holds: createHolds({ store: storage.holds, index: storage.held, coordinator: storage.coordinator }),
     queue: createFairQueue(options.maxJobs ?? 3),
-    log: pino({ level: 'silent' }),
+    log: silentLogger,
     pollIntervalMs: 200,
     deadlineMs: 60_000,
     maxJobs: options.maxJobs ?? 3,

@@ -1,0 +1,187 @@
+// Seed jobs as useapi runs them: started by seed_async, advanced by timers ('progress' steps, then completed with the
+// four images, or failed 596 when the account got a pending moderation message meanwhile), each change called back.
+import type { CallbackSender } from './callbacks.js';
+import type { Images } from './images.js';
+import {
+  type FakeJob,
+  type FakeSeed,
+  type Ids,
+  MJ_USER,
+  maskDiscord,
+  promptOf,
+  sha256,
+  slugOf,
+  uuidOf,
+} from './job.js';
+import type { Account, JobStore } from './store.js';
+
+/** Timers the fake owns, so close() can clear them; a group lets a seed job drop its own. */
+export interface Scheduler {
+  schedule(fn: () => void, ms: number, group?: Set<NodeJS.Timeout>): void;
+  clear(group?: Set<NodeJS.Timeout>): void;
+}
+
+export function createScheduler(): Scheduler {
+  const timers = new Set<NodeJS.Timeout>();
+  return {
+    schedule(fn, ms, group) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        group?.delete(timer);
+        fn();
+      }, ms);
+      timers.add(timer);
+      group?.add(timer);
+    },
+    clear(group) {
+      for (const timer of group ?? timers) {
+        clearTimeout(timer);
+        timers.delete(timer);
+      }
+    },
+  };
+}
+
+export interface SeedJobs {
+  start(parent: FakeJob, account: Account, replyUrl?: string, replyRef?: string): FakeJob;
+  /** Ends a running seed job now: completed (or failed 596 on a held account), or cancelled. */
+  finish(jobid: string, outcome?: 'completed' | 'cancelled'): void;
+  isRunning(jobid: string): boolean;
+  /** Jobids of the seed jobs running on that account. */
+  runningOn(channel: string): string[];
+  running(): number;
+  maxRunning(): number;
+  resetMax(): void;
+  setDuration(ms: number): void;
+  /** Forgets every running job (timers are the scheduler's to clear). */
+  clear(): void;
+}
+
+export function createSeedJobs(options: {
+  store: JobStore;
+  ids: Ids;
+  images: Images;
+  callbacks: CallbackSender;
+  scheduler: Scheduler;
+  durationMs: number;
+  progressSteps: number;
+}): SeedJobs {
+  const { store, ids, images, callbacks, scheduler, progressSteps } = options;
+  const { jobs, accounts } = store;
+  let durationMs = options.durationMs;
+  /** Running seed jobs and their pending timers. */
+  const running = new Map<string, Set<NodeJS.Timeout>>();
+  let maxRunning = 0;
+
+  const seedOf = (parent: FakeJob): FakeSeed => {
+    const value = store.seedValues.get(parent.jobid) ?? sha256(`seed:${parent.jobid}`).readUInt32BE(0);
+    const prompt = promptOf(parent);
+    const mjJob = uuidOf(`mj:${parent.jobid}`);
+    const base = `${MJ_USER}_${slugOf(prompt)}_${mjJob}`;
+    return {
+      value,
+      content: `**${prompt}**\n**Job ID**: ${mjJob}\n**seed** ${value}`,
+      attachments: [1, 2, 3, 4].map((n) => images.attachment(parent.channel, `${base}_${n}.png`, 1024)),
+    };
+  };
+
+  const settle = (job: FakeJob, outcome: 'completed' | 'cancelled'): void => {
+    const account = accounts.get(job.channel);
+    if (outcome === 'cancelled') {
+      job.status = 'cancelled';
+    } else if (account?.pendingModMessage !== undefined) {
+      job.status = 'failed';
+      job.error = 'Pending mod message';
+      job.errorDetails = account.pendingModMessage;
+      job.code = 596;
+    } else {
+      const parent = job.parentJobId === undefined ? undefined : jobs.get(job.parentJobId);
+      if (parent !== undefined) {
+        const seed = seedOf(parent);
+        job.status = 'completed';
+        job.seed = seed;
+        job.content = seed.content;
+        parent.seed = seed;
+        parent.updated = job.updated;
+      } else {
+        job.status = 'failed';
+        job.error = 'Parent job disappeared';
+        job.code = 500;
+      }
+    }
+  };
+
+  const finish: SeedJobs['finish'] = (jobid, outcome = 'completed') => {
+    const job = jobs.get(jobid);
+    const group = running.get(jobid);
+    if (job === undefined || group === undefined) return;
+    scheduler.clear(group);
+    running.delete(jobid);
+    job.updated = new Date().toISOString();
+    settle(job, outcome);
+    callbacks.notify(job);
+  };
+
+  const scheduleSteps = (job: FakeJob, group: Set<NodeJS.Timeout>): void => {
+    const duration = durationMs;
+    for (let step = 1; step <= progressSteps; step++) {
+      const at = Math.floor((duration * step) / (progressSteps + 1));
+      const percent = Math.floor((100 * step) / (progressSteps + 1));
+      scheduler.schedule(
+        () => {
+          job.status = 'progress';
+          job.updated = new Date().toISOString();
+          job.content = `Retrieving seed (${percent}%)`;
+          callbacks.notify(job);
+        },
+        at,
+        group,
+      );
+    }
+    scheduler.schedule(() => finish(job.jobid), duration, group);
+  };
+
+  return {
+    start(parent, account, replyUrl, replyRef) {
+      const now = new Date().toISOString();
+      const job: FakeJob = {
+        jobid: ids.newJobid(parent.channel),
+        verb: 'seed_async',
+        status: 'started',
+        created: now,
+        updated: now,
+        parentJobId: parent.jobid,
+        discord: maskDiscord(account.discord),
+        channel: parent.channel,
+        attachments: [],
+        code: 200,
+      };
+      if (parent.server !== undefined) job.server = parent.server;
+      const callbackUrl = replyUrl ?? store.defaultReplyUrl;
+      if (callbackUrl !== undefined) job.replyUrl = callbackUrl;
+      if (replyRef !== undefined) job.replyRef = replyRef;
+      jobs.set(job.jobid, job);
+
+      const group = new Set<NodeJS.Timeout>();
+      running.set(job.jobid, group);
+      maxRunning = Math.max(maxRunning, running.size);
+      callbacks.notify(job);
+      scheduleSteps(job, group);
+      return job;
+    },
+    finish,
+    isRunning: (jobid) => running.has(jobid),
+    runningOn: (channel) => [...running.keys()].filter((jobid) => jobs.get(jobid)?.channel === channel),
+    running: () => running.size,
+    maxRunning: () => maxRunning,
+    resetMax() {
+      maxRunning = running.size;
+    },
+    setDuration(ms) {
+      durationMs = ms;
+    },
+    clear() {
+      running.clear();
+    },
+  };
+}
