@@ -10,13 +10,8 @@ import { acknowledge } from '../src/discord/acknowledge.js';
 import { UserFacingError } from '../src/discord/errors.js';
 import { jobInputProblem, parseJobInput } from '../src/discord/job-input.js';
 import { cluesFromMessage } from '../src/discord/message-clues.js';
-import {
-  assertMayAsk,
-  assertSeedAccess,
-  isModeratorAsker,
-  seedFromEntry,
-  seedFromMessage,
-} from '../src/discord/message-seed.js';
+import { seedFromEntry, seedFromMessage } from '../src/discord/message-seed.js';
+import { assertMayAsk, assertSeedAccess, isModeratorAsker } from '../src/discord/permissions.js';
 import { recentJobChoices } from '../src/discord/recent-jobs.js';
 import { runSeed } from '../src/discord/seed-flow.js';
 import type { BotContext, SlashCommand } from '../src/discord/types.js';
@@ -83,7 +78,7 @@ export const seedCommand = {
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     if (!input)
       throw new UserFacingError(jobInputProblem(raw, upstreamWords(ctx.upstream).invalidInput, ctx.jobids));
-    assertMayAsk(interaction, ctx);
+    assertMayAsk(interaction, ctx.config);
 
     // Mistakes that need no I/O are answered privately at once; anything else is acknowledged before the first read.
     if (input.kind === 'jobid' && ctx.jobids.isVideo(input.jobid)) throw new UserFacingError('error.video');
@@ -95,7 +90,7 @@ export const seedCommand = {
       // SEED_ACCESS=owner: the owner comes from the index (the Midjourney message of a job the bot has seen); a
       // jobid the bot has never seen is refused rather than looked up upstream.
       const entry = await ctx.index.byJobid(input.jobid);
-      assertSeedAccess(interaction, ctx, { known: true, ownerId: entry?.ownerId });
+      assertSeedAccess(interaction, ctx.config, { known: true, ownerId: entry?.ownerId });
       const knownSeed = knownSeedOf(entry?.prompt);
       await runSeed(interaction, ctx, {
         jobid: input.jobid,
@@ -128,7 +123,7 @@ export const seedCommand = {
     const guildId = interaction.guildId;
     const access = ctx.config.seed.access;
     // Suggestions only for those who may ask; in `owner` mode, only one's own images.
-    if (!guildId || (access === 'moderators' && !isModeratorAsker(interaction, ctx))) {
+    if (!guildId || (access === 'moderators' && !isModeratorAsker(interaction, ctx.config))) {
       await interaction.respond([]);
       return;
     }
