@@ -6,8 +6,8 @@ import type { Logger } from 'pino';
 import { isSeedError, isTransient, isUpstreamError, SeedError } from '../errors.js';
 import { type GuardedLease, guardLease, isLeaseLost, LeaseLostError } from '../lease-guard.js';
 import {
-  type GridSource,
   KEEP_SEEDS_MS,
+  type KnownSeed,
   OPEN_STATES,
   type SeedRecord,
   type SeedRequest,
@@ -26,13 +26,6 @@ export interface NewRequest
    * message's own image (`grid`), everything is known: the four images are cut from it and nothing goes upstream.
    */
   knownSeed?: KnownSeed | undefined;
-}
-
-interface KnownSeed {
-  seed: number;
-  prompt?: string | undefined;
-  channelId?: string | undefined;
-  grid?: GridSource | undefined;
 }
 
 /** The answer a message gives by itself: the seed written in its prompt, the images of its own grid. */
