@@ -37,7 +37,6 @@ export interface OpenIndex {
   remove(id: string): Promise<void>;
   /** Oldest first, at most `limit`. */
   list(limit: number): Promise<string[]>;
-  count(): Promise<number>;
 }
 
 /** Storage did not answer in time, or refused: transient, it is waited out or the member is told to try again. */

@@ -125,10 +125,6 @@ async function idIndex(adapter: KeyvSqlite, table: string): Promise<OpenIndex> {
       }[];
       return rows.map((r) => r.id);
     },
-    async count() {
-      const rows = (await adapter.query(`SELECT COUNT(*) AS n FROM ${table}`)) as { n: number }[];
-      return rows[0]?.n ?? 0;
-    },
   };
 }
 
