@@ -178,8 +178,8 @@ export async function createRedisStorage(url: string, options: RedisStorageOptio
     backend: 'redis',
     location: location.display,
     store: (name) => make<unknown>(name),
-    open,
-    held,
+    openRequests: open,
+    heldChannels: held,
     coordinator,
     async close() {
       if (closed) return;

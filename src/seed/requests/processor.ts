@@ -291,7 +291,7 @@ export function createRequestProcessor(deps: RequestProcessorDeps): RequestProce
     }
     if (!OPEN_STATES.has(fresh.state)) {
       await lease.release();
-      await deps.storage.open.remove(request.id).catch(() => {});
+      await deps.storage.openRequests.remove(request.id).catch(() => {});
       return false;
     }
     const abort = new AbortController();
