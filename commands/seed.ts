@@ -11,13 +11,11 @@ import { UserFacingError } from '../src/discord/errors.js';
 import { jobInputProblem, parseJobInput } from '../src/discord/job-input.js';
 import { cluesFromMessage } from '../src/discord/message-clues.js';
 import { seedFromEntry, seedFromMessage } from '../src/discord/message-seed.js';
-import { assertMayAsk, assertSeedAccess, isModeratorAsker } from '../src/discord/permissions.js';
+import { assertMayAsk, isModeratorAsker } from '../src/discord/permissions.js';
 import { recentJobChoices } from '../src/discord/recent-jobs.js';
-import { runSeed } from '../src/discord/seed-flow.js';
 import type { BotContext, SlashCommand } from '../src/discord/types.js';
 import { upstreamWords } from '../src/discord/upstream-words.js';
 import { localizations } from '../src/i18n/index.js';
-import { knownSeedOf } from '../src/seed/lookup/resolve.js';
 
 /** Discord answers these when the message or its channel is gone or out of the bot's sight. */
 const UNREADABLE = new Set<number>([
@@ -90,14 +88,7 @@ export const seedCommand = {
       // SEED_ACCESS=owner: the owner comes from the index (the Midjourney message of a job the bot has seen); a
       // jobid the bot has never seen is refused rather than looked up upstream.
       const entry = await ctx.index.byJobid(input.jobid);
-      assertSeedAccess(interaction, ctx.config, { known: true, ownerId: entry?.ownerId });
-      const knownSeed = knownSeedOf(entry?.prompt);
-      await runSeed(interaction, ctx, {
-        jobid: input.jobid,
-        ephemeral,
-        messageId: entry?.messageId,
-        knownSeed: knownSeed && { ...knownSeed, channelId: entry?.channel },
-      });
+      await seedFromEntry(interaction, ctx, entry ?? { jobid: input.jobid }, { ephemeral });
       return;
     }
 

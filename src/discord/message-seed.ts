@@ -103,11 +103,15 @@ export async function seedFromMessage(
   });
 }
 
-/** A message the index already knows (by id): no need to read the message itself. */
+/**
+ * A job the index already knows (by message id or jobid): no need to read the message itself. A bare `{ jobid }` is a
+ * jobid the index has never seen (its owner unknown).
+ */
 export async function seedFromEntry(
   interaction: SeedInteraction,
   ctx: BotContext,
-  entry: IndexEntry,
+  entry: Pick<IndexEntry, 'jobid'> &
+    Partial<Pick<IndexEntry, 'ownerId' | 'prompt' | 'messageId' | 'channel'>>,
   options: { ephemeral: boolean },
 ): Promise<void> {
   assertSeedAccess(interaction, ctx.config, { known: true, ownerId: entry.ownerId });
