@@ -165,7 +165,7 @@ async function fillHistory(
     // Indexed first, as the processor does (src/seed/requests.ts accept()).
     for (let i = 0; i < sizes.open; i++) {
       const request = storedRequest(i, applicationId, 'accepted', now);
-      await storage.open.add(request.id, request.createdAt);
+      await storage.openRequests.add(request.id, request.createdAt);
       await putRequest(request, undefined);
     }
     await fillSeeds(storage, WARM, cdnOrigin);

@@ -19,7 +19,7 @@ import {
   resetWorkingText,
   statusReply,
 } from '../src/discord/mod-replies.js';
-import { isModerator, memberOf } from '../src/discord/permissions.js';
+import { isModeratorAsker } from '../src/discord/permissions.js';
 import type { BotContext, ComponentHandler, SlashCommand } from '../src/discord/types.js';
 import { localizations, translator } from '../src/i18n/index.js';
 import { en } from '../src/i18n/locales/en.js';
@@ -27,8 +27,7 @@ import { en } from '../src/i18n/locales/en.js';
 type ModInteraction = ChatInputCommandInteraction | ButtonInteraction;
 
 function requireModerator(interaction: ModInteraction, ctx: BotContext): void {
-  if (!isModerator(memberOf(interaction), ctx.config.moderation.roleIds))
-    throw new UserFacingError('mod.refused');
+  if (!isModeratorAsker(interaction, ctx.config)) throw new UserFacingError('mod.refused');
 }
 
 function accountChannel(value: string | undefined, ctx: BotContext): string {
@@ -93,7 +92,7 @@ export const midjourneyCommand = {
 
   async autocomplete(interaction, ctx) {
     // Suggestions come from useapi: nobody but a moderator makes the bot ask.
-    if (!isModerator(memberOf(interaction), ctx.config.moderation.roleIds)) {
+    if (!isModeratorAsker(interaction, ctx.config)) {
       await interaction.respond([]);
       return;
     }

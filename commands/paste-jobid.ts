@@ -11,7 +11,8 @@ import {
 } from 'discord.js';
 import { UserFacingError } from '../src/discord/errors.js';
 import { jobInputProblem, pastedJobid } from '../src/discord/job-input.js';
-import { assertMayAsk, assertSeedAccess, PASTE_JOBID_PREFIX } from '../src/discord/message-seed.js';
+import { PASTE_JOBID_PREFIX } from '../src/discord/message-seed.js';
+import { assertMayAsk, assertSeedAccess } from '../src/discord/permissions.js';
 import { runSeed } from '../src/discord/seed-flow.js';
 import type { ComponentHandler } from '../src/discord/types.js';
 import { upstreamWords } from '../src/discord/upstream-words.js';
@@ -31,7 +32,7 @@ export const pasteJobidHandler = {
   prefix: PASTE_JOBID_PREFIX,
   async button(interaction: ButtonInteraction, ctx, args) {
     const messageId = targetOf(args);
-    assertMayAsk(interaction, ctx);
+    assertMayAsk(interaction, ctx.config);
     const t = translator(interaction.locale);
     const words = upstreamWords(ctx.upstream);
     const modal = new ModalBuilder()
@@ -60,13 +61,13 @@ export const pasteJobidHandler = {
         jobInputProblem(pasted, upstreamWords(ctx.upstream).pastedNotJobid, ctx.jobids),
       );
     if (ctx.jobids.isVideo(parsed.jobid)) throw new UserFacingError('error.video');
-    assertMayAsk(interaction, ctx);
+    assertMayAsk(interaction, ctx.config);
     // The check reads the job upstream (GET, never seed_async) and may take a while: acknowledge first.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const pastedJob = await ctx.verifyJobid(parsed.jobid, {
       messageId,
       guildId: interaction.guildId ?? undefined,
-      authorize: (ownerId) => assertSeedAccess(interaction, ctx, { known: true, ownerId }),
+      authorize: (ownerId) => assertSeedAccess(interaction, ctx.config, { known: true, ownerId }),
     });
     if (!pastedJob.ok) throw refusal(pastedJob);
     await runSeed(interaction, ctx, {

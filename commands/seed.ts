@@ -10,19 +10,12 @@ import { acknowledge } from '../src/discord/acknowledge.js';
 import { UserFacingError } from '../src/discord/errors.js';
 import { jobInputProblem, parseJobInput } from '../src/discord/job-input.js';
 import { cluesFromMessage } from '../src/discord/message-clues.js';
-import {
-  assertMayAsk,
-  assertSeedAccess,
-  isModeratorAsker,
-  seedFromEntry,
-  seedFromMessage,
-} from '../src/discord/message-seed.js';
+import { seedFromEntry, seedFromMessage } from '../src/discord/message-seed.js';
+import { assertMayAsk, isModeratorAsker } from '../src/discord/permissions.js';
 import { recentJobChoices } from '../src/discord/recent-jobs.js';
-import { runSeed } from '../src/discord/seed-flow.js';
 import type { BotContext, SlashCommand } from '../src/discord/types.js';
 import { upstreamWords } from '../src/discord/upstream-words.js';
 import { localizations } from '../src/i18n/index.js';
-import { knownSeedOf } from '../src/seed/lookup/resolve.js';
 
 /** Discord answers these when the message or its channel is gone or out of the bot's sight. */
 const UNREADABLE = new Set<number>([
@@ -83,7 +76,7 @@ export const seedCommand = {
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     if (!input)
       throw new UserFacingError(jobInputProblem(raw, upstreamWords(ctx.upstream).invalidInput, ctx.jobids));
-    assertMayAsk(interaction, ctx);
+    assertMayAsk(interaction, ctx.config);
 
     // Mistakes that need no I/O are answered privately at once; anything else is acknowledged before the first read.
     if (input.kind === 'jobid' && ctx.jobids.isVideo(input.jobid)) throw new UserFacingError('error.video');
@@ -95,14 +88,7 @@ export const seedCommand = {
       // SEED_ACCESS=owner: the owner comes from the index (the Midjourney message of a job the bot has seen); a
       // jobid the bot has never seen is refused rather than looked up upstream.
       const entry = await ctx.index.byJobid(input.jobid);
-      assertSeedAccess(interaction, ctx, { known: true, ownerId: entry?.ownerId });
-      const knownSeed = knownSeedOf(entry?.prompt);
-      await runSeed(interaction, ctx, {
-        jobid: input.jobid,
-        ephemeral,
-        messageId: entry?.messageId,
-        knownSeed: knownSeed && { ...knownSeed, channelId: entry?.channel },
-      });
+      await seedFromEntry(interaction, ctx, entry ?? { jobid: input.jobid }, { ephemeral });
       return;
     }
 
@@ -128,7 +114,7 @@ export const seedCommand = {
     const guildId = interaction.guildId;
     const access = ctx.config.seed.access;
     // Suggestions only for those who may ask; in `owner` mode, only one's own images.
-    if (!guildId || (access === 'moderators' && !isModeratorAsker(interaction, ctx))) {
+    if (!guildId || (access === 'moderators' && !isModeratorAsker(interaction, ctx.config))) {
       await interaction.respond([]);
       return;
     }

@@ -79,7 +79,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const incidents = createEvent<Hold>();
   const holds = createHolds({
     store: storage.holds,
-    index: storage.held,
+    index: storage.heldChannels,
     coordinator: storage.coordinator,
     onIncident: incidents.emit,
   });

@@ -62,7 +62,7 @@ async function fill(storage: Storage) {
     ['900000000000000002', GONE, 'running'],
     ['900000000000000003', STAYS, 'running'],
   ] as const) {
-    if (state === 'running') await storage.open.add(id, 1);
+    if (state === 'running') await storage.openRequests.add(id, 1);
     await storage.requests.set(`req:${id}`, request(id, user, state));
   }
   // One job of each member, indexed by message id and by Midjourney UUID, with its seed.
@@ -102,7 +102,7 @@ it("removes the member's requests, indexed jobs, their seeds and recent entries,
     const requests = [];
     for await (const [, r] of after.requests.entries()) requests.push(r);
     expect(requests.map((r) => r.userId)).toEqual([STAYS]);
-    expect(await after.open.list(10)).toEqual(['900000000000000003']);
+    expect(await after.openRequests.list(10)).toEqual(['900000000000000003']);
     const jobs = [];
     for await (const [key] of after.jobs.entries()) jobs.push(key);
     expect(jobs.sort()).toEqual(['msg:job:stays-1', 'uuid:job:stays-1']);

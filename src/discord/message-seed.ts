@@ -22,7 +22,7 @@ import { messageSeedKey } from '../seed/model/message-key.js';
 import type { IndexEntry } from '../seed/model/types.js';
 import { acknowledge, replyPrivately } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
-import { isModerator, memberOf } from './permissions.js';
+import { assertSeedAccess } from './permissions.js';
 import { runSeed, type SeedInteraction } from './seed-flow.js';
 import type { BotContext } from './types.js';
 import { upstreamWords } from './upstream-words.js';
@@ -34,36 +34,6 @@ const REFUSAL_KEYS = {
   video: 'error.video',
   no_image: 'error.noImage',
 } as const satisfies Record<TargetRefusal, string>;
-
-/** Who asks: any interaction (commands, autocomplete, buttons, modals). */
-export type Asker = Parameters<typeof memberOf>[0] & { user: { id: string } };
-
-export const isModeratorAsker = (interaction: Asker, ctx: BotContext): boolean =>
-  isModerator(memberOf(interaction), ctx.config.moderation.roleIds);
-
-/**
- * SEED_ACCESS: `anyone`; `owner` = only the member the Midjourney message mentions (an unknown owner is refused);
- * `moderators` = Manage Server or a MOD_ROLE_IDS role.
- */
-export function assertSeedAccess(
-  interaction: Asker,
-  ctx: BotContext,
-  owner: { known: false } | { known: true; ownerId: string | undefined },
-): void {
-  const access = ctx.config.seed.access;
-  if (access === 'anyone') return;
-  if (access === 'moderators') {
-    if (!isModeratorAsker(interaction, ctx)) throw new UserFacingError('error.moderatorsOnly');
-    return;
-  }
-  if (!owner.known || !owner.ownerId) throw new UserFacingError('error.ownerUnknown');
-  if (owner.ownerId !== interaction.user.id) throw new UserFacingError('error.notOwner');
-}
-
-/** May this member ask at all (before we know whose image it is)? Only `moderators` can say no this early. */
-export function assertMayAsk(interaction: Asker, ctx: BotContext): void {
-  if (ctx.config.seed.access === 'moderators') assertSeedAccess(interaction, ctx, { known: false });
-}
 
 type MessageInteraction = MessageContextMenuCommandInteraction | ChatInputCommandInteraction;
 
@@ -102,7 +72,7 @@ export async function seedFromMessage(
   await acknowledge(interaction, options.ephemeral);
   const resolution = await resolveJob(clues, ctx.index, ctx.jobids);
   // Access before the "unknown" answer: nobody is offered a button they may not use.
-  assertSeedAccess(interaction, ctx, { known: true, ownerId: resolution.ownerId });
+  assertSeedAccess(interaction, ctx.config, { known: true, ownerId: resolution.ownerId });
   // The seed in the prompt and the message's own image: the whole answer, whatever the bot knows of its job.
   const grid = resolution.knownSeed && gridSourceOf(clues);
   const knownSeed = resolution.knownSeed && { ...resolution.knownSeed, channelId: clues.channelId, grid };
@@ -133,14 +103,18 @@ export async function seedFromMessage(
   });
 }
 
-/** A message the index already knows (by id): no need to read the message itself. */
+/**
+ * A job the index already knows (by message id or jobid): no need to read the message itself. A bare `{ jobid }` is a
+ * jobid the index has never seen (its owner unknown).
+ */
 export async function seedFromEntry(
   interaction: SeedInteraction,
   ctx: BotContext,
-  entry: IndexEntry,
+  entry: Pick<IndexEntry, 'jobid'> &
+    Partial<Pick<IndexEntry, 'ownerId' | 'prompt' | 'messageId' | 'channel'>>,
   options: { ephemeral: boolean },
 ): Promise<void> {
-  assertSeedAccess(interaction, ctx, { known: true, ownerId: entry.ownerId });
+  assertSeedAccess(interaction, ctx.config, { known: true, ownerId: entry.ownerId });
   const knownSeed = knownSeedOf(entry.prompt);
   await runSeed(interaction, ctx, {
     jobid: entry.jobid,

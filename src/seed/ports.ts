@@ -37,7 +37,6 @@ export interface OpenIndex {
   remove(id: string): Promise<void>;
   /** Oldest first, at most `limit`. */
   list(limit: number): Promise<string[]>;
-  count(): Promise<number>;
 }
 
 /** Storage did not answer in time, or refused: transient, it is waited out or the member is told to try again. */
@@ -76,9 +75,9 @@ export interface Storage {
   readonly seeds: Store<SeedRecord>;
   readonly jobs: Store<IndexEntry>;
   readonly requests: Store<SeedRequest>;
-  readonly open: OpenIndex;
+  readonly openRequests: OpenIndex;
   /** The account channels on hold, so listing the holds reads no table. */
-  readonly held: OpenIndex;
+  readonly heldChannels: OpenIndex;
   /** The last error kind seen per account channel (for /midjourney status), one small record per channel. */
   readonly lastErrors: Store<{ kind: string; at: number }>;
   readonly holds: Store<Hold>;

@@ -91,7 +91,6 @@ export function guardOpenIndex(index: OpenIndex, timeoutMs: number, outage: Outa
     add: (id, at) => g(() => index.add(id, at)),
     remove: (id) => g(() => index.remove(id)),
     list: (limit) => g(() => index.list(limit)),
-    count: () => g(() => index.count()),
   };
 }
 

@@ -77,8 +77,8 @@ function assemble(raw: RawStorage, options: StorageOptions, outage: OutageReport
     seeds: parsed(guarded('seeds'), seedRecordSchema, 'seeds'),
     jobs: parsed(guarded('jobs'), indexEntrySchema, 'jobs'),
     requests: parsed(guarded('requests'), seedRequestSchema, 'requests'),
-    open: guardOpenIndex(raw.open, timeout, outage),
-    held: guardOpenIndex(raw.held, timeout, outage),
+    openRequests: guardOpenIndex(raw.openRequests, timeout, outage),
+    heldChannels: guardOpenIndex(raw.heldChannels, timeout, outage),
     lastErrors: parsed(guarded('errors'), lastErrorSchema, 'errors'),
     holds: parsed(guarded('holds'), holdSchema, 'holds'),
     audit: parsed(guarded('audit'), resetAuditsSchema, 'audit'),
@@ -118,8 +118,8 @@ export async function createStorage(url: string, options: StorageOptions = {}): 
           }
           return s;
         },
-        open: memoryOpenIndex(),
-        held: memoryOpenIndex(),
+        openRequests: memoryOpenIndex(),
+        heldChannels: memoryOpenIndex(),
         coordinator: createLocalCoordinator(),
         close: async () => {},
       },
@@ -159,8 +159,8 @@ export async function createStorage(url: string, options: StorageOptions = {}): 
         }
         return s as Store<V>;
       },
-      open: file.open,
-      held: file.held,
+      openRequests: file.openRequests,
+      heldChannels: file.heldChannels,
       coordinator: createLocalCoordinator(),
       close: async () => {
         clearInterval(purgeTimer);

@@ -43,6 +43,5 @@ export function memoryOpenIndex() {
         .sort((a, b) => a[1] - b[1])
         .slice(0, limit)
         .map(([id]) => id),
-    count: async () => open.size,
   };
 }

@@ -8,8 +8,8 @@ export interface RawStorage {
   backend: Storage['backend'];
   location: string;
   store(name: TableName): Store<unknown>;
-  open: OpenIndex;
-  held: OpenIndex;
+  openRequests: OpenIndex;
+  heldChannels: OpenIndex;
   coordinator: Coordinator;
   close(): Promise<void>;
 }

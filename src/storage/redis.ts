@@ -169,7 +169,6 @@ export async function createRedisStorage(url: string, options: RedisStorageOptio
       await client.zRem(key, id);
     },
     list: (limit) => client.zRange(key, 0, Math.max(0, limit - 1)),
-    count: () => client.zCard(key),
   });
   const open = sortedSet(`${prefix}open-requests`);
   const held = sortedSet(`${prefix}held-channels`);
@@ -179,8 +178,8 @@ export async function createRedisStorage(url: string, options: RedisStorageOptio
     backend: 'redis',
     location: location.display,
     store: (name) => make<unknown>(name),
-    open,
-    held,
+    openRequests: open,
+    heldChannels: held,
     coordinator,
     async close() {
       if (closed) return;

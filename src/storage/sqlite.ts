@@ -24,8 +24,8 @@ type Row = { key: string; value: string };
 
 export interface SqliteFile {
   store<V>(table: SqliteTable, onError: (error: unknown) => void): Store<V>;
-  open: OpenIndex;
-  held: OpenIndex;
+  openRequests: OpenIndex;
+  heldChannels: OpenIndex;
   /** Delete every expired row now; resolves with how many went. */
   purge(now?: number): Promise<number>;
   close(): Promise<void>;
@@ -88,8 +88,8 @@ export async function openSqliteFile(path: string): Promise<SqliteFile> {
       keyv.on('error', onError);
       return keyvStore(keyv, () => pagedEntries<V>(adapter, table));
     },
-    open,
-    held,
+    openRequests: open,
+    heldChannels: held,
     purge,
     async close() {
       await Promise.allSettled([...adapters.values()].map((a) => a.disconnect()));
@@ -124,10 +124,6 @@ async function idIndex(adapter: KeyvSqlite, table: string): Promise<OpenIndex> {
         id: string;
       }[];
       return rows.map((r) => r.id);
-    },
-    async count() {
-      const rows = (await adapter.query(`SELECT COUNT(*) AS n FROM ${table}`)) as { n: number }[];
-      return rows[0]?.n ?? 0;
     },
   };
 }

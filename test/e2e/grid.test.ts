@@ -178,7 +178,7 @@ describe('the seed in the prompt and the images cut from the grid', () => {
     const request = await harness.bot.storage.requests.get(`req:${interaction.id}`);
     expect(request?.state).toBe('done');
     expect(request?.jobid).toBe(`message:${message.id}`);
-    expect(await harness.bot.storage.open.count()).toBe(0);
+    expect(await harness.bot.storage.openRequests.list(100)).toHaveLength(0);
 
     // Its copy button reads the stored seed.
     const customId = JSON.stringify(final.components).match(/copy-seed:[^"]+/)?.[0] ?? '';

@@ -56,6 +56,8 @@ it('starts and answers /seed with 100,000 requests stored in SQLite', async () =
   // Only what is open is read: the sweep and status see nothing of the 100,000 closed requests.
   // (The answer lands before its request is stored as done and leaves the index.)
   const bot = h.bot;
-  await vi.waitFor(async () => expect(await bot.storage.open.count()).toBe(0), { timeout: 5_000 });
+  await vi.waitFor(async () => expect(await bot.storage.openRequests.list(100)).toHaveLength(0), {
+    timeout: 5_000,
+  });
   expect(await bot.ctx.requests.openRequests()).toEqual([]);
 }, 180_000);

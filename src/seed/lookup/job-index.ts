@@ -55,10 +55,13 @@ interface IndexDeps {
   now?: () => number;
 }
 
-const inGuild = (entry: IndexEntry | undefined, guildId: string | undefined) =>
-  entry && (entry.server === undefined || guildId === undefined || entry.server === guildId)
-    ? entry
-    : undefined;
+/** The one guild filter: a job of another guild is not this guild's (unknown on either side counts as the same). */
+export const isSameGuild = (server: string | undefined, guildId: string | undefined): boolean =>
+  server === undefined || guildId === undefined || server === guildId;
+
+/** The index entry unless it belongs to another guild. */
+export const inGuild = (entry: IndexEntry | undefined, guildId: string | undefined) =>
+  entry && isSameGuild(entry.server, guildId) ? entry : undefined;
 
 export function createJobIndex(deps: IndexDeps): JobIndex {
   const now = deps.now ?? Date.now;
@@ -81,12 +84,13 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
         }
       : entry;
     const ttl = hasSeed ? KEEP_SEEDS_MS : INDEX_TTL_MS;
-    // The entry itself lives under its jobid; message id and UUIDs point at it.
+    // The entry lives under its jobid, and a copy under each message id and UUID.
     const writes: Promise<void>[] = [deps.jobs.set(key.job(merged.jobid), merged, ttl)];
-    const pointer = { ...merged };
+    // Each key holds its own copy of the entry (one read answers a right-click), not a reference to the jobid key.
+    const copy = { ...merged };
     const messages = new Set([merged.messageId, ...(merged.messageIds ?? [])]);
-    for (const id of messages) if (id) writes.push(deps.jobs.set(key.message(id), pointer, ttl));
-    for (const u of merged.uuids) writes.push(deps.jobs.set(key.uuid(u), pointer, ttl));
+    for (const id of messages) if (id) writes.push(deps.jobs.set(key.message(id), copy, ttl));
+    for (const u of merged.uuids) writes.push(deps.jobs.set(key.uuid(u), copy, ttl));
     await Promise.all(writes);
     if (merged.server && merged.verb !== 'seed_async') await remember(merged);
     return merged;

@@ -2,10 +2,11 @@
 // clue the message carries and looks them up in its own index, in a fixed order (the cheapest and surest first). No
 // discord.js here: the Discord adapter turns a message into plain `MessageClues` (src/discord/message-clues.ts).
 
-import type { GridSource, IndexEntry } from '../model/types.js';
+import type { GridSource, IndexEntry, KnownSeed } from '../model/types.js';
 import type { JobidGrammar } from '../upstream.js';
 import type { JobIndex } from './job-index.js';
-import { ownerOf, promptOf, uuidsIn } from './job-index.js';
+// The index filters by guild too; inGuild covers byJobid.
+import { inGuild, ownerOf, promptOf, uuidsIn } from './job-index.js';
 
 export interface EmbedClue {
   title?: string | undefined;
@@ -55,11 +56,6 @@ export type ResolvedVia =
   | 'upscale_child'
   /** 4b: an upscale whose own job is unknown: its parent grid (an upscale has the seed of its grid). */
   | 'parent_grid';
-
-export interface KnownSeed {
-  seed: number;
-  prompt?: string | undefined;
-}
 
 export type Resolution =
   | {
@@ -188,12 +184,6 @@ export function checkTarget(
   return undefined;
 }
 
-/** The index entry unless it belongs to another guild (the index filters by guild too; this covers byJobid). */
-const sameGuild = (entry: IndexEntry | undefined, guildId: string | undefined) =>
-  entry && (entry.server === undefined || guildId === undefined || entry.server === guildId)
-    ? entry
-    : undefined;
-
 /** Steps 1 to 5 (assumes `checkTarget` passed). Index lookups only: no upstream call. */
 export async function resolveJob(
   clues: MessageClues,
@@ -229,7 +219,7 @@ export async function resolveJob(
   const written = jobidIn(clues, jobids);
   if (written) {
     const known = await index.byJobid(written);
-    if (!known || sameGuild(known, clues.guildId)) return found(written, 'jobid', known);
+    if (!known || inGuild(known, clues.guildId)) return found(written, 'jobid', known);
   }
 
   // 3. A Midjourney job UUID from an attachment.

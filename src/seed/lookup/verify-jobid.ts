@@ -1,8 +1,9 @@
 // A jobid a member pasted for a message the index doesn't know: it counts only when the upstream's own job object
 // says it is that message's job (a read, never a seed request), in this guild, seedable and finished. A verified job
 // is recorded in the index, so right-click works on that message from now on, for everyone.
+import type { KnownSeed } from '../model/types.js';
 import { type UpstreamJob as Job, SEEDABLE_VERBS, type Upstream } from '../upstream.js';
-import { type JobIndex, ownerOf } from './job-index.js';
+import { isSameGuild, type JobIndex, ownerOf } from './job-index.js';
 import { knownSeedOf } from './resolve.js';
 
 export type PastedJobid =
@@ -10,7 +11,7 @@ export type PastedJobid =
       ok: true;
       jobid: string;
       /** `--seed N` already in the prompt, with the channel of the job's message. */
-      knownSeed: { seed: number; prompt?: string | undefined; channelId: string | undefined } | undefined;
+      knownSeed: KnownSeed | undefined;
     }
   | { ok: false; problem: 'mismatch' | 'not_finished' }
   | { ok: false; problem: 'video' | 'unsupported'; verb: string };
@@ -33,8 +34,7 @@ export interface JobidVerifierDeps {
 export function createJobidVerifier(deps: JobidVerifierDeps): JobidVerifier {
   return async (jobid, target) => {
     const job = await deps.upstream.getJob(jobid);
-    const otherGuild =
-      job.server !== undefined && target.guildId !== undefined && job.server !== target.guildId;
+    const otherGuild = !isSameGuild(job.server, target.guildId);
     const ofMessage = job.messageId === target.messageId || job.messageIds?.includes(target.messageId);
     if (!ofMessage || otherGuild) {
       deps.log.info(

@@ -18,6 +18,17 @@ export interface GridSource extends ImageMeta {
 }
 
 /**
+ * A seed the message already gives (`--seed N` in its prompt), before anything goes upstream: with the channel of the
+ * job's message when the upstream said it, and the message's own image (`grid`) when it has one.
+ */
+export interface KnownSeed {
+  seed: number;
+  prompt?: string | undefined;
+  channelId?: string | undefined;
+  grid?: GridSource | undefined;
+}
+
+/**
  * Seeds never change, but a store must not grow for ever: a seed (and the index entry of its job) is kept 90 days
  * after it was retrieved (useapi keeps jobs at least 31), then asked for again if anyone wants it.
  */

@@ -13,14 +13,14 @@ export interface Forgotten {
 }
 
 export async function forgetMember(
-  storage: Pick<Storage, 'requests' | 'open' | 'jobs' | 'seeds' | 'recent'>,
+  storage: Pick<Storage, 'requests' | 'openRequests' | 'jobs' | 'seeds' | 'recent'>,
   userId: string,
 ): Promise<Forgotten> {
   const forgotten: Forgotten = { requests: 0, indexEntries: 0, seeds: 0, recentJobs: 0 };
   for await (const [key, request] of storage.requests.entries()) {
     if (request.userId !== userId) continue;
     // Out of the open index first, as a closed request would be: nobody resumes it after this.
-    await storage.open.remove(request.id);
+    await storage.openRequests.remove(request.id);
     if (await storage.requests.delete(key)) forgotten.requests++;
   }
   const jobids = new Set<string>();

@@ -1,6 +1,6 @@
 // A request may come with its seed already known (`--seed N` in the message's prompt, and maybe its own grid): the
 // scheduler stores that answer before the request, and the runner shows it at once.
-import type { GridSource, SeedRecord, SeedRequest } from '../model/types.js';
+import type { KnownSeed, SeedRecord, SeedRequest } from '../model/types.js';
 
 export interface NewRequest
   extends Omit<SeedRequest, 'state' | 'createdAt' | 'updatedAt' | 'attempts' | 'deliveredVia' | 'lastError'> {
@@ -9,13 +9,6 @@ export interface NewRequest
    * message's own image (`grid`), everything is known: the four images are cut from it and nothing goes upstream.
    */
   knownSeed?: KnownSeed | undefined;
-}
-
-export interface KnownSeed {
-  seed: number;
-  prompt?: string | undefined;
-  channelId?: string | undefined;
-  grid?: GridSource | undefined;
 }
 
 /** The answer a message gives by itself: the seed written in its prompt, the images of its own grid. */

@@ -12,7 +12,7 @@ const READ_CHUNK = 200;
 const requestKey = (id: string) => `req:${id}`;
 
 export interface RequestStoreDeps {
-  storage: Pick<Storage, 'requests' | 'open' | 'lastErrors'>;
+  storage: Pick<Storage, 'requests' | 'openRequests' | 'lastErrors'>;
   now: () => number;
   /** Closed requests are kept this long (status pages), then expire. */
   doneTtlMs: number;
@@ -30,13 +30,13 @@ export function createRequestStore(deps: RequestStoreDeps) {
     const closed = request.state === 'done' || request.state === 'failed';
     await deps.storage.requests.set(requestKey(request.id), request, closed ? deps.doneTtlMs : undefined);
     // Out of the open index only once stored as closed: an open request is never missing from it.
-    if (closed) await deps.storage.open.remove(request.id);
+    if (closed) await deps.storage.openRequests.remove(request.id);
   }
 
   return {
     /** Indexed before it is stored: an open request is never missing from the index. */
     async add(request: SeedRequest) {
-      await deps.storage.open.add(request.id, request.createdAt);
+      await deps.storage.openRequests.add(request.id, request.createdAt);
       await deps.storage.requests.set(requestKey(request.id), request);
     },
     /** Record a new state; when storage does not take it, it is kept in memory and written when storage returns. */
@@ -77,10 +77,10 @@ export function createRequestStore(deps: RequestStoreDeps) {
 
 /** The open requests, read through the index; ids whose request is closed or gone are dropped from it. */
 export async function readOpenRequests(
-  storage: Pick<Storage, 'open' | 'requests'>,
+  storage: Pick<Storage, 'openRequests' | 'requests'>,
   limit = RESUME_BATCH,
 ): Promise<SeedRequest[]> {
-  const ids = await storage.open.list(limit);
+  const ids = await storage.openRequests.list(limit);
   const out: SeedRequest[] = [];
   for (let i = 0; i < ids.length; i += READ_CHUNK) {
     const chunk = ids.slice(i, i + READ_CHUNK);
@@ -89,7 +89,7 @@ export async function readOpenRequests(
       const request = found[j];
       if (request && OPEN_STATES.has(request.state)) out.push(request);
       // A crash between storing the closed request and clearing its index entry: clear it now.
-      else void storage.open.remove(id).catch(() => {});
+      else void storage.openRequests.remove(id).catch(() => {});
     });
   }
   return out;

@@ -6,11 +6,11 @@ import { backoffMs } from '../../lib/backoff.js';
 import { sleep } from '../../lib/sleep.js';
 import { failureKind, isSeedError, isUpstreamError, retryDecision } from '../errors.js';
 import { type GuardedLease, isLeaseLost } from '../lease-guard.js';
-import type { SeedRecord, SeedRequest } from '../model/types.js';
+import type { KnownSeed, SeedRecord, SeedRequest } from '../model/types.js';
 import type { DeliveredVia, Notifier } from '../ports.js';
 import type { SeedService } from '../retrieval/seed-service.js';
 import { logUpstreamFailure } from '../severity.js';
-import { type KnownSeed, promptRecord } from './known-seed.js';
+import { promptRecord } from './known-seed.js';
 import { createPacer, type Pacer } from './progress-pacer.js';
 import type { createRequestStore } from './request-store.js';
 

@@ -5,11 +5,12 @@ import { setTimeout as timeout } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { SeedError } from '../errors.js';
 import { guardLease } from '../lease-guard.js';
+import type { KnownSeed } from '../model/types.js';
 import { KEEP_SEEDS_MS, OPEN_STATES, type SeedRequest } from '../model/types.js';
 import type { Holds } from '../moderation/holds.js';
 import type { Storage } from '../ports.js';
 import type { SeedService } from '../retrieval/seed-service.js';
-import { type KnownSeed, type NewRequest, promptRecord } from './known-seed.js';
+import { type NewRequest, promptRecord } from './known-seed.js';
 import { type createRequestStore, RESUME_BATCH, readOpenRequests } from './request-store.js';
 import type { RunRequest } from './run-request.js';
 
@@ -86,7 +87,7 @@ export function createScheduler(deps: SchedulerDeps): RequestProcessor {
     }
     if (!OPEN_STATES.has(fresh.state)) {
       await lease.release();
-      await deps.storage.open.remove(request.id).catch(() => {});
+      await deps.storage.openRequests.remove(request.id).catch(() => {});
       return false;
     }
     const abort = new AbortController();

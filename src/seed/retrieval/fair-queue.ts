@@ -19,7 +19,6 @@ export interface FairQueue {
   enter(user: string, options?: { priority?: boolean }): Ticket;
   readonly waiting: number;
   readonly running: number;
-  setLimit(limit: number): void;
   /** Called whenever a ticket starts or leaves, so waiting tickets can tell their new position. */
   onChange(listener: () => void): () => void;
 }
@@ -32,7 +31,7 @@ interface Entry {
 }
 
 export function createFairQueue(initialLimit: number): FairQueue {
-  let limit = Math.max(1, initialLimit);
+  const limit = Math.max(1, initialLimit);
   let running = 0;
   const priority: Entry[] = [];
   const perUser = new Map<string, Entry[]>();
@@ -148,10 +147,6 @@ export function createFairQueue(initialLimit: number): FairQueue {
     },
     get running() {
       return running;
-    },
-    setLimit(next) {
-      limit = Math.max(1, next);
-      if (pump()) changed();
     },
     onChange(listener) {
       listeners.add(listener);

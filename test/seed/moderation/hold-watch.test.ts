@@ -17,7 +17,11 @@ let watch: HoldWatch | undefined;
 
 beforeEach(async () => {
   storage = await createStorage('memory://');
-  holds = createHolds({ store: storage.holds, index: storage.held, coordinator: storage.coordinator });
+  holds = createHolds({
+    store: storage.holds,
+    index: storage.heldChannels,
+    coordinator: storage.coordinator,
+  });
 });
 afterEach(async () => {
   watch?.stop();

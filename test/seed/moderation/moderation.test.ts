@@ -96,7 +96,7 @@ const log = silentLogger;
 
 /** Stored as the request processor stores it: open ones in the open index, the last error per channel. */
 async function put(r: SeedRequest) {
-  if (OPEN_STATES.has(r.state)) await storage.open.add(r.id, r.createdAt);
+  if (OPEN_STATES.has(r.state)) await storage.openRequests.add(r.id, r.createdAt);
   await storage.requests.set(`req:${r.id}`, r);
   const channel = r.accountChannel ?? channelOfJobid(r.jobid);
   const known = channel ? await storage.lastErrors.get(channel) : undefined;
@@ -123,7 +123,11 @@ const request = (id: string, patch: Partial<SeedRequest>): SeedRequest => ({
 
 beforeEach(async () => {
   storage = await createStorage('memory://');
-  holds = createHolds({ store: storage.holds, index: storage.held, coordinator: storage.coordinator });
+  holds = createHolds({
+    store: storage.holds,
+    index: storage.heldChannels,
+    coordinator: storage.coordinator,
+  });
   useapi = fakePort();
   clock = 1_750_000_000_000;
   reported = [];

@@ -125,10 +125,10 @@ describe('the request processor', () => {
     const { notifier, events } = recordingNotifier();
     const p = processor(storage, upstream.retrieve, notifier);
     await p.accept(request('1'));
-    expect(await storage.open.list(10)).toEqual(['1']);
+    expect(await storage.openRequests.list(10)).toEqual(['1']);
     await upstream.release(record(7));
     await vi.waitFor(async () => expect((await stored(storage, '1'))?.state).toBe('done'));
-    expect(await storage.open.list(10)).toEqual([]);
+    expect(await storage.openRequests.list(10)).toEqual([]);
     expect(events.filter((e) => e.kind === 'deliver')).toEqual([{ kind: 'deliver', id: '1', detail: 7 }]);
   });
 
@@ -172,14 +172,14 @@ describe('the request processor', () => {
     await vi.waitFor(async () => expect((await stored(storage, '3'))?.state).toBe('failed'));
     expect(calls).toBe(1);
     expect(events.filter((e) => e.kind === 'fail')).toHaveLength(1);
-    expect(await storage.open.list(10)).toEqual([]);
+    expect(await storage.openRequests.list(10)).toEqual([]);
   });
 
   it('resumes requests whose seed job already runs before those still waiting', async () => {
     const storage = await memory();
     const order: string[] = [];
     const put = async (id: string, createdAt: number, seedJobId?: string) => {
-      await storage.open.add(id, createdAt);
+      await storage.openRequests.add(id, createdAt);
       await storage.requests.set(`req:${id}`, {
         ...request(id),
         state: seedJobId ? 'running' : 'accepted',
@@ -208,8 +208,8 @@ describe('the request processor', () => {
 
   it('drops index entries whose request is closed or gone, without resuming them', async () => {
     const storage = await memory();
-    await storage.open.add('ghost', 1);
-    await storage.open.add('closed', 2);
+    await storage.openRequests.add('ghost', 1);
+    await storage.openRequests.add('closed', 2);
     await storage.requests.set('req:closed', {
       ...request('closed'),
       state: 'done',
@@ -221,7 +221,7 @@ describe('the request processor', () => {
     const retrieve = vi.fn(async () => record(1));
     const p = processor(storage, retrieve, notifier);
     expect(await p.resumeOpen()).toBe(0);
-    await vi.waitFor(async () => expect(await storage.open.list(10)).toEqual([]));
+    await vi.waitFor(async () => expect(await storage.openRequests.list(10)).toEqual([]));
     expect(retrieve).not.toHaveBeenCalled();
   });
 
@@ -250,7 +250,7 @@ describe('the request processor', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(events.some((e) => e.kind === 'deliver' || e.kind === 'fail')).toBe(false);
     expect((await stored(storage, '4'))?.updatedAt).toBe(before?.updatedAt);
-    expect(await storage.open.list(10)).toEqual(['4']);
+    expect(await storage.openRequests.list(10)).toEqual(['4']);
   });
 
   it('keeps a state storage could not take, and writes it before resuming anything', async () => {
@@ -280,7 +280,7 @@ describe('the request processor', () => {
     const after = await stored(storage, '5');
     expect(after?.state).toBe('done');
     expect(after?.seedJobId).toBe('seed-job-kept');
-    expect(await storage.open.list(10)).toEqual([]);
+    expect(await storage.openRequests.list(10)).toEqual([]);
   });
 });
 

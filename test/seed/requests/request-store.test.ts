@@ -54,7 +54,7 @@ beforeEach(async () => {
     },
   };
   store = createRequestStore({
-    storage: { requests, open: storage.open, lastErrors: storage.lastErrors },
+    storage: { requests, openRequests: storage.openRequests, lastErrors: storage.lastErrors },
     now: () => 5,
     doneTtlMs: DONE_TTL,
   });
@@ -68,7 +68,7 @@ afterEach(async () => {
 describe('request store', () => {
   it('indexes a request when it is added and reads it back as open', async () => {
     await store.add(request('a'));
-    expect(await storage.open.list(10)).toEqual(['a']);
+    expect(await storage.openRequests.list(10)).toEqual(['a']);
     expect((await readOpenRequests(storage)).map((r) => r.id)).toEqual(['a']);
   });
 
@@ -76,9 +76,9 @@ describe('request store', () => {
     const r = request('a');
     await store.add(r);
     await store.save(r, { state: 'running' }, log);
-    expect(await storage.open.list(10)).toEqual(['a']);
+    expect(await storage.openRequests.list(10)).toEqual(['a']);
     await store.save(r, { state: 'done', deliveredVia: 'edit' }, log);
-    expect(await storage.open.list(10)).toEqual([]);
+    expect(await storage.openRequests.list(10)).toEqual([]);
     expect((await store.latest('a'))?.state).toBe('done');
   });
 
@@ -104,21 +104,21 @@ describe('request store', () => {
     await store.add(r);
     down = true;
     await store.save(r, { state: 'done' }, log);
-    expect(await storage.open.list(10)).toEqual(['a']);
+    expect(await storage.openRequests.list(10)).toEqual(['a']);
     down = false;
     await store.flush();
-    expect(await storage.open.list(10)).toEqual([]);
+    expect(await storage.openRequests.list(10)).toEqual([]);
   });
 
   it('drops index entries whose request is closed or gone when reading what is open', async () => {
     await store.add(request('open', 1));
-    await storage.open.add('gone', 2);
+    await storage.openRequests.add('gone', 2);
     const closed = request('closed', 3);
-    await storage.open.add('closed', 3);
+    await storage.openRequests.add('closed', 3);
     await storage.requests.set('req:closed', { ...closed, state: 'failed' });
     expect((await readOpenRequests(storage)).map((r) => r.id)).toEqual(['open']);
     // The reader does not wait for the removal.
-    await vi.waitFor(async () => expect(await storage.open.list(10)).toEqual(['open']));
+    await vi.waitFor(async () => expect(await storage.openRequests.list(10)).toEqual(['open']));
   });
 
   it('notes the last error per account channel', async () => {

@@ -23,7 +23,7 @@ beforeEach(async () => {
   signals = [];
   holds = createHolds({
     store: storage.holds,
-    index: storage.held,
+    index: storage.heldChannels,
     coordinator: storage.coordinator,
     onIncident: (hold) => incidents.push(hold),
   });

@@ -36,7 +36,11 @@ function service(options: { maxJobs?: number; busyWaitMs?: number } = {}): SeedS
     ),
     storage,
     index: createJobIndex({ jobs: storage.jobs, recent: storage.recent }),
-    holds: createHolds({ store: storage.holds, index: storage.held, coordinator: storage.coordinator }),
+    holds: createHolds({
+      store: storage.holds,
+      index: storage.heldChannels,
+      coordinator: storage.coordinator,
+    }),
     queue: createFairQueue(options.maxJobs ?? 3),
     log: silentLogger,
     pollIntervalMs: 200,
