@@ -45,7 +45,7 @@ const DEFAULT_JOB_DEADLINE_MS = 600_000;
  * per Discord account (DiscordService.cs:131), and the bot sees the proxy as one account.
  */
 const MJ_PROXY_SEED_SLOTS = 12;
-const USEAPI_TOKEN_REQUIRED =
+const useapiTokenRequired =
   'is required: your useapi.net API token (https://useapi.net/docs/start-here/setup-useapi)';
 const PROXY_URL_REQUIRED =
   'is required with SEED_PROVIDER=midjourney-proxy: the base URL of your midjourney-proxy, e.g. http://127.0.0.1:8080';
@@ -150,7 +150,7 @@ function crossRules(v: Record<string, unknown>, ctx: z.RefinementCtx): void {
   // Raw in a partial schema that leaves out the seed part: absent means the default.
   const provider = v.SEED_PROVIDER ?? 'useapi';
   if (provider === 'useapi' && !v.USEAPI_TOKEN)
-    ctx.addIssue({ code: 'custom', path: ['USEAPI_TOKEN'], message: USEAPI_TOKEN_REQUIRED });
+    ctx.addIssue({ code: 'custom', path: ['USEAPI_TOKEN'], message: useapiTokenRequired });
   if (provider === 'midjourney-proxy') {
     if (!v.MJ_PROXY_URL)
       ctx.addIssue({ code: 'custom', path: ['MJ_PROXY_URL'], message: PROXY_URL_REQUIRED });
@@ -242,7 +242,7 @@ const isSet = (v: string | undefined) => v !== undefined && v.trim() !== '';
 function dependentProblems(env: Record<string, string | undefined>): string[] {
   const out: string[] = [];
   const provider = env.SEED_PROVIDER?.trim() || 'useapi';
-  if (provider === 'useapi' && !isSet(env.USEAPI_TOKEN)) out.push(`USEAPI_TOKEN ${USEAPI_TOKEN_REQUIRED}`);
+  if (provider === 'useapi' && !isSet(env.USEAPI_TOKEN)) out.push(`USEAPI_TOKEN ${useapiTokenRequired}`);
   if (provider === 'midjourney-proxy') {
     if (!isSet(env.MJ_PROXY_URL)) out.push(`MJ_PROXY_URL ${PROXY_URL_REQUIRED}`);
     if (!isSet(env.MJ_PROXY_TOKEN)) out.push(`MJ_PROXY_TOKEN ${PROXY_TOKEN_REQUIRED}`);

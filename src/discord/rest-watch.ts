@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 
 /** Discord: 10,000 invalid requests (401, 403, 429) in 10 minutes ban the IP for an hour. */
-const DISCORD_INVALID_BAN = { count: 10_000, windowMs: 10 * 60_000 } as const;
+const discordInvalidBan = { count: 10_000, windowMs: 10 * 60_000 } as const;
 const INVALID_STATUSES = new Set([401, 403, 429]);
 const MINUTE = 60_000;
 
@@ -28,7 +28,7 @@ export function createInvalidRequestWatch(options: {
   now?: () => number;
 }): InvalidRequestWatch {
   const now = options.now ?? Date.now;
-  const slots = Math.max(1, Math.round((options.windowMs ?? DISCORD_INVALID_BAN.windowMs) / MINUTE));
+  const slots = Math.max(1, Math.round((options.windowMs ?? discordInvalidBan.windowMs) / MINUTE));
   const counts = new Array<number>(slots).fill(0);
   let current = Math.floor(now() / MINUTE);
   let armed = true;
@@ -63,7 +63,7 @@ export function watchDiscordRest(
   deps: { log: Logger; metrics: Metrics; now?: () => number },
 ): InvalidRequestWatch {
   const { log, metrics } = deps;
-  const threshold = DISCORD_INVALID_BAN.count / 10;
+  const threshold = discordInvalidBan.count / 10;
   const invalid = createInvalidRequestWatch({ threshold, now: deps.now });
   rest.on(RESTEvents.RateLimited, (info) => {
     const scope = info.global ? 'global' : info.scope;
@@ -86,8 +86,8 @@ export function watchDiscordRest(
       log.warn(
         {
           invalidRequests: invalid.count(),
-          windowMinutes: DISCORD_INVALID_BAN.windowMs / MINUTE,
-          banAt: DISCORD_INVALID_BAN.count,
+          windowMinutes: discordInvalidBan.windowMs / MINUTE,
+          banAt: discordInvalidBan.count,
         },
         'discord: many invalid requests (401/403/429); at 10,000 in 10 minutes Discord bans the IP for an hour',
       );

@@ -22,7 +22,7 @@ export interface ProxyCallInfo {
 const UPSTREAM_TEXT_LIMIT = 300;
 
 /** What `image-seed`'s code 3 says, in the proxy's words (`SubmitSeed`, `TaskController.ImageSeed`). */
-const SEED_NOT_FOUND = /未找到\s*seed|seed not found/i;
+const seedNotFound = /未找到\s*seed|seed not found/i;
 const NO_ACCOUNT = /无可用的账号|no (?:available|live) account/i;
 const TASK_UNKNOWN = /不存在|已失效|does not exist|not exist/i;
 
@@ -65,7 +65,7 @@ const envelopeOf = (text: string): Envelope | undefined => {
 /** What `image-seed`'s code 3 means: the description tells the three apart. */
 const kindOfCode3 = (description: string | undefined): ProxyErrorKind => {
   const text = description ?? '';
-  if (SEED_NOT_FOUND.test(text)) return 'seed_pending';
+  if (seedNotFound.test(text)) return 'seed_pending';
   if (NO_ACCOUNT.test(text)) return 'no_account';
   if (TASK_UNKNOWN.test(text)) return 'not_found';
   // Any other wording of "not found" at HTTP 200 is read as "not yet": the caller's deadline bounds the asking again.

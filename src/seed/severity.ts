@@ -100,7 +100,7 @@ const describe = (error: UpstreamError) => ({
 });
 
 /** What the operator should do, on the one error line of an incident. */
-const USEAPI_HINTS: Partial<Record<UpstreamErrorKind, string>> = {
+const useapiHints: Partial<Record<UpstreamErrorKind, string>> = {
   unauthorized:
     'useapi refused USEAPI_TOKEN: copy the API token again from useapi.net; `npm run doctor` checks it',
   no_subscription: 'the useapi subscription has ended: renew it at https://useapi.net',
@@ -126,7 +126,7 @@ const PROXY_HINTS: Partial<Record<UpstreamErrorKind, string>> = {
 };
 
 const HINTS: Record<UpstreamName, Partial<Record<UpstreamErrorKind, string>>> = {
-  useapi: USEAPI_HINTS,
+  useapi: useapiHints,
   'midjourney-proxy': PROXY_HINTS,
 };
 

@@ -25,7 +25,7 @@ export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
 export const SEEDABLE_VERBS: ReadonlySet<string> = new Set(['imagine', 'button', 'blend']);
 
 /** The verb of a job the upstream started only to retrieve a seed (useapi's seed_async), followed to its end. */
-export const SEED_JOB_VERB = 'seed_async';
+export const seedJobVerb = 'seed_async';
 
 export interface UpstreamAttachment {
   id: string;
@@ -144,7 +144,7 @@ export interface Upstream {
   /** The path under which the upstream's callbacks are received, ending in `/` (the secret follows). */
   readonly callbackRoute: string;
   /**
-   * Retrieve a seed. Either a seed job started for it (verb SEED_JOB_VERB, followed with getJob until final), or the
+   * Retrieve a seed. Either a seed job started for it (verb seedJobVerb, followed with getJob until final), or the
    * job itself with `seed` filled (already retrieved, or an upstream whose one call blocks until it has the seed).
    */
   requestSeed(jobid: string, options?: SeedRequestOptions): Promise<UpstreamJob>;

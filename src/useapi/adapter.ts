@@ -6,13 +6,13 @@ import { useapiJobids } from './jobid.js';
 import type { UseapiClient } from './port.js';
 import { jobSchema } from './schemas.js';
 
-export const USEAPI_CALLBACK_ROUTE = '/useapi/callback/';
+export const useapiCallbackRoute = '/useapi/callback/';
 
 export function createUseapiUpstream(client: UseapiClient): Upstream {
   return {
     name: 'useapi',
     jobids: useapiJobids,
-    callbackRoute: USEAPI_CALLBACK_ROUTE,
+    callbackRoute: useapiCallbackRoute,
     holdsClearThemselves: false,
     requestSeed: (jobid, options) => client.seedAsync(jobid, options),
     getJob: (jobid, options) => client.getJob(jobid, options),

@@ -3,11 +3,11 @@ import { request } from 'node:http';
 import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HttpServer, MAX_CALLBACK_BYTES, startHttpServer } from '../../src/http/server.js';
-import { USEAPI_CALLBACK_ROUTE, useapiCallbackHint } from '../../src/useapi/adapter.js';
+import { useapiCallbackHint, useapiCallbackRoute } from '../../src/useapi/adapter.js';
 import type { Job } from '../../src/useapi/port.js';
 import { silentLogger } from '../helpers/builders.js';
 
-const upstream = { callbackRoute: USEAPI_CALLBACK_ROUTE, callbackHint: useapiCallbackHint };
+const upstream = { callbackRoute: useapiCallbackRoute, callbackHint: useapiCallbackHint };
 
 const SECRET = 'a-callback-secret-of-at-least-32-characters';
 const log = silentLogger;

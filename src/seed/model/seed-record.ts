@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import { UpstreamError } from '../errors.js';
 import { type JobIndex, promptOf } from '../lookup/job-index.js';
-import { SEED_JOB_VERB, type Upstream, type UpstreamJob } from '../upstream.js';
+import { seedJobVerb, type Upstream, type UpstreamJob } from '../upstream.js';
 import type { GridSource, ImageMeta, SeedRecord } from './types.js';
 
 /** Which upstream a record comes from, and how it reads a job's account. */
@@ -30,7 +30,7 @@ export function recordFrom(
     size: a.size,
     contentType: a.contentType,
   }));
-  const own = job.verb !== SEED_JOB_VERB;
+  const own = job.verb !== seedJobVerb;
   // An upstream that gives the seed alone (a midjourney-proxy without its EnableFillOfficialCdn): the job's own image,
   // its grid, is cut into the four images on delivery.
   const shown = own && images.length === 0 ? job.attachments[0] : undefined;

@@ -4,8 +4,8 @@
 import {
   type CallbackHint,
   FINAL_STATUSES,
-  SEED_JOB_VERB,
   SEEDABLE_VERBS,
+  seedJobVerb,
   type Upstream,
   type UpstreamJob,
 } from '../upstream.js';
@@ -28,7 +28,7 @@ export function createCallbackHandler(deps: CallbackDeps): (hint: CallbackHint) 
     if (SEEDABLE_VERBS.has(job.verb)) {
       // Every imagine/button/blend job the account makes feeds the index (right-click works on it later).
       await deps.index.recordJob(job);
-    } else if (job.verb === SEED_JOB_VERB) {
+    } else if (job.verb === seedJobVerb) {
       const ours = await deps.seeds.seedJobChanged(job.jobid, job.parentJobId, job.status);
       // replyRef is `<requestId>:<cid>`: the callback line carries the request's correlation id.
       const [requestId, cid] = job.replyRef?.slice(0, 100).split(':') ?? [];

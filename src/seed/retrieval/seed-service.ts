@@ -12,7 +12,7 @@ import { recordFrom, withParentMessage } from '../model/seed-record.js';
 import { KEEP_SEEDS_MS, type SeedRecord } from '../model/types.js';
 import type { Holds } from '../moderation/holds.js';
 import type { Lease, Storage } from '../ports.js';
-import { FINAL_STATUSES, SEED_JOB_VERB, type Upstream, type UpstreamJob } from '../upstream.js';
+import { FINAL_STATUSES, seedJobVerb, type Upstream, type UpstreamJob } from '../upstream.js';
 import type { FairQueue } from './fair-queue.js';
 import { createFollower, StaleSeedJobError } from './follower.js';
 import { createHoldGuard } from './hold-guard.js';
@@ -180,7 +180,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     options: RetrieveOptions,
   ) {
     const log = logOf(options);
-    if (job.verb !== SEED_JOB_VERB && job.seed) {
+    if (job.verb !== seedJobVerb && job.seed) {
       // Already retrieved (or retrieved in one blocking call): the upstream answered with the original job and its seed.
       await deps.index.recordJob(job, { hasSeed: true });
       return recordFrom(jobid, job, undefined, now(), deps.upstream);
