@@ -6,7 +6,7 @@ export const de = {
   'cmd.seed.name': 'seed',
   'cmd.seed.description': 'Seed und die vier hochskalierten Bilder eines Midjourney-Jobs abrufen',
   'cmd.seed.job.name': 'job',
-  'cmd.seed.job.description': 'useapi-jobid, Discord-Nachrichtenlink oder Nachrichten-ID',
+  'cmd.seed.job.description': 'Job-ID (useapi-jobid oder Proxy-Task-ID), Discord-Nachrichtenlink oder Nachrichten-ID',
   'cmd.seed.private.name': 'privat',
   'cmd.seed.private.description': 'Nur du siehst die Antwort',
   'cmd.getSeed.name': 'Seed abrufen',
@@ -131,7 +131,7 @@ export const de = {
   // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
   'mod.reset.inProgress': 'Ein Zurücksetzen von Konto {channel} läuft bereits. Warte auf sein Ergebnis.',
   'mod.reset.invalidChannel':
-    'Das ist keine Kanal-ID eines Kontos (17 bis 20 Ziffern). Wähle einen der Vorschläge oder führe `/midjourney status` aus, um die Kanäle zu sehen.',
+    'Das ist keines der Konten, die der Bot kennt. Wähle einen der Vorschläge oder führe `/midjourney status` aus, um die Konten zu sehen.',
   'mod.reset.working': '⏳ Konto {channel} wird bei useapi zurückgesetzt…',
   'mod.alert.since': 'Angehalten seit',
   'mod.alert.noText':

@@ -4,7 +4,7 @@ export const en = {
   'cmd.seed.name': 'seed',
   'cmd.seed.description': 'Get the seed and the four upscaled images of a Midjourney job',
   'cmd.seed.job.name': 'job',
-  'cmd.seed.job.description': 'useapi jobid, Discord message link or message id',
+  'cmd.seed.job.description': 'Job id (useapi jobid or proxy task id), Discord message link or message id',
   'cmd.seed.private.name': 'private',
   'cmd.seed.private.description': 'Only you see the answer',
   'cmd.getSeed.name': 'Get seed',
@@ -119,7 +119,7 @@ export const en = {
   // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
   'mod.reset.inProgress': 'A reset of account {channel} is already running. Wait for its result.',
   'mod.reset.invalidChannel':
-    'That is not an account channel id (17 to 20 digits). Pick one of the suggestions, or run `/midjourney status` to see the channels.',
+    'That is not one of the accounts the bot knows. Pick one of the suggestions, or run `/midjourney status` to see the accounts.',
   'mod.reset.working': '⏳ Resetting account {channel} at useapi…',
   'mod.alert.since': 'Held since',
   'mod.alert.noText': 'useapi gave no text. Look at the Midjourney account’s messages in Discord.',

@@ -6,7 +6,7 @@ export const esES = {
   'cmd.seed.name': 'seed',
   'cmd.seed.description': 'Obtener la seed y las cuatro imágenes escaladas de un trabajo de Midjourney',
   'cmd.seed.job.name': 'job',
-  'cmd.seed.job.description': 'jobid de useapi, enlace o ID de un mensaje de Discord',
+  'cmd.seed.job.description': 'ID del trabajo (jobid de useapi o ID de tarea del proxy), enlace o ID de un mensaje de Discord',
   'cmd.seed.private.name': 'privado',
   'cmd.seed.private.description': 'Solo tú verás la respuesta',
   'cmd.getSeed.name': 'Obtener seed',
@@ -134,7 +134,7 @@ export const esES = {
   'mod.reset.inProgress':
     'Ya hay un restablecimiento de la cuenta {channel} en curso. Espera a su resultado.',
   'mod.reset.invalidChannel':
-    'Eso no es un ID de canal de cuenta (de 17 a 20 dígitos). Elige una de las sugerencias o ejecuta `/midjourney status` para ver los canales.',
+    'Esa no es una de las cuentas que conoce el bot. Elige una de las sugerencias o ejecuta `/midjourney status` para ver las cuentas.',
   'mod.reset.working': '⏳ Restableciendo la cuenta {channel} en useapi…',
   'mod.alert.since': 'Retenida desde',
   'mod.alert.noText':

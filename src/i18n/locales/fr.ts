@@ -6,7 +6,7 @@ export const fr = {
   'cmd.seed.name': 'seed',
   'cmd.seed.description': 'Obtenir la seed et les quatre images upscalées d’un job Midjourney',
   'cmd.seed.job.name': 'job',
-  'cmd.seed.job.description': 'jobid useapi, lien ou identifiant d’un message Discord',
+  'cmd.seed.job.description': 'ID du job (jobid useapi ou ID de tâche du proxy), lien ou identifiant d’un message Discord',
   'cmd.seed.private.name': 'privé',
   'cmd.seed.private.description': 'Toi seul verras la réponse',
   'cmd.getSeed.name': 'Obtenir la seed',
@@ -131,7 +131,7 @@ export const fr = {
   // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
   'mod.reset.inProgress': 'Une réinitialisation du compte {channel} est déjà en cours. Attends son résultat.',
   'mod.reset.invalidChannel':
-    'Ce n’est pas un ID de salon de compte (17 à 20 chiffres). Choisis une des suggestions, ou lance `/midjourney status` pour voir les salons.',
+    'Ce n’est pas un des comptes que le bot connaît. Choisis une des suggestions, ou lance `/midjourney status` pour voir les comptes.',
   'mod.reset.working': '⏳ Réinitialisation du compte {channel} chez useapi…',
   'mod.alert.since': 'Bloqué depuis',
   'mod.alert.noText': 'useapi n’a donné aucun texte. Regarde les messages du compte Midjourney dans Discord.',

@@ -6,7 +6,7 @@ export const ja = {
   'cmd.seed.name': 'seed',
   'cmd.seed.description': 'Midjourney ジョブのシードと、アップスケールされた画像4枚を取得します',
   'cmd.seed.job.name': 'job',
-  'cmd.seed.job.description': 'useapi の jobid、Discord のメッセージリンクまたはメッセージ ID',
+  'cmd.seed.job.description': 'ジョブ ID（useapi の jobid またはプロキシのタスク ID）、Discord のメッセージリンクまたはメッセージ ID',
   'cmd.seed.private.name': '非公開',
   'cmd.seed.private.description': '回答を自分だけに表示します',
   'cmd.getSeed.name': 'シードを取得',
@@ -133,7 +133,7 @@ export const ja = {
   // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
   'mod.reset.inProgress': 'アカウント {channel} のリセットはすでに実行中です。結果が出るまでお待ちください。',
   'mod.reset.invalidChannel':
-    'アカウントのチャンネル ID（17〜20 桁の数字）ではありません。候補から選ぶか、`/midjourney status` を実行してチャンネルを確認してください。',
+    'ボットが知っているアカウントではありません。候補から選ぶか、`/midjourney status` を実行してアカウントを確認してください。',
   'mod.reset.working': '⏳ useapi でアカウント {channel} をリセットしています…',
   'mod.alert.since': '保留開始',
   'mod.alert.noText':

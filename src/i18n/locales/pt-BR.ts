@@ -6,7 +6,7 @@ export const ptBR = {
   'cmd.seed.name': 'seed',
   'cmd.seed.description': 'Obter a seed e as quatro imagens ampliadas de um trabalho do Midjourney',
   'cmd.seed.job.name': 'job',
-  'cmd.seed.job.description': 'jobid do useapi, link ou ID de uma mensagem do Discord',
+  'cmd.seed.job.description': 'ID do job (jobid do useapi ou ID de tarefa do proxy), link ou ID de uma mensagem do Discord',
   'cmd.seed.private.name': 'privado',
   'cmd.seed.private.description': 'Só você vê a resposta',
   'cmd.getSeed.name': 'Obter seed',
@@ -128,7 +128,7 @@ export const ptBR = {
   // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
   'mod.reset.inProgress': 'Uma redefinição da conta {channel} já está em andamento. Aguarde o resultado.',
   'mod.reset.invalidChannel':
-    'Isso não é um ID de canal de conta (17 a 20 dígitos). Escolha uma das sugestões ou execute `/midjourney status` para ver os canais.',
+    'Essa não é uma das contas que o bot conhece. Escolha uma das sugestões ou execute `/midjourney status` para ver as contas.',
   'mod.reset.working': '⏳ Redefinindo a conta {channel} no useapi…',
   'mod.alert.since': 'Retida desde',
   'mod.alert.noText': 'O useapi não deu nenhum texto. Veja as mensagens da conta do Midjourney no Discord.',
