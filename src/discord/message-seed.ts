@@ -111,7 +111,7 @@ export async function seedFromEntry(
   interaction: SeedInteraction,
   ctx: BotContext,
   entry: Pick<IndexEntry, 'jobid'> &
-    Partial<Pick<IndexEntry, 'ownerId' | 'prompt' | 'messageId' | 'channel'>>,
+    Partial<Pick<IndexEntry, 'ownerId' | 'prompt' | 'messageId' | 'channel' | 'grid'>>,
   options: { ephemeral: boolean },
 ): Promise<void> {
   assertSeedAccess(interaction, ctx.config, { known: true, ownerId: entry.ownerId });
@@ -120,6 +120,7 @@ export async function seedFromEntry(
     jobid: entry.jobid,
     ephemeral: options.ephemeral,
     messageId: entry.messageId,
-    knownSeed: knownSeed && { ...knownSeed, channelId: entry.channel },
+    // With its own image stored too, the whole answer is known: nothing goes upstream.
+    knownSeed: knownSeed && { ...knownSeed, channelId: entry.channel, grid: entry.grid },
   });
 }

@@ -3,7 +3,7 @@
 // made with sharp; the uploaded images are downloaded back and measured.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FakeMessage, InteractionHandle } from '../../dev/fakes/fake-discord.js';
-import type { FakeJob } from '../../dev/fakes/fake-useapi.js';
+import type { FakeAttachment, FakeJob } from '../../dev/fakes/fake-useapi.js';
 import { centreOf, makeGrid, QUADRANT_COLOURS, type Rgb, sameColour } from '../../dev/fakes/grid-image.js';
 import {
   ACCOUNT_CHANNEL,
@@ -70,6 +70,12 @@ async function gridMessage(
     content,
     seedValue: 1,
   });
+  await announce(harness, job);
+  return { message, job };
+}
+
+/** useapi's callback for `job` (the bot indexes it), awaited until the job is in the index. */
+async function announce(harness: Harness, job: FakeJob) {
   const http = harness.bot.http();
   const response = await fetch(`${http?.url}/useapi/callback/${SECRET}`, {
     method: 'POST',
@@ -81,7 +87,6 @@ async function gridMessage(
     timeout: 5_000,
     interval: 10,
   });
-  return { message, job };
 }
 
 const rightClick = (harness: Harness, target: FakeMessage): InteractionHandle =>
@@ -192,6 +197,47 @@ describe('the seed in the prompt and the images cut from the grid', () => {
     });
     const copied = await copy.waitForEdit((m) => m.content !== '', 10_000);
     expect(copied.content).toContain('a blue whale --v 6 --seed 77');
+  });
+
+  it('answers /seed with a link or a jobid of a known job from the grid its upstream job names, asking useapi nothing', async () => {
+    const harness = await start();
+    const data = await makeGrid(1024, 576, 'png');
+    const { message } = await gridMessage(harness, {
+      prompt: 'a lighthouse in fog --seed 2718 --ar 16:9',
+      data,
+      contentType: 'image/png',
+    });
+    // useapi's job names the Midjourney message's own grid (a Discord CDN link), as the real one does; known through
+    // its callback. Then useapi goes away: the seed is in the prompt and the images are in the grid.
+    const upstreamJob = harness.useapi.addJob({
+      verb: 'imagine',
+      channel: ACCOUNT_CHANNEL,
+      server: GUILD,
+      messageId: message.id,
+      prompt: 'a lighthouse in fog --seed 2718 --ar 16:9',
+      content: message.content,
+      seedValue: 1,
+    });
+    const shown = message.attachments[0];
+    if (!shown) throw new Error('the message has no attachment');
+    upstreamJob.attachments = [
+      { ...(upstreamJob.attachments[0] as FakeAttachment), ...shown, proxy_url: shown.url },
+    ];
+    await announce(harness, upstreamJob);
+    await harness.useapi.outage('refuse');
+    const before = harness.useapi.requests.length;
+
+    for (const input of [
+      `https://discord.com/channels/${GUILD}/${CHANNEL}/${message.id}`,
+      upstreamJob.jobid,
+    ]) {
+      const final = await harness
+        .slashSeed(input, MEMBER)
+        .waitForEdit((m) => isSeedReply(m) && m.attachments.length === 4, 15_000);
+      expect(seedOf(final)).toBe('2718');
+      await expectQuadrants(final, { width: 1024, height: 576, format: 'png' });
+    }
+    expect(harness.useapi.requests.slice(before)).toEqual([]);
   });
 
   it('shows an upscale as itself', async () => {

@@ -6,7 +6,8 @@ export const de = {
   'cmd.seed.name': 'seed',
   'cmd.seed.description': 'Seed und die vier hochskalierten Bilder eines Midjourney-Jobs abrufen',
   'cmd.seed.job.name': 'job',
-  'cmd.seed.job.description': 'Job-ID (useapi-jobid oder Proxy-Task-ID), Discord-Nachrichtenlink oder Nachrichten-ID',
+  'cmd.seed.job.description':
+    'Job-ID (useapi-jobid oder Proxy-Task-ID), Discord-Nachrichtenlink oder Nachrichten-ID',
   'cmd.seed.private.name': 'privat',
   'cmd.seed.private.description': 'Nur du siehst die Antwort',
   'cmd.getSeed.name': 'Seed abrufen',

@@ -6,7 +6,8 @@ export const esES = {
   'cmd.seed.name': 'seed',
   'cmd.seed.description': 'Obtener la seed y las cuatro imágenes escaladas de un trabajo de Midjourney',
   'cmd.seed.job.name': 'job',
-  'cmd.seed.job.description': 'ID del trabajo (jobid de useapi o ID de tarea del proxy), enlace o ID de un mensaje de Discord',
+  'cmd.seed.job.description':
+    'ID del trabajo (jobid de useapi o ID de tarea del proxy), enlace o ID de un mensaje de Discord',
   'cmd.seed.private.name': 'privado',
   'cmd.seed.private.description': 'Solo tú verás la respuesta',
   'cmd.getSeed.name': 'Obtener seed',

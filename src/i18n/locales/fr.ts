@@ -6,7 +6,8 @@ export const fr = {
   'cmd.seed.name': 'seed',
   'cmd.seed.description': 'Obtenir la seed et les quatre images upscalées d’un job Midjourney',
   'cmd.seed.job.name': 'job',
-  'cmd.seed.job.description': 'ID du job (jobid useapi ou ID de tâche du proxy), lien ou identifiant d’un message Discord',
+  'cmd.seed.job.description':
+    'ID du job (jobid useapi ou ID de tâche du proxy), lien ou identifiant d’un message Discord',
   'cmd.seed.private.name': 'privé',
   'cmd.seed.private.description': 'Toi seul verras la réponse',
   'cmd.getSeed.name': 'Obtenir la seed',

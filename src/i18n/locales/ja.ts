@@ -6,7 +6,8 @@ export const ja = {
   'cmd.seed.name': 'seed',
   'cmd.seed.description': 'Midjourney ジョブのシードと、アップスケールされた画像4枚を取得します',
   'cmd.seed.job.name': 'job',
-  'cmd.seed.job.description': 'ジョブ ID（useapi の jobid またはプロキシのタスク ID）、Discord のメッセージリンクまたはメッセージ ID',
+  'cmd.seed.job.description':
+    'ジョブ ID（useapi の jobid またはプロキシのタスク ID）、Discord のメッセージリンクまたはメッセージ ID',
   'cmd.seed.private.name': '非公開',
   'cmd.seed.private.description': '回答を自分だけに表示します',
   'cmd.getSeed.name': 'シードを取得',

@@ -6,7 +6,8 @@ export const ptBR = {
   'cmd.seed.name': 'seed',
   'cmd.seed.description': 'Obter a seed e as quatro imagens ampliadas de um trabalho do Midjourney',
   'cmd.seed.job.name': 'job',
-  'cmd.seed.job.description': 'ID do job (jobid do useapi ou ID de tarefa do proxy), link ou ID de uma mensagem do Discord',
+  'cmd.seed.job.description':
+    'ID do job (jobid do useapi ou ID de tarefa do proxy), link ou ID de uma mensagem do Discord',
   'cmd.seed.private.name': 'privado',
   'cmd.seed.private.description': 'Só você vê a resposta',
   'cmd.getSeed.name': 'Obter seed',

@@ -2,6 +2,7 @@
 // bot sees (seed results, polled jobs, callbacks, jobids users give) is recorded here, keyed by the Discord message id
 // and by the Midjourney job UUIDs in its attachments.
 
+import { ownImageOf } from '../model/own-image.js';
 import { type IndexEntry, KEEP_SEEDS_MS, type RecentJob } from '../model/types.js';
 import type { Store } from '../ports.js';
 import type { UpstreamJob as Job } from '../upstream.js';
@@ -158,6 +159,7 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
         ),
         seen,
         created: job.created ? Date.parse(job.created) || undefined : undefined,
+        grid: ownImageOf(job),
       };
       const saved = await save(entry, extra.hasSeed === true);
       if (job.children.length) await recordChildren(job, seen);

@@ -2,6 +2,7 @@
 // clue the message carries and looks them up in its own index, in a fixed order (the cheapest and surest first). No
 // discord.js here: the Discord adapter turns a message into plain `MessageClues` (src/discord/message-clues.ts).
 
+import { isImageFile, isUpscaleText, upscaleNumberOf } from '../model/own-image.js';
 import type { GridSource, IndexEntry, KnownSeed } from '../model/types.js';
 import type { JobidGrammar } from '../upstream.js';
 import type { JobIndex } from './job-index.js';
@@ -79,7 +80,6 @@ export type Resolution =
 export type ResolveIndex = Pick<JobIndex, 'byMessage' | 'byUuid' | 'byJobid'>;
 
 const VIDEO_EXTENSIONS = /\.(mp4|webm|mov|m4v)(?:$|[?#])/i;
-const IMAGE_EXTENSIONS = /\.(png|jpe?g|webp|gif|avif)(?:$|[?#])/i;
 /** Prompt parameters that make a Midjourney video (a .gif/.mp4 output). */
 const VIDEO_PROMPT = /(?:^|\s)--(?:video|motion)\b/i;
 const MAX_SEED = 4_294_967_295;
@@ -113,9 +113,7 @@ const isVideoAttachment = (a: AttachmentClue) =>
 const isGif = (a: AttachmentClue) =>
   a.contentType?.toLowerCase() === 'image/gif' || /\.gif(?:$|[?#])/i.test(a.filename);
 
-const isImageAttachment = (a: AttachmentClue) =>
-  Boolean(a.contentType?.toLowerCase().startsWith('image/')) ||
-  (!a.contentType && IMAGE_EXTENSIONS.test(a.filename));
+const isImageAttachment = (a: AttachmentClue) => isImageFile(a);
 
 /** A message with nothing in it: Discord withheld its content (no Message Content intent), it is not empty. */
 const contentHidden = (clues: MessageClues): boolean =>
@@ -134,21 +132,13 @@ export function knownSeedOf(content: string | undefined): KnownSeed | undefined 
 export const ownerOfMessage = (clues: MessageClues): string | undefined =>
   ownerOf(clues.content) ?? clues.mentionedUserIds[0];
 
-/** `**<prompt>** - Image #2 <@id>`: the upscale number, 1-4. */
-export function upscaleNumberOf(content: string): number | undefined {
-  const m = /\bImage #([1-4])\b/.exec(content);
-  return m?.[1] ? Number(m[1]) : undefined;
-}
-
 /**
  * The image the Midjourney message shows, and whether it is a grid: imagine, variations, pan, zoom and reroll post a
  * grid with U1..U4 buttons; an upscale says "Image #N" (or "Upscaled") and is one image.
  */
 export function gridSourceOf(clues: MessageClues): GridSource | undefined {
   const labels = clues.buttonLabels ?? [];
-  const single =
-    !labels.some((l) => /^U[1-4]$/.test(l.trim())) &&
-    (upscaleNumberOf(clues.content) !== undefined || /\bUpscaled\b/i.test(clues.content));
+  const single = !labels.some((l) => /^U[1-4]$/.test(l.trim())) && isUpscaleText(clues.content);
   const kind = single ? 'single' : 'grid';
   const attachment = clues.attachments.find(isImageAttachment);
   if (attachment)

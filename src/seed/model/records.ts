@@ -60,6 +60,7 @@ export const indexEntrySchema = z.looseObject({
   uuids: z.array(z.string()),
   seen: z.number(),
   created: optNumber,
+  grid: gridSchema.optional().catch(undefined),
 }) satisfies z.ZodType<IndexEntry>;
 
 export const seedRequestSchema = z.looseObject({

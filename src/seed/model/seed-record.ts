@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { UpstreamError } from '../errors.js';
 import { type JobIndex, promptOf } from '../lookup/job-index.js';
 import { seedJobVerb, type Upstream, type UpstreamJob } from '../upstream.js';
-import type { GridSource, ImageMeta, SeedRecord } from './types.js';
+import { ownImageOf } from './own-image.js';
+import type { ImageMeta, SeedRecord } from './types.js';
 
 /** Which upstream a record comes from, and how it reads a job's account. */
 export type RecordSource = Pick<Upstream, 'name' | 'jobids'>;
@@ -33,16 +34,7 @@ export function recordFrom(
   const own = job.verb !== seedJobVerb;
   // An upstream that gives the seed alone (a midjourney-proxy without its EnableFillOfficialCdn): the job's own image,
   // its grid, is cut into the four images on delivery.
-  const shown = own && images.length === 0 ? job.attachments[0] : undefined;
-  const grid: GridSource | undefined = shown && {
-    kind: job.gridKind ?? 'grid',
-    url: shown.url,
-    filename: shown.filename,
-    width: shown.width,
-    height: shown.height,
-    size: shown.size,
-    contentType: shown.contentType,
-  };
+  const grid = own && images.length === 0 ? ownImageOf(job) : undefined;
   return {
     jobid: parentJobid,
     seed: seed.value,

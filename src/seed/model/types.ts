@@ -79,6 +79,8 @@ export interface IndexEntry {
   seen: number;
   /** When useapi created the job (ms), if known. */
   created?: number | undefined;
+  /** The job's own image (its grid, or one upscale): with a seed in the prompt, the answer needs nothing upstream. */
+  grid?: GridSource | undefined;
 }
 
 export type RequestState =

@@ -10,8 +10,8 @@ import {
   type ResolveIndex,
   resolveJob as resolveWith,
   checkTarget as targetWith,
-  upscaleNumberOf,
 } from '../../../src/seed/lookup/resolve.js';
+import { upscaleNumberOf } from '../../../src/seed/model/own-image.js';
 import { createStorage, type Storage } from '../../../src/storage/index.js';
 import { useapiJobids } from '../../../src/useapi/jobid.js';
 import type { Job } from '../../../src/useapi/port.js';
