@@ -1,8 +1,10 @@
 // For an upstream whose accounts come back by themselves (a midjourney-proxy: no reset route, its operator unlocks
 // accounts in its own admin page), held accounts are checked again every `everyMs`; a usable one has its hold cleared,
-// which makes its waiting requests run again in every process. Not audited: nobody reset anything. useapi's 596 holds
+// which makes its waiting requests run again in every process, and the moderators' alert is marked resolved
+// (`onCleared`). Not audited: nobody reset anything. useapi's 596 holds
 // are never re-checked by program: a human acknowledges Midjourney's message first, then resets.
 import type { Logger } from 'pino';
+import type { Hold } from '../model/types.js';
 import type { Coordinator } from '../ports.js';
 import type { RequestProcessor } from '../requests/processor.js';
 import type { Upstream } from '../upstream.js';
@@ -21,6 +23,8 @@ export interface HoldWatchDeps {
   requests: Pick<RequestProcessor, 'openRequests'>;
   everyMs: number;
   log: Logger;
+  /** After this process cleared a hold (the account is usable again): the alert says it is resolved. */
+  onCleared?: ((hold: Hold) => void) | undefined;
 }
 
 export function createHoldWatch(deps: HoldWatchDeps): HoldWatch {
@@ -36,8 +40,9 @@ export function createHoldWatch(deps: HoldWatchDeps): HoldWatch {
       const probe = heldJobOf(await deps.requests.openRequests(), channel, deps.upstream);
       const check = await deps.upstream.checkAccount(channel, probe);
       if (check.held) return false;
-      await deps.holds.clear(channel);
+      const cleared = await deps.holds.clear(channel);
       deps.log.info({ channel }, 'the account is usable again: hold cleared, its requests run again');
+      if (cleared) deps.onCleared?.(cleared);
       return true;
     } finally {
       await lease.release();

@@ -3,7 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { proxyJobids } from '../../../src/midjourney-proxy/adapter.js';
-import type { SeedRequest } from '../../../src/seed/model/types.js';
+import type { Hold, SeedRequest } from '../../../src/seed/model/types.js';
 import { createHoldWatch, type HoldWatch } from '../../../src/seed/moderation/hold-watch.js';
 import { createHolds, type Holds } from '../../../src/seed/moderation/holds.js';
 import type { AccountCheck } from '../../../src/seed/upstream.js';
@@ -31,7 +31,7 @@ afterEach(async () => {
 const held = (id: string, jobid: string, createdAt: number) =>
   ({ id, jobid, accountChannel: ACCOUNT, state: 'held', createdAt }) as SeedRequest;
 
-function start(answers: AccountCheck[]) {
+function start(answers: AccountCheck[], onCleared?: (hold: Hold) => void) {
   const asked: (string | undefined)[] = [];
   watch = createHoldWatch({
     holds,
@@ -48,6 +48,7 @@ function start(answers: AccountCheck[]) {
     },
     everyMs: 20,
     log: silentLogger,
+    onCleared,
   });
   watch.start();
   return asked;
@@ -61,5 +62,16 @@ describe('createHoldWatch', () => {
     expect(asked.length).toBeGreaterThanOrEqual(3);
     // The upstream is asked about the oldest request held for the account.
     expect(new Set(asked)).toEqual(new Set(['1733400000000111']));
+  });
+
+  it('says once which hold it cleared, so the alert can be marked resolved', async () => {
+    const placed = await holds.place(ACCOUNT, 'no usable account');
+    const cleared: Hold[] = [];
+    start([{ held: true }], (hold) => cleared.push(hold));
+    await vi.waitFor(() => expect(cleared).toHaveLength(1), { timeout: 5_000 });
+    expect(cleared[0]?.incidentId).toBe(placed.hold.incidentId);
+    // Later rounds find nothing held: nothing more is said.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(cleared).toHaveLength(1);
   });
 });
