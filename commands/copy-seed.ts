@@ -9,13 +9,13 @@ import { isMessageSeedKey } from '../src/seed/model/message-key.js';
 
 export const copySeedButton = {
   prefix: COPY_SEED_PREFIX,
-  async button(interaction: ButtonInteraction, ctx, args) {
+  async button(interaction: ButtonInteraction, services, _scope, args) {
     // The router splits the custom id on ':', which jobids contain.
     const jobid = args.join(':');
-    if (!ctx.jobids.parse(jobid) && !isMessageSeedKey(jobid))
+    if (!services.jobids.parse(jobid) && !isMessageSeedKey(jobid))
       throw new Error(`malformed ${COPY_SEED_PREFIX} custom id`);
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const record = await ctx.seeds.cached(jobid);
+    const record = await services.seeds.cached(jobid);
     if (!record) throw new UserFacingError('copy.gone');
     const { content, file } = copySeedReply(record);
     await interaction.editReply({

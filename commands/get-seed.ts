@@ -20,10 +20,10 @@ export const getSeedCommand = {
     .setContexts(InteractionContextType.Guild)
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
     .toJSON(),
-  async execute(interaction, ctx) {
+  async execute(interaction, services, scope) {
     // Private answer: a right-click is a quick look-up for oneself; posting for everyone would fill the channel
     // with copies whenever several members look at the same image. /seed offers a public answer.
     const clues = cluesFromMessage(interaction.targetMessage, interaction.guildId);
-    await seedFromMessage(interaction, ctx, clues, { ephemeral: true });
+    await seedFromMessage(interaction, services, scope, clues, { ephemeral: true });
   },
 } satisfies MessageCommand;

@@ -20,26 +20,30 @@ import {
   statusReply,
 } from '../src/discord/mod-replies.js';
 import { isModeratorAsker } from '../src/discord/permissions.js';
-import type { BotContext, ComponentHandler, SlashCommand } from '../src/discord/types.js';
+import type { CommandServices, ComponentHandler, SlashCommand } from '../src/discord/types.js';
 import { localizations, translator } from '../src/i18n/index.js';
 import { en } from '../src/i18n/locales/en.js';
 
 type ModInteraction = ChatInputCommandInteraction | ButtonInteraction;
 
-function requireModerator(interaction: ModInteraction, ctx: BotContext): void {
-  if (!isModeratorAsker(interaction, ctx.config)) throw new UserFacingError('mod.refused');
+function requireModerator(interaction: ModInteraction, services: CommandServices): void {
+  if (!isModeratorAsker(interaction, services.settings)) throw new UserFacingError('mod.refused');
 }
 
-function accountChannel(value: string | undefined, ctx: BotContext): string {
+function accountChannel(value: string | undefined, services: CommandServices): string {
   const channel = (value ?? '').trim();
   // A useapi account is a Discord channel id; the upstream's grammar says.
-  if (!ctx.moderation.isAccount(channel)) throw new UserFacingError('mod.reset.invalidChannel');
+  if (!services.moderation.isAccount(channel)) throw new UserFacingError('mod.reset.invalidChannel');
   return channel;
 }
 
 /** The confirmation, shared by `/midjourney reset` and the Reset button of the alert. */
-async function askToConfirm(interaction: ModInteraction, ctx: BotContext, channel: string): Promise<void> {
-  const body = confirmReply(channel, translator(interaction.locale), ctx.moderation.upstream);
+async function askToConfirm(
+  interaction: ModInteraction,
+  services: CommandServices,
+  channel: string,
+): Promise<void> {
+  const body = confirmReply(channel, translator(interaction.locale), services.moderation.upstream);
   await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
 }
 
@@ -77,27 +81,31 @@ export const midjourneyCommand = {
     )
     .toJSON(),
 
-  async execute(interaction, ctx) {
-    requireModerator(interaction, ctx);
+  async execute(interaction, services) {
+    requireModerator(interaction, services);
     if (interaction.options.getSubcommand(true) === 'status') {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const status = await ctx.moderation.status();
+      const status = await services.moderation.status();
       await interaction.editReply(
         statusReply(status, translator(interaction.locale), { guildId: interaction.guildId ?? undefined }),
       );
       return;
     }
-    await askToConfirm(interaction, ctx, accountChannel(interaction.options.getString('channel', true), ctx));
+    await askToConfirm(
+      interaction,
+      services,
+      accountChannel(interaction.options.getString('channel', true), services),
+    );
   },
 
-  async autocomplete(interaction, ctx) {
+  async autocomplete(interaction, services) {
     // Suggestions come from useapi: nobody but a moderator makes the bot ask.
-    if (!isModeratorAsker(interaction, ctx.config)) {
+    if (!isModeratorAsker(interaction, services.settings)) {
       await interaction.respond([]);
       return;
     }
     const typed = String(interaction.options.getFocused()).trim();
-    const channels = await ctx.moderation.accountChannels();
+    const channels = await services.moderation.accountChannels();
     await interaction.respond(
       channels
         .filter((c) => c.includes(typed))
@@ -110,27 +118,27 @@ export const midjourneyCommand = {
 /** The Reset button on an alert: leads to the same confirmation as the command. */
 export const modResetButton = {
   prefix: RESET_BUTTON,
-  async button(interaction, ctx, [channel]) {
-    requireModerator(interaction, ctx);
-    await askToConfirm(interaction, ctx, accountChannel(channel, ctx));
+  async button(interaction, services, _scope, [channel]) {
+    requireModerator(interaction, services);
+    await askToConfirm(interaction, services, accountChannel(channel, services));
   },
 } satisfies ComponentHandler;
 
 export const modConfirmButton = {
   prefix: CONFIRM_BUTTON,
-  async button(interaction, ctx, [value]) {
-    requireModerator(interaction, ctx);
-    const channel = accountChannel(value, ctx);
+  async button(interaction, services, _scope, [value]) {
+    requireModerator(interaction, services);
+    const channel = accountChannel(value, services);
     const t = translator(interaction.locale);
     // Replace the buttons at once, so the same confirmation cannot be pressed twice.
     await interaction.update({
-      content: resetWorkingText(channel, t, ctx.moderation.upstream),
+      content: resetWorkingText(channel, t, services.moderation.upstream),
       embeds: [],
       components: [],
     });
-    const outcome = await ctx.moderation.reset(channel, interaction.user.id);
+    const outcome = await services.moderation.reset(channel, interaction.user.id);
     await interaction.editReply({
-      content: resetOutcomeText(outcome, t, interaction.user.id, ctx.moderation.upstream),
+      content: resetOutcomeText(outcome, t, interaction.user.id, services.moderation.upstream),
       components: [],
     });
   },
@@ -138,8 +146,8 @@ export const modConfirmButton = {
 
 export const modCancelButton = {
   prefix: CANCEL_BUTTON,
-  async button(interaction, ctx) {
-    requireModerator(interaction, ctx);
+  async button(interaction, services) {
+    requireModerator(interaction, services);
     const t = translator(interaction.locale);
     await interaction.update({ content: t('mod.cancelled'), embeds: [], components: [] });
   },

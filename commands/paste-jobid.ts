@@ -30,11 +30,11 @@ function targetOf(args: string[]): string {
 
 export const pasteJobidHandler = {
   prefix: PASTE_JOBID_PREFIX,
-  async button(interaction: ButtonInteraction, ctx, args) {
+  async button(interaction: ButtonInteraction, services, _scope, args) {
     const messageId = targetOf(args);
-    assertMayAsk(interaction, ctx.config);
+    assertMayAsk(interaction, services.settings);
     const t = translator(interaction.locale);
-    const words = upstreamWords(ctx.upstream);
+    const words = upstreamWords(services.upstream);
     const modal = new ModalBuilder()
       .setCustomId(`${PASTE_JOBID_PREFIX}:${messageId}`)
       .setTitle(t(words.modalTitle))
@@ -52,25 +52,25 @@ export const pasteJobidHandler = {
       );
     await interaction.showModal(modal);
   },
-  async modal(interaction: ModalSubmitInteraction, ctx, args) {
+  async modal(interaction: ModalSubmitInteraction, services, scope, args) {
     const messageId = targetOf(args);
     const pasted = interaction.fields.getTextInputValue(FIELD);
-    const parsed = pastedJobid(pasted, ctx.jobids);
+    const parsed = pastedJobid(pasted, services.jobids);
     if (!parsed)
       throw new UserFacingError(
-        jobInputProblem(pasted, upstreamWords(ctx.upstream).pastedNotJobid, ctx.jobids),
+        jobInputProblem(pasted, upstreamWords(services.upstream).pastedNotJobid, services.jobids),
       );
-    if (ctx.jobids.isVideo(parsed.jobid)) throw new UserFacingError('error.video');
-    assertMayAsk(interaction, ctx.config);
+    if (services.jobids.isVideo(parsed.jobid)) throw new UserFacingError('error.video');
+    assertMayAsk(interaction, services.settings);
     // The check reads the job upstream (GET, never seed_async) and may take a while: acknowledge first.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const pastedJob = await ctx.verifyJobid(parsed.jobid, {
+    const pastedJob = await services.verifyJobid(parsed.jobid, {
       messageId,
       guildId: interaction.guildId ?? undefined,
-      authorize: (ownerId) => assertSeedAccess(interaction, ctx.config, { known: true, ownerId }),
+      authorize: (ownerId) => assertSeedAccess(interaction, services.settings, { known: true, ownerId }),
     });
     if (!pastedJob.ok) throw refusal(pastedJob);
-    await runSeed(interaction, ctx, {
+    await runSeed(interaction, services, scope, {
       jobid: pastedJob.jobid,
       ephemeral: true,
       messageId,

@@ -13,7 +13,7 @@ import { cluesFromMessage } from '../src/discord/message-clues.js';
 import { seedFromEntry, seedFromMessage } from '../src/discord/message-seed.js';
 import { assertMayAsk, isModeratorAsker } from '../src/discord/permissions.js';
 import { recentJobChoices } from '../src/discord/recent-jobs.js';
-import type { BotContext, SlashCommand } from '../src/discord/types.js';
+import type { CommandServices, SlashCommand } from '../src/discord/types.js';
 import { upstreamWords } from '../src/discord/upstream-words.js';
 import { localizations } from '../src/i18n/index.js';
 
@@ -27,23 +27,22 @@ const UNREADABLE = new Set<number>([
 
 async function fetchMessage(
   interaction: ChatInputCommandInteraction,
-  ctx: BotContext,
+  services: CommandServices,
   channelId: string,
   messageId: string,
   notFound: 'error.messageNotFound' | 'error.messageNotHere',
 ): Promise<Message> {
+  let read: Awaited<ReturnType<CommandServices['messages']['read']>>;
   try {
-    const channel = await ctx.client.channels.fetch(channelId);
-    // A link whose channel lies in another guild than the one it names.
-    if (channel && 'guildId' in channel && channel.guildId !== interaction.guildId)
-      throw new UserFacingError('error.otherGuild');
-    if (!channel?.isTextBased()) throw new UserFacingError(notFound);
-    return await channel.messages.fetch(messageId);
+    read = await services.messages.read(channelId, messageId, interaction.guildId);
   } catch (error) {
     if (error instanceof DiscordAPIError && UNREADABLE.has(Number(error.code)))
       throw new UserFacingError(notFound);
     throw error;
   }
+  if ('message' in read) return read.message;
+  // A link whose channel lies in another guild than the one it names.
+  throw new UserFacingError(read.refused === 'other_guild' ? 'error.otherGuild' : notFound);
 }
 
 export const seedCommand = {
@@ -70,16 +69,19 @@ export const seedCommand = {
         .setDescriptionLocalizations(localizations('cmd.seed.private.description')),
     )
     .toJSON(),
-  async execute(interaction, ctx) {
+  async execute(interaction, services, scope) {
     const raw = interaction.options.getString('job', true);
-    const input = parseJobInput(raw, ctx.jobids);
+    const input = parseJobInput(raw, services.jobids);
     const ephemeral = interaction.options.getBoolean('private') ?? false;
     if (!input)
-      throw new UserFacingError(jobInputProblem(raw, upstreamWords(ctx.upstream).invalidInput, ctx.jobids));
-    assertMayAsk(interaction, ctx.config);
+      throw new UserFacingError(
+        jobInputProblem(raw, upstreamWords(services.upstream).invalidInput, services.jobids),
+      );
+    assertMayAsk(interaction, services.settings);
 
     // Mistakes that need no I/O are answered privately at once; anything else is acknowledged before the first read.
-    if (input.kind === 'jobid' && ctx.jobids.isVideo(input.jobid)) throw new UserFacingError('error.video');
+    if (input.kind === 'jobid' && services.jobids.isVideo(input.jobid))
+      throw new UserFacingError('error.video');
     if (input.kind === 'link' && input.guildId !== (interaction.guildId ?? undefined))
       throw new UserFacingError('error.otherGuild');
     await acknowledge(interaction, ephemeral);
@@ -87,38 +89,40 @@ export const seedCommand = {
     if (input.kind === 'jobid') {
       // SEED_ACCESS=owner: the owner comes from the index (the Midjourney message of a job the bot has seen); a
       // jobid the bot has never seen is refused rather than looked up upstream.
-      const entry = await ctx.index.byJobid(input.jobid);
-      await seedFromEntry(interaction, ctx, entry ?? { jobid: input.jobid }, { ephemeral });
+      const entry = await services.index.byJobid(input.jobid);
+      await seedFromEntry(interaction, services, scope, entry ?? { jobid: input.jobid }, { ephemeral });
       return;
     }
 
     // A message the index knows needs no fetch (and no Message Content intent).
-    const entry = await ctx.index.byMessage(input.messageId, interaction.guildId ?? undefined);
+    const entry = await services.index.byMessage(input.messageId, interaction.guildId ?? undefined);
     if (entry) {
-      await seedFromEntry(interaction, ctx, entry, { ephemeral });
+      await seedFromEntry(interaction, services, scope, entry, { ephemeral });
       return;
     }
     const message =
       input.kind === 'link'
-        ? await fetchMessage(interaction, ctx, input.channelId, input.messageId, 'error.messageNotFound')
+        ? await fetchMessage(interaction, services, input.channelId, input.messageId, 'error.messageNotFound')
         : await fetchMessage(
             interaction,
-            ctx,
+            services,
             interaction.channelId,
             input.messageId,
             'error.messageNotHere',
           );
-    await seedFromMessage(interaction, ctx, cluesFromMessage(message, interaction.guildId), { ephemeral });
+    await seedFromMessage(interaction, services, scope, cluesFromMessage(message, interaction.guildId), {
+      ephemeral,
+    });
   },
-  async autocomplete(interaction, ctx) {
+  async autocomplete(interaction, services) {
     const guildId = interaction.guildId;
-    const access = ctx.config.seed.access;
+    const access = services.settings.seed.access;
     // Suggestions only for those who may ask; in `owner` mode, only one's own images.
-    if (!guildId || (access === 'moderators' && !isModeratorAsker(interaction, ctx.config))) {
+    if (!guildId || (access === 'moderators' && !isModeratorAsker(interaction, services.settings))) {
       await interaction.respond([]);
       return;
     }
-    const recent = await ctx.index.recent(guildId);
+    const recent = await services.index.recent(guildId);
     await interaction.respond(
       recentJobChoices(recent, interaction.options.getFocused(), {
         now: Date.now(),

@@ -287,7 +287,7 @@ const step = {
       body: JSON.stringify(job),
     });
     if (response.status !== 200) throw new Error(`the job callback answered ${response.status}`);
-    for (let i = 0; i < 100 && !(await world.bot.ctx.index.byJobid(job.jobid)); i++)
+    for (let i = 0; i < 100 && !(await world.bot.services.index.byJobid(job.jobid)); i++)
       await new Promise((r) => setTimeout(r, 20));
     print(`  useapi    › callback for the imagine job: the bot indexes message ${message.id}`);
     say('member', `right-clicks the image in #midjourney → Apps → Get seed`);
@@ -430,7 +430,7 @@ const proxyStep = {
     });
     const message = proxy.showInDiscord(world.discord, task.id, { ownerId: MEMBER.id });
     await proxy.settleNotifications();
-    for (let i = 0; i < 100 && !(await world.bot.ctx.index.byMessage(message.id, GUILD)); i++)
+    for (let i = 0; i < 100 && !(await world.bot.services.index.byMessage(message.id, GUILD)); i++)
       await new Promise((r) => setTimeout(r, 20));
     print(
       `  proxy     › notifyHook for task ${task.id}: the bot reads the task again and indexes message ${message.id}`,

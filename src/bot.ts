@@ -10,10 +10,11 @@ import { createAlerts } from './discord/alerts.js';
 import { discordCaches } from './discord/client-caches.js';
 import { gatewayBackoff, reportWhileConnecting, withDiscordRetry } from './discord/connect.js';
 import { createImageFetcher, uploadLimitForTier } from './discord/images.js';
+import { createMessageReader } from './discord/message-reader.js';
 import { createDiscordNotifier } from './discord/notifier.js';
 import { watchDiscordRest } from './discord/rest-watch.js';
 import { createRouter, type Router } from './discord/router.js';
-import type { BotContext } from './discord/types.js';
+import type { CommandServices } from './discord/types.js';
 import { createHealth } from './http/health.js';
 import { type HttpServer, type HttpServerDeps, startHttpServer } from './http/server.js';
 import { createEvent, type Event } from './lib/event.js';
@@ -21,7 +22,7 @@ import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createMidjourneyProxyUpstream, upstreamErrorOf } from './midjourney-proxy/adapter.js';
 import { createMidjourneyProxyClient } from './midjourney-proxy/http-client.js';
-import { createJobIndex } from './seed/lookup/job-index.js';
+import { createJobIndex, type JobIndex } from './seed/lookup/job-index.js';
 import { createJobidVerifier } from './seed/lookup/verify-jobid.js';
 import type { Hold, ResetAudit } from './seed/model/types.js';
 import { createHoldWatch, type HoldWatchDeps } from './seed/moderation/hold-watch.js';
@@ -56,7 +57,9 @@ export interface Bot {
   storage: Storage;
   holds: Holds;
   metrics: Metrics;
-  ctx: BotContext;
+  /** What the handlers receive (narrowed: no tokens, no client). */
+  services: CommandServices;
+  requests: RequestProcessor;
   /** The HTTP server (callbacks, health, metrics) once started. */
   http(): HttpServer | undefined;
   /** Log in and resolve once the gateway is READY and open requests are resumed. */
@@ -73,17 +76,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const log = createLogger({ ...config.log, redact: redactorFor(config), destination });
   const metrics = createMetrics();
   const storage = await openStorage(config, log);
-  const upstream = upstreamFor(config, metrics);
-  const index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });
-  // Subscribed once the Discord client that alerts moderators exists.
-  const incidents = createEvent<Hold>();
-  const holds = createHolds({
-    store: storage.holds,
-    index: storage.heldChannels,
-    coordinator: storage.coordinator,
-    onIncident: incidents.emit,
-  });
-  const seeds = seedServiceFor(config, { upstream, storage, index, holds, log }, metrics);
+  const core = coreFor(config, storage, metrics, log);
+  const { upstream, index, holds, seeds } = core;
 
   const client = discordClient(config);
   const requests = createRequestProcessor({
@@ -97,25 +91,9 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     lockTtlMs: config.storageLeaseMs,
     sweepEveryMs: config.storageLeaseMs,
   });
-  const mod = moderationFor(config, client, { upstream, holds, storage, requests, incidents, log });
-  const limiter = createRateLimiter({ store: storage.volatile, perMinute: config.seed.userLimitPerMinute });
-
-  const ctx: BotContext = {
-    config,
-    log,
-    client,
-    seeds,
-    requests,
-    index,
-    limiter,
-    metrics,
-    moderation: mod.moderation,
-    verifyJobid: createJobidVerifier({ upstream, index, log }),
-    jobids: upstream.jobids,
-    upstream: upstream.name,
-    newRef,
-  };
-  const router = createRouter(commands, ctx);
+  const mod = moderationFor(config, client, { ...core, storage, requests, log });
+  const services = servicesFor(config, { ...core, storage, client, requests, metrics, log }, mod.moderation);
+  const router = createRouter(commands, services, { log, metrics, newRef });
   listen(client, router, log, metrics);
 
   let http: HttpServer | undefined;
@@ -136,7 +114,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     storage,
     holds,
     metrics,
-    ctx,
+    services,
+    requests,
     http: () => http,
     async start() {
       log.info({ config: redactedConfig(config) }, 'starting');
@@ -147,25 +126,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
         onCallback: createCallbackHandler({ index, seeds, upstream, log }),
       });
       logListening(http, config, log);
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      const where = {
-        apiUrl: config.discord.apiUrl,
-        timeoutMs: client.rest.options.timeout,
-        tries: client.rest.options.retries + 1,
-      };
-      const connecting = reportWhileConnecting(client, { log, where });
-      try {
-        await withDiscordRetry(() => client.login(config.discord.token), {
-          log,
-          where,
-          what: 'logging in to Discord',
-          signal: starting.signal,
-        });
-        await ready;
-      } finally {
-        connecting();
-      }
-      log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
+      await loginAndWait(client, config, log, starting.signal);
       await requests.start();
       mod.holdWatch?.start();
     },
@@ -184,6 +145,79 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await storage.close();
     },
   };
+}
+
+/** The core: the upstream behind its port, the job index, the holds (their incidents alert once the client exists), the seeds. */
+function coreFor(config: Config, storage: Storage, metrics: Metrics, log: Logger) {
+  const upstream = upstreamFor(config, metrics);
+  const index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });
+  // Subscribed once the Discord client that alerts moderators exists.
+  const incidents = createEvent<Hold>();
+  const holds = createHolds({
+    store: storage.holds,
+    index: storage.heldChannels,
+    coordinator: storage.coordinator,
+    onIncident: incidents.emit,
+  });
+  const seeds = seedServiceFor(config, { upstream, storage, index, holds, log }, metrics);
+  return { upstream, index, holds, incidents, seeds };
+}
+
+/** What the handlers receive: each service narrowed to what they use; the settings without a token. */
+function servicesFor(
+  config: Config,
+  parts: {
+    upstream: Upstream;
+    index: JobIndex;
+    seeds: SeedService;
+    requests: RequestProcessor;
+    storage: Storage;
+    client: Client;
+    metrics: Metrics;
+    log: Logger;
+  },
+  moderation: Moderation,
+): CommandServices {
+  const { upstream, index, log } = parts;
+  return {
+    settings: {
+      seed: { access: config.seed.access, midjourneyBotIds: config.seed.midjourneyBotIds },
+      moderation: { roleIds: config.moderation.roleIds },
+    },
+    seeds: { cached: (jobid) => parts.seeds.cached(jobid) },
+    requests: { accept: (request) => parts.requests.accept(request) },
+    messages: createMessageReader(parts.client),
+    index,
+    limiter: createRateLimiter({ store: parts.storage.volatile, perMinute: config.seed.userLimitPerMinute }),
+    metrics: { cacheHits: parts.metrics.cacheHits },
+    moderation,
+    verifyJobid: createJobidVerifier({ upstream, index, log }),
+    jobids: upstream.jobids,
+    upstream: upstream.name,
+  };
+}
+
+/** Log in (transient failures retried with backoff, and said) and wait for READY. */
+async function loginAndWait(client: Client, config: Config, log: Logger, signal: AbortSignal): Promise<void> {
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  const where = {
+    apiUrl: config.discord.apiUrl,
+    timeoutMs: client.rest.options.timeout,
+    tries: client.rest.options.retries + 1,
+  };
+  const connecting = reportWhileConnecting(client, { log, where });
+  try {
+    await withDiscordRetry(() => client.login(config.discord.token), {
+      log,
+      where,
+      what: 'logging in to Discord',
+      signal,
+    });
+    await ready;
+  } finally {
+    connecting();
+  }
+  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
 }
 
 /** Where the HTTP server really listens, and who can reach it: /healthz and /metrics are as public as the address. */

@@ -24,7 +24,7 @@ import { acknowledge, replyPrivately } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
 import { assertSeedAccess } from './permissions.js';
 import { runSeed, type SeedInteraction } from './seed-flow.js';
-import type { BotContext } from './types.js';
+import type { CommandServices, InteractionScope } from './types.js';
 import { upstreamWords } from './upstream-words.js';
 
 export const PASTE_JOBID_PREFIX = 'paste-jobid';
@@ -43,7 +43,7 @@ type MessageInteraction = MessageContextMenuCommandInteraction | ChatInputComman
  */
 async function replyUnknown(
   interaction: MessageInteraction,
-  ctx: BotContext,
+  services: CommandServices,
   messageId: string,
   resolution: { contentHidden?: boolean | undefined },
 ) {
@@ -55,30 +55,34 @@ async function replyUnknown(
       .setLabel(t('button.pasteJobid'))
       .setStyle(ButtonStyle.Primary),
   );
-  const content = t(upstreamWords(ctx.upstream).unknownMessage, { why });
+  const content = t(upstreamWords(services.upstream).unknownMessage, { why });
   await replyPrivately(interaction, { content, components: [row] });
 }
 
 /** Check the message, check who asks, find its job, and run the seed flow (or offer the paste-jobid button). */
 export async function seedFromMessage(
   interaction: MessageInteraction,
-  ctx: BotContext,
+  services: CommandServices,
+  scope: InteractionScope,
   clues: MessageClues,
   options: { ephemeral: boolean },
 ): Promise<void> {
-  const refusal = checkTarget(clues, ctx.config.seed.midjourneyBotIds, ctx.jobids);
+  const refusal = checkTarget(clues, services.settings.seed.midjourneyBotIds, services.jobids);
   if (refusal) throw new UserFacingError(REFUSAL_KEYS[refusal]);
   // Past the checks that need no I/O: acknowledged before the index is read.
   await acknowledge(interaction, options.ephemeral);
-  const resolution = await resolveJob(clues, ctx.index, ctx.jobids);
+  const resolution = await resolveJob(clues, services.index, services.jobids);
   // Access before the "unknown" answer: nobody is offered a button they may not use.
-  assertSeedAccess(interaction, ctx.config, { known: true, ownerId: resolution.ownerId });
+  assertSeedAccess(interaction, services.settings, { known: true, ownerId: resolution.ownerId });
   // The seed in the prompt and the message's own image: the whole answer, whatever the bot knows of its job.
   const grid = resolution.knownSeed && gridSourceOf(clues);
   const knownSeed = resolution.knownSeed && { ...resolution.knownSeed, channelId: clues.channelId, grid };
   if (!resolution.ok && knownSeed?.grid) {
-    ctx.log.info({ messageId: clues.id }, 'message job unknown; seed from its prompt, images from its grid');
-    await runSeed(interaction, ctx, {
+    scope.log.info(
+      { messageId: clues.id },
+      'message job unknown; seed from its prompt, images from its grid',
+    );
+    await runSeed(interaction, services, scope, {
       jobid: messageSeedKey(clues.id),
       ephemeral: options.ephemeral,
       messageId: clues.id,
@@ -87,15 +91,15 @@ export async function seedFromMessage(
     return;
   }
   if (!resolution.ok) {
-    ctx.log.info({ messageId: clues.id, contentHidden: resolution.contentHidden }, 'message job unknown');
-    await replyUnknown(interaction, ctx, clues.id, resolution);
+    scope.log.info({ messageId: clues.id, contentHidden: resolution.contentHidden }, 'message job unknown');
+    await replyUnknown(interaction, services, clues.id, resolution);
     return;
   }
-  ctx.log.debug(
+  scope.log.debug(
     { messageId: clues.id, jobid: resolution.jobid, via: resolution.via },
     'message resolved to a job',
   );
-  await runSeed(interaction, ctx, {
+  await runSeed(interaction, services, scope, {
     jobid: resolution.jobid,
     ephemeral: options.ephemeral,
     messageId: clues.id,
@@ -109,14 +113,15 @@ export async function seedFromMessage(
  */
 export async function seedFromEntry(
   interaction: SeedInteraction,
-  ctx: BotContext,
+  services: CommandServices,
+  scope: InteractionScope,
   entry: Pick<IndexEntry, 'jobid'> &
     Partial<Pick<IndexEntry, 'ownerId' | 'prompt' | 'messageId' | 'channel' | 'grid'>>,
   options: { ephemeral: boolean },
 ): Promise<void> {
-  assertSeedAccess(interaction, ctx.config, { known: true, ownerId: entry.ownerId });
+  assertSeedAccess(interaction, services.settings, { known: true, ownerId: entry.ownerId });
   const knownSeed = knownSeedOf(entry.prompt);
-  await runSeed(interaction, ctx, {
+  await runSeed(interaction, services, scope, {
     jobid: entry.jobid,
     ephemeral: options.ephemeral,
     messageId: entry.messageId,

@@ -9,7 +9,7 @@ import type {
 import type { NewRequest } from '../seed/requests/processor.js';
 import { acknowledge } from './acknowledge.js';
 import { UserFacingError } from './errors.js';
-import type { BotContext } from './types.js';
+import type { CommandServices, InteractionScope } from './types.js';
 
 export type SeedInteraction =
   | ChatInputCommandInteraction
@@ -31,26 +31,27 @@ export interface SeedTarget {
 
 export async function runSeed(
   interaction: SeedInteraction,
-  ctx: BotContext,
+  services: CommandServices,
+  scope: InteractionScope,
   target: SeedTarget,
 ): Promise<void> {
   // Acknowledged before the cache or the limiter is read (the callers that read more defer earlier still).
   await acknowledge(interaction, target.ephemeral);
   // A stored seed beats the one in the prompt when it has images to show (its own four, or a grid to cut).
-  const stored = await ctx.seeds.cached(target.jobid);
+  const stored = await services.seeds.cached(target.jobid);
   const cached =
     stored && (stored.images.length > 0 || stored.grid || !target.knownSeed?.grid) ? stored : undefined;
-  if (cached) ctx.metrics.cacheHits.inc();
+  if (cached) services.metrics.cacheHits.inc();
   else {
-    const allowed = await ctx.limiter.take(interaction.user.id);
+    const allowed = await services.limiter.take(interaction.user.id);
     if (!allowed.ok)
       throw new UserFacingError('error.rateLimited', { seconds: Math.ceil(allowed.retryInMs / 1000) });
   }
-  await ctx.requests.accept({
+  await services.requests.accept({
     id: interaction.id,
-    correlationId: ctx.cid ?? ctx.newRef(),
+    correlationId: scope.cid,
     jobid: target.jobid,
-    accountChannel: ctx.jobids.accountOf(target.jobid),
+    accountChannel: services.jobids.accountOf(target.jobid),
     applicationId: interaction.applicationId,
     interactionToken: interaction.token,
     guildId: interaction.guildId ?? undefined,

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createRedactor } from '../../src/redact.js';
 import { captureLogs } from '../helpers/harness.js';
-import { stubAutocomplete, stubButton, stubContext, stubSlash } from '../helpers/stubs.js';
+import { stubAutocomplete, stubButton, stubServices, stubSlash } from '../helpers/stubs.js';
 
 function slash(name: string, execute: SlashCommand['execute']): SlashCommand {
   return { data: { name, description: name }, execute };
@@ -24,8 +24,11 @@ function setup(commands: Partial<CommandSet>) {
   });
   const metrics = createMetrics();
   let refs = 0;
-  const ctx = stubContext({ log, metrics, newRef: () => `ref${++refs}` });
-  const router = createRouter({ slash: [], message: [], components: [], ...commands }, ctx);
+  const router = createRouter({ slash: [], message: [], components: [], ...commands }, stubServices(), {
+    log,
+    metrics,
+    newRef: () => `ref${++refs}`,
+  });
   const count = async (outcome: string) =>
     (await metrics.interactions.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
   return { router, logs, count };
@@ -39,17 +42,31 @@ describe('createRouter', () => {
     expect(() => setup({ slash: [slash('seed', noop), slash('seed', noop)] })).toThrow(/named "seed"/);
   });
 
-  it('runs the slash command of that name with a context carrying a correlation id', async () => {
-    const seen: (string | undefined)[] = [];
-    const { router, count } = setup({ slash: [slash('seed', async (_i, ctx) => void seen.push(ctx.cid))] });
+  it('runs the slash command of that name with a scope of its own: a correlation id, and a log that carries it', async () => {
+    const seen: string[] = [];
+    const { router, count, logs } = setup({
+      slash: [
+        slash('seed', async (_i, _services, scope) => {
+          seen.push(scope.cid);
+          scope.log.info('handled');
+        }),
+      ],
+    });
     await router.handle(stubSlash('seed').interaction);
-    expect(seen).toEqual(['ref1']);
-    expect(await count('ok')).toBe(1);
+    await router.handle(stubSlash('seed').interaction);
+    // Two interactions, two scopes.
+    expect(seen).toEqual(['ref1', 'ref2']);
+    expect(await count('ok')).toBe(2);
+    const handled = logs.lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'handled');
+    expect(handled.map((l) => l.cid)).toEqual(['ref1', 'ref2']);
   });
 
   it('routes a button by the first segment of its custom id and passes the rest as arguments', async () => {
     const args: string[][] = [];
-    const handler: ComponentHandler = { prefix: 'copy', button: async (_i, _ctx, a) => void args.push(a) };
+    const handler: ComponentHandler = {
+      prefix: 'copy',
+      button: async (_i, _services, _scope, a) => void args.push(a),
+    };
     const { router } = setup({ components: [handler] });
     await router.handle(stubButton('copy:job:1-user:2').interaction);
     expect(args).toEqual([['job', '1-user', '2']]);

@@ -199,14 +199,14 @@ describe('callbacks (PUBLIC_URL set)', () => {
     });
     for (const e of entries) expect((await postCallback(e.body)).status).toBe(200);
     for (const e of entries) {
-      const found = await h.bot.ctx.index.byMessage(e.messageId, GUILD);
+      const found = await h.bot.services.index.byMessage(e.messageId, GUILD);
       expect(found?.jobid, e.verb).toBe(e.body.jobid);
       expect(found?.prompt).toBe(`a ${e.verb} prompt`);
     }
     // A video job is not seedable and is not indexed.
     const videoMessage = uniqueId('6');
     await postCallback({ ...entries[0]?.body, verb: 'video', messageId: videoMessage, jobid: 'job:video-1' });
-    expect(await h.bot.ctx.index.byMessage(videoMessage, GUILD)).toBeUndefined();
+    expect(await h.bot.services.index.byMessage(videoMessage, GUILD)).toBeUndefined();
     expect(h.useapi.requests).toHaveLength(0);
   });
 });

@@ -89,7 +89,7 @@ describe('fair sharing of the account', () => {
     expect(metrics).toMatch(new RegExp(`^seedbot_useapi_429_total ${refused}$`, 'm'));
     expect(harness.discord.violations).toEqual([]);
     // Nothing is left open in storage.
-    const open = await harness.bot.ctx.requests.openRequests();
+    const open = await harness.bot.requests.openRequests();
     expect(open).toEqual([]);
   }, 60_000);
 

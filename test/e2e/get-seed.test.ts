@@ -3,7 +3,8 @@
 // production feeds it: useapi callbacks to the bot's HTTP server, and the jobs the bot reads itself.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FakeMessage, InteractionHandle, InteractionUser } from '../../dev/fakes/fake-discord.js';
-import type { FakeJob } from '../../dev/fakes/fake-useapi.js';
+import type { FakeAttachment, FakeJob } from '../../dev/fakes/fake-useapi.js';
+import { makeGrid } from '../../dev/fakes/grid-image.js';
 import {
   ACCOUNT_CHANNEL,
   CHANNEL,
@@ -47,7 +48,7 @@ interface OutputOptions {
   /** The Discord message only: overrides what it shows. */
   message?: {
     embeds?: unknown[];
-    attachments?: { filename: string; content_type?: string }[];
+    attachments?: { filename: string; content_type?: string; data?: Buffer }[];
     messageReference?: unknown;
     guildId?: string;
     channelId?: string;
@@ -97,7 +98,7 @@ async function callback(job: FakeJob) {
   });
   expect(response.status).toBe(200);
   // The bot answers the callback first and indexes right after.
-  await vi.waitFor(async () => expect(await h.bot.ctx.index.byJobid(job.jobid)).toBeDefined(), {
+  await vi.waitFor(async () => expect(await h.bot.services.index.byJobid(job.jobid)).toBeDefined(), {
     timeout: 5_000,
     interval: 10,
   });
@@ -292,7 +293,7 @@ describe('right-click → Apps → Get seed', () => {
       expect(refusal.content).toMatch(/belongs to another message/);
       expect((refusal.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
       expect(h.useapi.count('POST', SEED_ASYNC)).toBe(0);
-      expect(await h.bot.ctx.index.byMessage(message.id, GUILD)).toBeUndefined();
+      expect(await h.bot.services.index.byMessage(message.id, GUILD)).toBeUndefined();
     });
 
     it('refuses pasted text that is not a jobid without asking useapi', async () => {
@@ -466,36 +467,28 @@ describe('SEED_ACCESS', () => {
 });
 
 describe('fast path: --seed N already in the prompt', () => {
-  it('/seed by jobid: answers with the seed at once, then edits in the four images useapi gives', async () => {
-    // A jobid says nothing of the message's own grid: the images come from useapi (right-click cuts the grid
-    // instead, with no upstream call: test/e2e/grid.test.ts).
+  it('/seed by jobid of a known job: the seed from its prompt, the four images cut from its own grid, no seed job', async () => {
+    // The index keeps the job's own image (its grid, as useapi's job names it), so a jobid is as good as a
+    // right-click (test/e2e/grid.test.ts measures the cut images).
     await start();
-    h.useapi.setSeedDuration(1_000);
-    const { job } = midjourneyOutput({
+    const data = await makeGrid(600, 400, 'png');
+    const { job, message } = midjourneyOutput({
       prompt: 'a red fox in snow --seed 4242 --ar 3:2',
       seedValue: 4242,
+      message: { attachments: [{ filename: 'member_fox_grid.png', content_type: 'image/png', data }] },
     });
+    // useapi's job names the message's own grid, a Discord CDN link, as the real one does.
+    const grid = message.attachments[0];
+    if (!grid) throw new Error('the message has no attachment');
+    job.attachments = [{ ...(job.attachments[0] as FakeAttachment), ...grid, proxy_url: grid.url }];
     await callback(job);
     const interaction = h.slashSeed(job.jobid);
-    const first = await interaction.waitForEdit(isSeedReply, 10_000);
-    expect(seedOf(first)).toBe('4242');
-    expect(first.attachments).toHaveLength(0);
-    expect(JSON.stringify(first.embeds)).toMatch(/fetching the four images/);
-    // At once: the seed is shown before useapi is even asked for the images.
-    const partialAt = interaction.events.find((e) => e.kind === 'edit')?.at ?? Number.POSITIVE_INFINITY;
-    const asked = await vi.waitFor(() => {
-      const request = h.useapi.requests.find((r) => r.path === SEED_ASYNC);
-      expect(request).toBeDefined();
-      return request;
-    });
-    expect(partialAt).toBeLessThanOrEqual(asked?.at ?? 0);
-
     const final = await interaction.waitForEdit((m) => isSeedReply(m) && m.attachments.length === 4, 15_000);
     expect(seedOf(final)).toBe('4242');
-    // Nothing replaced the seed in between (no "asking Midjourney…" line over it).
-    const edits = interaction.events.filter((e) => e.kind === 'edit');
-    expect(edits.length).toBeGreaterThanOrEqual(2);
-    for (const edit of edits) expect(JSON.stringify(edit.body)).toContain('--seed 4242');
+    // The seed never left the reply once shown, and useapi was never asked for a seed.
+    for (const edit of interaction.events.filter((e) => e.kind === 'edit'))
+      expect(JSON.stringify(edit.body)).toContain('--seed 4242');
+    expect(h.useapi.count('POST', SEED_ASYNC)).toBe(0);
   });
 
   it('answers an unknown message from its prompt and its own image, without the paste button or useapi', async () => {

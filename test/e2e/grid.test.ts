@@ -83,7 +83,7 @@ async function announce(harness: Harness, job: FakeJob) {
     body: JSON.stringify(job),
   });
   expect(response.status).toBe(200);
-  await vi.waitFor(async () => expect(await harness.bot.ctx.index.byJobid(job.jobid)).toBeDefined(), {
+  await vi.waitFor(async () => expect(await harness.bot.services.index.byJobid(job.jobid)).toBeDefined(), {
     timeout: 5_000,
     interval: 10,
   });

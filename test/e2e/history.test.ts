@@ -59,5 +59,5 @@ it('starts and answers /seed with 100,000 requests stored in SQLite', async () =
   await vi.waitFor(async () => expect(await bot.storage.openRequests.list(100)).toHaveLength(0), {
     timeout: 5_000,
   });
-  expect(await bot.ctx.requests.openRequests()).toEqual([]);
+  expect(await bot.requests.openRequests()).toEqual([]);
 }, 180_000);

@@ -114,14 +114,14 @@ describe('right-click → Get seed on a message the proxy made', () => {
     const proxy = await start();
     const { task, message } = h.proxyTask({ seed: 987654 });
     await proxy.settleNotifications();
-    await vi.waitFor(async () => expect(await h.bot.ctx.index.byJobid(task.id)).toBeDefined(), {
+    await vi.waitFor(async () => expect(await h.bot.services.index.byJobid(task.id)).toBeDefined(), {
       timeout: 5_000,
       interval: 20,
     });
-    const entry = await h.bot.ctx.index.byMessage(message.id, GUILD);
+    const entry = await h.bot.services.index.byMessage(message.id, GUILD);
     expect(entry?.jobid).toBe(task.id);
     // The Midjourney job UUID (jobId, messageHash, the grid's file name) finds it too.
-    expect((await h.bot.ctx.index.byUuid(String(task.jobId), GUILD))?.jobid).toBe(task.id);
+    expect((await h.bot.services.index.byUuid(String(task.jobId), GUILD))?.jobid).toBe(task.id);
     const final = await rightClick(message).waitForEdit(isSeedReply, 15_000);
     expect(seedOf(final)).toBe('987654');
   });
@@ -143,7 +143,7 @@ describe('right-click → Get seed on a message the proxy made', () => {
     // useapi's route is not open on a proxy bot either.
     const other = await fetch(`${url}/useapi/callback/${h.env.CALLBACK_SECRET}`, { method: 'POST', body });
     expect(other.status).toBe(404);
-    expect(await h.bot.ctx.index.byMessage('1555555555555555555', GUILD)).toBeUndefined();
+    expect(await h.bot.services.index.byMessage('1555555555555555555', GUILD)).toBeUndefined();
     expect(proxy.calls('fetch')).toBe(0);
   });
 });
@@ -188,7 +188,7 @@ describe('the paste-a-jobid modal on a midjourney-proxy', () => {
     const customId = await openModal(message);
     const final = await submit(customId, `Task ID: ${task.id}`).waitForEdit(isSeedReply, 15_000);
     expect(seedOf(final)).toBe('5050');
-    expect((await h.bot.ctx.index.byMessage(message.id, GUILD))?.jobid).toBe(task.id);
+    expect((await h.bot.services.index.byMessage(message.id, GUILD))?.jobid).toBe(task.id);
   });
 
   it('refuses the task id of another message without asking for a seed', async () => {
@@ -216,7 +216,7 @@ describe('no usable account in the proxy', () => {
       (r) => r.method === 'POST' && r.path === `/channels/${ALERT_CHANNEL}/messages`,
       10_000,
     );
-    const status = await h.bot.ctx.moderation.status();
+    const status = await h.bot.services.moderation.status();
     expect(status.accounts.find((x) => x.channel === 'midjourney-proxy')?.hold).toBeDefined();
 
     proxy.setAccountAlive(true);

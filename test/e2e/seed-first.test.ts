@@ -126,7 +126,7 @@ describe('the seed first when the prompt already has it (--seed N)', () => {
       body: JSON.stringify(job),
     });
     expect(response.status).toBe(200);
-    await vi.waitFor(async () => expect(await h.bot.ctx.index.byJobid(jobid)).toBeDefined(), {
+    await vi.waitFor(async () => expect(await h.bot.services.index.byJobid(jobid)).toBeDefined(), {
       timeout: 5_000,
       interval: 10,
     });

@@ -133,3 +133,26 @@ describe('/seed job:<jobid>', () => {
     expect(h.logText()).not.toContain(interaction.token);
   });
 });
+
+describe('what the handlers are given', () => {
+  it('holds no token: the settings they read are who may ask and which bots are Midjourney', async () => {
+    const services = h.bot.services;
+    expect(services.settings).toEqual({
+      seed: { access: 'anyone', midjourneyBotIds: h.bot.config.seed.midjourneyBotIds },
+      moderation: { roleIds: h.bot.config.moderation.roleIds },
+    });
+    // Everything the handlers could print, read as data (the services' functions and cycles left out).
+    const seen = new WeakSet<object>();
+    const data = JSON.stringify(services, (_key, value: unknown) => {
+      if (typeof value === 'function') return undefined;
+      if (value && typeof value === 'object') {
+        if (seen.has(value)) return undefined;
+        seen.add(value);
+      }
+      return value;
+    });
+    for (const token of [h.discord.token, h.useapi.token]) expect(data).not.toContain(token);
+    expect(Object.keys(services)).not.toContain('config');
+    expect(Object.keys(services)).not.toContain('client');
+  });
+});

@@ -1,7 +1,7 @@
 // The one place that casts plain stub objects to discord.js and context types, for unit tests of the router and
 // the handlers. A stub carries only what the code under test reads; anything else it touches is undefined and fails.
 import type { Interaction } from 'discord.js';
-import type { BotContext } from '../../src/discord/types.js';
+import type { CommandServices } from '../../src/discord/types.js';
 
 export interface SentReply {
   method: 'reply' | 'editReply' | 'followUp' | 'deleteReply' | 'respond';
@@ -50,7 +50,7 @@ export const stubSlash = (name: string, options?: { deferred?: boolean }): StubI
 export const stubButton = (customId: string): StubInteraction => stub('button', customId);
 export const stubAutocomplete = (name: string): StubInteraction => stub('autocomplete', name);
 
-/** A context with only the parts the router reads (log, metrics, newRef); the rest is left out on purpose. */
-export function stubContext(parts: Pick<BotContext, 'log' | 'metrics' | 'newRef'>): BotContext {
-  return parts as unknown as BotContext;
+/** Services for the router's unit tests: the router itself reads none of them, so none is given. */
+export function stubServices(): CommandServices {
+  return {} as CommandServices;
 }
