@@ -340,6 +340,7 @@ function moderationFor(
     coordinator: storage.coordinator,
     requests,
     log,
+    onCleared: (hold) => void alerts.recovered(hold),
   });
   return { moderation, holdWatch };
 }

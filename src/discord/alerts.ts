@@ -1,5 +1,6 @@
 // Tells moderators about a held account: one message per incident in MOD_ALERT_CHANNEL_ID (with the Reset
-// button), then the audit line of every reset and, once the hold is cleared, the alert marked resolved. When the
+// button), then the audit line of every reset and, once the hold is cleared (by a reset, or by the account
+// recovering by itself), the alert marked resolved. When the
 // channel is unset or unusable, it says so loudly in the log: /midjourney status still shows the hold.
 import {
   type APIMessage,
@@ -34,6 +35,8 @@ export interface Alerts {
   incident(hold: Hold): Promise<void>;
   /** After an audited reset. */
   resetDone(outcome: Extract<ResetOutcome, { audit: ResetAudit }>): Promise<void>;
+  /** The account became usable again by itself (an upstream that recovers, re-checked): the alert says resolved. */
+  recovered(hold: Hold): Promise<void>;
 }
 
 export function createAlerts(deps: AlertsDeps): Alerts {
@@ -118,6 +121,30 @@ export function createAlerts(deps: AlertsDeps): Alerts {
         log.error(
           { err: error, channel: outcome.channel, alertChannelId: channelId },
           'could not post the reset in the alert channel (it is audited in storage)',
+        );
+      }
+    },
+
+    async recovered(hold) {
+      const channelId = hold.alertChannelId;
+      if (!channelId || !hold.alertMessageId) return;
+      try {
+        await deps.rest.patch(Routes.channelMessage(channelId, hold.alertMessageId), {
+          body: alertMessage(
+            hold,
+            t(),
+            { at: Date.now() },
+            deps.upstream,
+          ) satisfies RESTPatchAPIChannelMessageJSONBody,
+        });
+        log.info(
+          { channel: hold.channel, alertMessageId: hold.alertMessageId },
+          'alert marked resolved: the account recovered',
+        );
+      } catch (error) {
+        log.error(
+          { err: error, channel: hold.channel, alertChannelId: channelId },
+          'could not mark the alert resolved',
         );
       }
     },

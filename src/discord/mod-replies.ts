@@ -75,24 +75,33 @@ const row = (...buttons: APIButtonComponent[]): APIActionRowComponent<APICompone
 });
 
 /** The one message per incident in the alert channel; `resolved` once a reset cleared the hold. */
+/** How a hold ended: a moderator's reset (`by`), or the account usable again by itself (an upstream that recovers). */
+export interface AlertResolution {
+  by?: string | undefined;
+  at: number;
+}
+
+function resolvedText(resolved: AlertResolution, t: Translate): { title: MessageKey; line: string } {
+  const time = relativeTime(resolved.at);
+  return resolved.by
+    ? {
+        title: 'mod.alert.resolvedTitle',
+        line: t('mod.alert.resolved', { user: mention(resolved.by), time }),
+      }
+    : { title: 'mod.alert.recoveredTitle', line: t('mod.alert.recovered', { time }) };
+}
+
 export function alertMessage(
   hold: Hold,
   t: Translate,
-  resolved?: { by: string; at: number } | undefined,
+  resolved?: AlertResolution | undefined,
   upstream: UpstreamName = 'useapi',
 ): ModReply {
   const keys = UPSTREAM_KEYS[upstream];
+  const ending = resolved && resolvedText(resolved, t);
   const embed: APIEmbed = {
-    title: truncate(
-      t(resolved ? 'mod.alert.resolvedTitle' : 'mod.alert.title', { channel: hold.channel }),
-      256,
-    ),
-    description: truncate(
-      resolved
-        ? `${t('mod.alert.resolved', { user: mention(resolved.by), time: relativeTime(resolved.at) })}\n\n${t(keys.body)}`
-        : t(keys.body),
-      4096,
-    ),
+    title: truncate(t(ending ? ending.title : 'mod.alert.title', { channel: hold.channel }), 256),
+    description: truncate(ending ? `${ending.line}\n\n${t(keys.body)}` : t(keys.body), 4096),
     color: resolved ? OK_COLOR : HELD_COLOR,
     fields: [
       {

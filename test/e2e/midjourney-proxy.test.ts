@@ -226,10 +226,19 @@ describe('no usable account in the proxy', () => {
     ]);
     expect(seedOf(finalA)).toBe('1111');
     expect(seedOf(finalB)).toBe('2222');
-    const alerts = h.discord.channelMessages(ALERT_CHANNEL);
-    expect(alerts).toHaveLength(1);
-    expect(JSON.stringify(alerts[0]?.embeds)).toMatch(/admin page/);
-    expect(JSON.stringify(alerts[0]?.embeds)).not.toMatch(CHINESE);
     expect(await h.bot.holds.get('midjourney-proxy')).toBeUndefined();
+    // The one alert, edited to say it is over: nobody reset anything, and its Reset button is disabled.
+    await vi.waitFor(
+      () => {
+        const alerts = h.discord.channelMessages(ALERT_CHANNEL);
+        expect(alerts).toHaveLength(1);
+        expect(JSON.stringify(alerts[0]?.embeds)).toMatch(/usable again, nobody had to reset it/);
+        expect(JSON.stringify(alerts[0]?.components)).toMatch(/"disabled":true/);
+      },
+      { timeout: 5_000, interval: 20 },
+    );
+    const alert = h.discord.channelMessages(ALERT_CHANNEL)[0];
+    expect(JSON.stringify(alert?.embeds)).toMatch(/admin page/);
+    expect(JSON.stringify(alert?.embeds)).not.toMatch(CHINESE);
   });
 });

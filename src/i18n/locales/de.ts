@@ -137,6 +137,9 @@ export const de = {
   'mod.alert.since': 'Angehalten seit',
   'mod.alert.noText':
     'useapi hat keinen Text geliefert. Sieh dir die Nachrichten des Midjourney-Kontos in Discord an.',
+  'mod.alert.recoveredTitle': '✅ Midjourney-Konto {channel} ist wieder nutzbar',
+  'mod.alert.recovered':
+    'Erledigt {time}: Das Konto ist wieder nutzbar, niemand musste es zurücksetzen. Wartende Anfragen laufen wieder.',
   'mod.alert.resolvedTitle': '✅ Midjourney-Konto {channel} wurde zurückgesetzt',
   'mod.alert.resolved':
     'Erledigt: {user} hat das Konto {time} zurückgesetzt. Wartende Anfragen laufen wieder.',

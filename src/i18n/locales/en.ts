@@ -123,6 +123,9 @@ export const en = {
   'mod.reset.working': '⏳ Resetting account {channel} at useapi…',
   'mod.alert.since': 'Held since',
   'mod.alert.noText': 'useapi gave no text. Look at the Midjourney account’s messages in Discord.',
+  'mod.alert.recoveredTitle': '✅ Midjourney account {channel} is usable again',
+  'mod.alert.recovered':
+    'Resolved {time}: the account is usable again, nobody had to reset it. Waiting requests run again.',
   'mod.alert.resolvedTitle': '✅ Midjourney account {channel} was reset',
   'mod.alert.resolved': 'Resolved: {user} reset the account {time}. Waiting requests run again.',
   'mod.audit.line': '🧾 Reset of account {channel} by {user} {time}: {result}',

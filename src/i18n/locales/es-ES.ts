@@ -140,6 +140,9 @@ export const esES = {
   'mod.alert.since': 'Retenida desde',
   'mod.alert.noText':
     'useapi no ha dado ningún texto. Mira los mensajes de la cuenta de Midjourney en Discord.',
+  'mod.alert.recoveredTitle': '✅ La cuenta de Midjourney {channel} vuelve a estar disponible',
+  'mod.alert.recovered':
+    'Resuelto {time}: la cuenta vuelve a estar disponible, nadie tuvo que restablecerla. Las solicitudes en espera se reanudan.',
   'mod.alert.resolvedTitle': '✅ La cuenta de Midjourney {channel} se ha restablecido',
   'mod.alert.resolved':
     'Resuelto: {user} restableció la cuenta {time}. Las solicitudes en espera vuelven a ejecutarse.',

@@ -136,6 +136,9 @@ export const fr = {
   'mod.reset.working': '⏳ Réinitialisation du compte {channel} chez useapi…',
   'mod.alert.since': 'Bloqué depuis',
   'mod.alert.noText': 'useapi n’a donné aucun texte. Regarde les messages du compte Midjourney dans Discord.',
+  'mod.alert.recoveredTitle': '✅ Le compte Midjourney {channel} est de nouveau utilisable',
+  'mod.alert.recovered':
+    'Résolu {time} : le compte est de nouveau utilisable, personne n’a eu à le réinitialiser. Les demandes en attente reprennent.',
   'mod.alert.resolvedTitle': '✅ Le compte Midjourney {channel} a été réinitialisé',
   'mod.alert.resolved':
     'Résolu : {user} a réinitialisé le compte {time}. Les demandes en attente reprennent.',

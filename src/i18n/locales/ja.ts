@@ -139,6 +139,9 @@ export const ja = {
   'mod.alert.since': '保留開始',
   'mod.alert.noText':
     'useapi からテキストがありません。Discord で Midjourney アカウントのメッセージを確認してください。',
+  'mod.alert.recoveredTitle': '✅ Midjourney アカウント {channel} は再び使えます',
+  'mod.alert.recovered':
+    '{time} に解決：アカウントは再び使えるようになりました。リセットは不要でした。待機中のリクエストは再開されます。',
   'mod.alert.resolvedTitle': '✅ Midjourney アカウント {channel} はリセットされました',
   'mod.alert.resolved':
     '解決済み: {user} が {time} にアカウントをリセットしました。待機中のリクエストは再開されます。',

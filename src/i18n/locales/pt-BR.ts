@@ -133,6 +133,9 @@ export const ptBR = {
   'mod.reset.working': '⏳ Redefinindo a conta {channel} no useapi…',
   'mod.alert.since': 'Retida desde',
   'mod.alert.noText': 'O useapi não deu nenhum texto. Veja as mensagens da conta do Midjourney no Discord.',
+  'mod.alert.recoveredTitle': '✅ A conta do Midjourney {channel} está utilizável de novo',
+  'mod.alert.recovered':
+    'Resolvido {time}: a conta está utilizável de novo, ninguém precisou redefini-la. As solicitações em espera voltam a rodar.',
   'mod.alert.resolvedTitle': '✅ A conta do Midjourney {channel} foi redefinida',
   'mod.alert.resolved':
     'Resolvido: {user} redefiniu a conta {time}. Os pedidos em espera voltaram a ser executados.',
