@@ -163,6 +163,43 @@ interface SlotKeys {
   seq: string;
 }
 
+interface RenewalDeps {
+  run: RunScript;
+  leaseMs: number;
+  onError: (error: unknown) => void;
+}
+
+/** Slot leases renewed every third of a lease until each is stopped, lost, or its `until` passes; `stopAll` on close. */
+function createSlotRenewals({ run, leaseMs, onError }: RenewalDeps) {
+  const renewals = new Set<NodeJS.Timeout>();
+  function keep(holders: string, token: string, until: { at: number }, lost: () => void) {
+    const stop = () => {
+      clearInterval(timer);
+      renewals.delete(timer);
+    };
+    const renew = () => {
+      const remaining = until.at - Date.now();
+      if (remaining <= 0) return stop();
+      run(RENEW_SLOT, [holders], [token, Math.min(leaseMs, remaining)])
+        .then((ok) => {
+          if (ok) return;
+          stop();
+          lost();
+        })
+        .catch(onError);
+    };
+    const timer = setInterval(renew, Math.max(50, Math.floor(leaseMs / 3)));
+    timer.unref();
+    renewals.add(timer);
+    return stop;
+  }
+  const stopAll = () => {
+    for (const timer of renewals) clearInterval(timer);
+    renewals.clear();
+  };
+  return { keep, stopAll };
+}
+
 interface SlotWait {
   name: string;
   limit: number;
@@ -186,7 +223,7 @@ interface SlotDeps {
  */
 function createRedisSlots(deps: SlotDeps): Pick<Coordinator, 'acquireSlot'> & { stop(): void } {
   const { client, prefix, leaseMs, run, topics } = deps;
-  const renewals = new Set<NodeJS.Timeout>();
+  const renewals = createSlotRenewals({ run, leaseMs, onError: deps.onError });
   const holdFor = (ms: number) => Math.max(1, Math.round(Math.min(leaseMs, ms)));
   const releasedTopic = (name: string) => `slot-released:${name}`;
   const keysOf = (name: string): SlotKeys => {
@@ -217,34 +254,11 @@ function createRedisSlots(deps: SlotDeps): Pick<Coordinator, 'acquireSlot'> & { 
     }
   }
 
-  /** Renew a slot lease every third of the lease until it is stopped, lost, or `until` passes. */
-  function keepSlot(holders: string, token: string, until: { at: number }, lost: () => void) {
-    const stop = () => {
-      clearInterval(timer);
-      renewals.delete(timer);
-    };
-    const renew = () => {
-      const remaining = until.at - Date.now();
-      if (remaining <= 0) return stop();
-      run(RENEW_SLOT, [holders], [token, Math.min(leaseMs, remaining)])
-        .then((ok) => {
-          if (ok) return;
-          stop();
-          lost();
-        })
-        .catch(deps.onError);
-    };
-    const timer = setInterval(renew, Math.max(50, Math.floor(leaseMs / 3)));
-    timer.unref();
-    renewals.add(timer);
-    return stop;
-  }
-
   /** The lease of a slot just taken: renewed in the background, released by a message that wakes the waiters. */
   function slotLease(name: string, holders: string, token: string, ttlMs: number): Lease {
     const until = { at: Date.now() + ttlMs };
     let released = false;
-    const stopRenewing = keepSlot(holders, token, until, () => {
+    const stopRenewing = renewals.keep(holders, token, until, () => {
       released = true;
     });
     return {
@@ -276,10 +290,7 @@ function createRedisSlots(deps: SlotDeps): Pick<Coordinator, 'acquireSlot'> & { 
       await waitForSlot(keys, token, { name, limit, ttlMs, signal });
       return slotLease(name, keys.holders, token, ttlMs);
     },
-    stop() {
-      for (const timer of renewals) clearInterval(timer);
-      renewals.clear();
-    },
+    stop: renewals.stopAll,
   };
 }
 
