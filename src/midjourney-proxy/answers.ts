@@ -86,30 +86,38 @@ function readStatus(req: Request, answer: Answer, retryAfter: string | null, now
   return outcome('bad_response', 'an answer the proxy does not document');
 }
 
+/** The ProxyError of a call, its message and texts through `redact`. */
+function proxyError(
+  redact: (text: string) => string,
+  what: { kind: ProxyErrorKind; req: Request; summary: string; details: ProxyErrorDetails },
+): ProxyError {
+  const { kind, req, summary, details } = what;
+  const upstream = details.upstream === undefined ? undefined : redact(details.upstream);
+  const seedError = details.seedError === undefined ? undefined : redact(details.seedError);
+  const status = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
+  const code = details.code === undefined ? '' : ` code ${details.code}`;
+  const subject = req.taskId === undefined ? '' : ` task ${req.taskId}`;
+  const message = redact(
+    `midjourney-proxy ${req.endpoint} (${req.method}${subject}): ${status}${code} ${kind}${
+      summary ? `: ${summary}` : ''
+    }${upstream ? ` (upstream: ${upstream})` : ''}`,
+  );
+  return new ProxyError(kind, message, {
+    endpoint: req.endpoint,
+    taskId: req.taskId,
+    ...details,
+    upstream,
+    seedError,
+  });
+}
+
 export function createAnswerReader(options: { token: string; now: () => number }) {
   const { token, now } = options;
   /** Every text of ours or the proxy's passes here, so a token echoed by anyone never reaches a log. */
   const redact = (text: string): string => text.split(token).join('[redacted]');
 
-  const fail = (kind: ProxyErrorKind, req: Request, summary: string, details: ProxyErrorDetails = {}) => {
-    const upstream = details.upstream === undefined ? undefined : redact(details.upstream);
-    const seedError = details.seedError === undefined ? undefined : redact(details.seedError);
-    const status = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
-    const code = details.code === undefined ? '' : ` code ${details.code}`;
-    const subject = req.taskId === undefined ? '' : ` task ${req.taskId}`;
-    const message = redact(
-      `midjourney-proxy ${req.endpoint} (${req.method}${subject}): ${status}${code} ${kind}${
-        summary ? `: ${summary}` : ''
-      }${upstream ? ` (upstream: ${upstream})` : ''}`,
-    );
-    return new ProxyError(kind, message, {
-      endpoint: req.endpoint,
-      taskId: req.taskId,
-      ...details,
-      upstream,
-      seedError,
-    });
-  };
+  const fail = (kind: ProxyErrorKind, req: Request, summary: string, details: ProxyErrorDetails = {}) =>
+    proxyError(redact, { kind, req, summary, details });
 
   /** Retried when the core's table says waiting can fix it and the transport says repeating the call is safe. */
   const failure = (error: ProxyError, safeToRepeat: boolean): Failure<ProxyError> => ({
@@ -186,5 +194,3 @@ export function createAnswerReader(options: { token: string; now: () => number }
 
   return { fail, failureOfStatus, failureOfRejection, parse, seedOf };
 }
-
-export type AnswerReader = ReturnType<typeof createAnswerReader>;

@@ -175,5 +175,3 @@ export function createAnswerReader(options: { token: string; timeoutMs: number; 
 
   return { fail, failureOfStatus, failureOfRejection, parse };
 }
-
-export type AnswerReader = ReturnType<typeof createAnswerReader>;

@@ -10,7 +10,7 @@ import {
 } from '../lib/transport.js';
 import { createAnswerReader, type Request, type UseapiEndpoint } from './answers.js';
 import { isUseapiError, type UseapiError } from './errors.js';
-import type { CallOptions, Job, MidjourneyAccount, SeedAsyncOptions, UseapiClient } from './port.js';
+import type { SeedAsyncOptions, UseapiClient } from './port.js';
 import {
   accountMapSchema,
   accountSchema,
@@ -33,6 +33,68 @@ export interface UseapiClientOptions extends UpstreamClientOptions<UseapiEndpoin
 const DEFAULT_TIMEOUT_MS = 15_000;
 const RETRY_DEFAULTS = { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 30_000 };
 
+type Signal = AbortSignal | undefined;
+
+/** Each endpoint's request: its route, and whether repeating it is safe (everything but seed_async). */
+const requestOf = {
+  seedAsync(jobid: string, opts: SeedAsyncOptions): Request {
+    const body: Record<string, string> = { jobid };
+    if (opts.replyUrl !== undefined) body.replyUrl = opts.replyUrl;
+    if (opts.replyRef !== undefined) body.replyRef = opts.replyRef;
+    const { signal, retryBusy } = opts;
+    const path = 'jobs/seed_async';
+    return {
+      endpoint: 'seed_async',
+      method: 'POST',
+      path,
+      body,
+      signal,
+      jobid,
+      idempotent: false,
+      retryBusy,
+    };
+  },
+  getJob: (jobid: string, signal: Signal): Request => ({
+    endpoint: 'get_job',
+    method: 'GET',
+    path: 'jobs/',
+    query: { jobid },
+    signal,
+    jobid,
+    idempotent: true,
+  }),
+  listJobs: (signal: Signal): Request => ({
+    endpoint: 'list_jobs',
+    method: 'GET',
+    path: 'jobs',
+    signal,
+    idempotent: true,
+  }),
+  accounts: (signal: Signal): Request => ({
+    endpoint: 'accounts',
+    method: 'GET',
+    path: 'account/midjourney',
+    signal,
+    idempotent: true,
+  }),
+  account: (channel: string, signal: Signal): Request => ({
+    endpoint: 'account',
+    method: 'GET',
+    path: `account/midjourney/${encodeURIComponent(channel)}`,
+    signal,
+    channel,
+    idempotent: true,
+  }),
+  reset: (channel: string, signal: Signal): Request => ({
+    endpoint: 'reset',
+    method: 'POST',
+    path: `account/midjourney/${encodeURIComponent(channel)}/reset`,
+    signal,
+    channel,
+    idempotent: true,
+  }),
+};
+
 export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
   const token = options.token;
   if (token.trim() === '' || /[\s]/.test(token)) {
@@ -54,85 +116,14 @@ export function createUseapiClient(options: UseapiClientOptions): UseapiClient {
     reported(async () => answers.parse(req, schema, await call(req)));
 
   return {
-    seedAsync(jobid: string, opts: SeedAsyncOptions = {}): Promise<Job> {
-      const body: Record<string, string> = { jobid };
-      if (opts.replyUrl !== undefined) body.replyUrl = opts.replyUrl;
-      if (opts.replyRef !== undefined) body.replyRef = opts.replyRef;
-      return request(
-        {
-          endpoint: 'seed_async',
-          method: 'POST',
-          path: 'jobs/seed_async',
-          body,
-          signal: opts.signal,
-          jobid,
-          idempotent: false,
-          retryBusy: opts.retryBusy,
-        },
-        seedAsyncResponseSchema,
-      );
-    },
-
-    getJob(jobid: string, opts: CallOptions = {}): Promise<Job> {
-      return request(
-        {
-          endpoint: 'get_job',
-          method: 'GET',
-          path: 'jobs/',
-          query: { jobid },
-          signal: opts.signal,
-          jobid,
-          idempotent: true,
-        },
-        jobSchema,
-      );
-    },
-
-    getExecutingJobs(opts: CallOptions = {}): Promise<string[]> {
-      return request(
-        { endpoint: 'list_jobs', method: 'GET', path: 'jobs', signal: opts.signal, idempotent: true },
-        executingJobsSchema,
-      );
-    },
-
-    getAccounts(opts: CallOptions = {}): Promise<MidjourneyAccount[]> {
-      return request(
-        {
-          endpoint: 'accounts',
-          method: 'GET',
-          path: 'account/midjourney',
-          signal: opts.signal,
-          idempotent: true,
-        },
-        accountMapSchema,
-      );
-    },
-
-    getAccount(channel: string, opts: CallOptions = {}): Promise<MidjourneyAccount> {
-      return request(
-        {
-          endpoint: 'account',
-          method: 'GET',
-          path: `account/midjourney/${encodeURIComponent(channel)}`,
-          signal: opts.signal,
-          channel,
-          idempotent: true,
-        },
-        accountSchema(channel),
-      );
-    },
-
-    async resetAccount(channel: string, opts: CallOptions = {}): Promise<void> {
-      await reported(() =>
-        call({
-          endpoint: 'reset',
-          method: 'POST',
-          path: `account/midjourney/${encodeURIComponent(channel)}/reset`,
-          signal: opts.signal,
-          channel,
-          idempotent: true,
-        }),
-      );
+    seedAsync: (jobid, opts = {}) => request(requestOf.seedAsync(jobid, opts), seedAsyncResponseSchema),
+    getJob: (jobid, opts = {}) => request(requestOf.getJob(jobid, opts.signal), jobSchema),
+    getExecutingJobs: (opts = {}) => request(requestOf.listJobs(opts.signal), executingJobsSchema),
+    getAccounts: (opts = {}) => request(requestOf.accounts(opts.signal), accountMapSchema),
+    getAccount: (channel, opts = {}) =>
+      request(requestOf.account(channel, opts.signal), accountSchema(channel)),
+    async resetAccount(channel, opts = {}) {
+      await reported(() => call(requestOf.reset(channel, opts.signal)));
     },
   };
 }
