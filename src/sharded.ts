@@ -8,7 +8,7 @@ import { REST, type RESTGetAPIGatewayBotResult, Routes, type Shard, ShardingMana
 import dotenv from 'dotenv';
 import { loadConfigOrExit } from './cli.js';
 import { type Config, redactorFor } from './config.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 
 const STOP_DEADLINE_MS = 12_000;
 /** Discord lets one identify through per rate-limit bucket every 5 s; a little margin on top. */
@@ -43,28 +43,18 @@ function shardEnv(config: Config, plan: ShardPlan, shardId: number): Record<stri
   };
 }
 
-async function main() {
-  dotenv.config({ quiet: true });
-  const config = loadConfigOrExit(process.env);
-  const log = createLogger({
-    level: config.log.level,
-    format: config.log.format,
-    redact: redactorFor(config),
-    name: 'seed-bot-shards',
-  });
-  const rest = new REST({ api: config.discord.apiUrl }).setToken(config.discord.token);
-  const plan = await planShards(
-    config,
-    () => rest.get(Routes.gatewayBot()) as Promise<RESTGetAPIGatewayBotResult>,
+/** Several processes need one storage they all see: refuse to start with SQLite or memory. */
+function exitUnlessSharedStorage(config: Config, plan: ShardPlan): void {
+  if (plan.shardList.length <= 1 || /^rediss?:\/\//.test(config.storageUrl)) return;
+  process.stderr.write(
+    `npm run start:sharded runs ${plan.shardList.length} bot processes: they must share their storage.\n` +
+      'Set STORAGE_URL=redis://host:6379 (SQLite and memory storage serve one process only).\n',
   );
-  if (plan.shardList.length > 1 && !/^rediss?:\/\//.test(config.storageUrl)) {
-    process.stderr.write(
-      `npm run start:sharded runs ${plan.shardList.length} bot processes: they must share their storage.\n` +
-        'Set STORAGE_URL=redis://host:6379 (SQLite and memory storage serve one process only).\n',
-    );
-    process.exit(1);
-  }
+  process.exit(1);
+}
 
+/** The manager of the shard processes, each given its own environment and watched in the log. */
+function createShardManager(config: Config, plan: ShardPlan, log: Logger): ShardingManager {
   // The shard processes run like this one: built JavaScript under node, or TypeScript under tsx in development.
   const here = fileURLToPath(import.meta.url);
   const manager = new ShardingManager(join(dirname(here), `main${extname(here)}`), {
@@ -81,7 +71,11 @@ async function main() {
     shard.on('death', () => log.warn({ shard: shard.id }, 'shard process exited'));
     shard.on('ready', () => log.info({ shard: shard.id }, 'shard ready'));
   });
+  return manager;
+}
 
+/** SIGTERM / SIGINT: no more respawns, every shard told to stop, exit once they all did (or at the deadline). */
+function stopOnSignals(manager: ShardingManager, log: Logger): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -103,7 +97,25 @@ async function main() {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
 
+async function main() {
+  dotenv.config({ quiet: true });
+  const config = loadConfigOrExit(process.env);
+  const log = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    redact: redactorFor(config),
+    name: 'seed-bot-shards',
+  });
+  const rest = new REST({ api: config.discord.apiUrl }).setToken(config.discord.token);
+  const plan = await planShards(
+    config,
+    () => rest.get(Routes.gatewayBot()) as Promise<RESTGetAPIGatewayBotResult>,
+  );
+  exitUnlessSharedStorage(config, plan);
+  const manager = createShardManager(config, plan, log);
+  stopOnSignals(manager, log);
   log.info(
     { totalShards: plan.totalShards, shards: plan.shardList, spawnDelayMs: plan.spawnDelayMs },
     'spawning shards',

@@ -50,79 +50,67 @@ export function channelPermissions(input: {
 const TEXT_CHANNELS = new Set([0, 5]);
 const THREADS = new Set([10, 11, 12]);
 
-export async function checkAlertChannel(
-  config: Pick<Config, 'moderation'>,
-  discord: Discord,
-  botUserId: string,
-): Promise<Check> {
-  const name = 'Moderator alert channel';
-  const id = config.moderation.alertChannelId;
-  if (!id)
-    return skip(
-      name,
-      'MOD_ALERT_CHANNEL_ID not set: moderators get no alert message when an account is held (596)',
-    );
+const NAME = 'Moderator alert channel';
+
+/** What the check goes on with once the channel is known to be a server's text channel or thread. */
+interface AlertChannel {
+  id: string;
+  /** `#name`, for the report. */
+  label: string;
+  guildId: string;
+  isThread: boolean;
+  /** The channel as Discord answered it (its overwrites are read later). */
+  body: Record<string, unknown>;
+}
+
+/** GET /channels/<id>: the channel, or the failed check that says why it cannot be used. */
+async function readAlertChannel(discord: Discord, id: string): Promise<AlertChannel | Check> {
   const channel = await discord.get(`/channels/${id}`);
   if (channel.status === 404 || discordCode(channel) === RESTJSONErrorCodes.UnknownChannel)
     return failure(
-      name,
+      NAME,
       `channel ${id} does not exist (or the bot is not in its server)`,
       'Copy the channel id again (right-click the channel → Copy Channel ID) into MOD_ALERT_CHANNEL_ID.',
     );
   if (channel.status === 403)
     return failure(
-      name,
+      NAME,
       `the bot cannot see channel ${id} (${describe(channel)})`,
       "Give the bot's role View Channel, Send Messages and Embed Links in that channel.",
     );
   if (channel.status !== 200)
-    return failure(name, `GET /channels/${id} answered ${describe(channel)}`, 'Try again in a minute.');
-  const c = record(channel.body);
-  const label = `#${String(c.name ?? id)}`;
-  const guildId = typeof c.guild_id === 'string' ? c.guild_id : undefined;
-  if (!guildId) return failure(name, `${id} is not a server channel`, 'Use a text channel of your server.');
-  const type = Number(c.type);
+    return failure(NAME, `GET /channels/${id} answered ${describe(channel)}`, 'Try again in a minute.');
+  const body = record(channel.body);
+  const label = `#${String(body.name ?? id)}`;
+  const guildId = typeof body.guild_id === 'string' ? body.guild_id : undefined;
+  if (!guildId) return failure(NAME, `${id} is not a server channel`, 'Use a text channel of your server.');
+  const type = Number(body.type);
   if (!TEXT_CHANNELS.has(type) && !THREADS.has(type))
     return failure(
-      name,
+      NAME,
       `${label} is not a text channel (type ${type})`,
       'Use a text channel the moderators read.',
     );
-  const [guild, member] = await Promise.all([
-    discord.get(`/guilds/${guildId}`),
-    discord.get(`/guilds/${guildId}/members/${botUserId}`),
-  ]);
-  if (guild.status !== 200 || member.status !== 200)
-    return pass(
-      name,
-      `${label} exists; could not read the roles to compute the bot's permissions (${describe(guild.status !== 200 ? guild : member)}), so posting is not verified`,
-      {
-        warning: true,
-        fix: "Check that the bot's role has View Channel, Send Messages and Embed Links in that channel.",
-      },
-    );
-  const g = record(guild.body);
-  if (THREADS.has(type))
-    return pass(
-      name,
-      `${label} in ${String(g.name)} is a thread: it exists; permissions are not computed for threads`,
-      {
-        warning: true,
-        fix: 'Prefer a text channel: threads get archived and then the bot cannot post there.',
-      },
-    );
-  const bits = channelPermissions({
-    guildId,
-    ownerId: typeof g.owner_id === 'string' ? g.owner_id : undefined,
-    roles: (Array.isArray(g.roles) ? g.roles : [])
+  return { id, label, guildId, isThread: THREADS.has(type), body };
+}
+
+/** The bot's permissions in the channel, from the guild's roles, the bot member's roles and the overwrites. */
+function botPermissions(
+  channel: AlertChannel,
+  guild: Record<string, unknown>,
+  member: Record<string, unknown>,
+  botUserId: string,
+): bigint {
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  return channelPermissions({
+    guildId: channel.guildId,
+    ownerId: typeof guild.owner_id === 'string' ? guild.owner_id : undefined,
+    roles: list(guild.roles)
       .map(record)
       .map((r) => ({ id: String(r.id), permissions: String(r.permissions ?? '0') })),
     userId: botUserId,
-    memberRoles: (Array.isArray(record(member.body).roles)
-      ? (record(member.body).roles as unknown[])
-      : []
-    ).map(String),
-    overwrites: (Array.isArray(c.permission_overwrites) ? c.permission_overwrites : [])
+    memberRoles: list(member.roles).map(String),
+    overwrites: list(channel.body.permission_overwrites)
       .map(record)
       .map((o) => ({
         id: String(o.id),
@@ -131,13 +119,58 @@ export async function checkAlertChannel(
         deny: String(o.deny ?? '0'),
       })),
   });
-  const lacking = NEEDED.filter(([bit]) => (bits & bit) !== bit).map(([, label]) => label);
+}
+
+/** Passed when the bot has every permission it needs to post an alert; otherwise which ones to allow. */
+function permissionVerdict(label: string, guildName: string, bits: bigint): Check {
+  const lacking = NEEDED.filter(([bit]) => (bits & bit) !== bit).map(([, permission]) => permission);
   const how = "computed from the server's roles and the channel's overwrites; nothing was posted";
   if (lacking.length)
     return failure(
-      name,
-      `${label} in ${String(g.name)}: the bot lacks ${lacking.join(', ')} (${how})`,
+      NAME,
+      `${label} in ${guildName}: the bot lacks ${lacking.join(', ')} (${how})`,
       `Channel settings → Permissions: allow ${lacking.join(', ')} for the bot's role in ${label}.`,
     );
-  return pass(name, `${label} in ${String(g.name)}: the bot may view, post and embed there (${how})`);
+  return pass(NAME, `${label} in ${guildName}: the bot may view, post and embed there (${how})`);
+}
+
+export async function checkAlertChannel(
+  config: Pick<Config, 'moderation'>,
+  discord: Discord,
+  botUserId: string,
+): Promise<Check> {
+  const id = config.moderation.alertChannelId;
+  if (!id)
+    return skip(
+      NAME,
+      'MOD_ALERT_CHANNEL_ID not set: moderators get no alert message when an account is held (596)',
+    );
+  const channel = await readAlertChannel(discord, id);
+  if ('ok' in channel) return channel; // the failed check that says why
+  const { label, guildId } = channel;
+  const [guild, member] = await Promise.all([
+    discord.get(`/guilds/${guildId}`),
+    discord.get(`/guilds/${guildId}/members/${botUserId}`),
+  ]);
+  if (guild.status !== 200 || member.status !== 200)
+    return pass(
+      NAME,
+      `${label} exists; could not read the roles to compute the bot's permissions (${describe(guild.status !== 200 ? guild : member)}), so posting is not verified`,
+      {
+        warning: true,
+        fix: "Check that the bot's role has View Channel, Send Messages and Embed Links in that channel.",
+      },
+    );
+  const g = record(guild.body);
+  if (channel.isThread)
+    return pass(
+      NAME,
+      `${label} in ${String(g.name)} is a thread: it exists; permissions are not computed for threads`,
+      {
+        warning: true,
+        fix: 'Prefer a text channel: threads get archived and then the bot cannot post there.',
+      },
+    );
+  const bits = botPermissions(channel, g, record(member.body), botUserId);
+  return permissionVerdict(label, String(g.name), bits);
 }

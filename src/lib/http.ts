@@ -1,5 +1,6 @@
 // Pure helpers shared by the HTTP clients of both upstreams: reading Retry-After, telling a connect failure (the
 // request never left) from one after the request was sent, and reading a body as JSON without throwing.
+import type { z } from 'zod';
 
 /** `Retry-After` is either delta-seconds or an HTTP date. */
 export const parseRetryAfter = (value: string | null, now = Date.now()): number | undefined => {
@@ -49,3 +50,19 @@ export const parseJson = (text: string): { ok: true; value: unknown } | { ok: fa
     return { ok: false };
   }
 };
+
+/** A fetch rejection read for an error message: whether the request never left, and its codes in a summary. */
+export const readConnectionFailure = (error: unknown): { beforeRequest: boolean; summary: string } => {
+  const codes = errorCodes(error);
+  return {
+    beforeRequest: isConnectFailure(codes),
+    summary: `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`,
+  };
+};
+
+/** The first three problems a schema found in a body, for an error message. */
+export const schemaIssues = (error: z.ZodError): string =>
+  error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');

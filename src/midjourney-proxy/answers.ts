@@ -2,7 +2,8 @@
 // ProxyError whose kind follows errors.ts, with whether the transport may repeat the call. Every text passes the
 // token's redaction.
 import type { z } from 'zod';
-import { errorCodes, isConnectFailure, parseJson, parseRetryAfter } from '../lib/http.js';
+import { parseJson, parseRetryAfter, readConnectionFailure, schemaIssues } from '../lib/http.js';
+import type { Answer, CallInfo, Failure, HttpRequest } from '../lib/transport.js';
 import {
   isTransientProxyKind,
   type ProxyEndpoint,
@@ -12,12 +13,7 @@ import {
 } from './errors.js';
 import { type Envelope, envelopeSchema, seedValueSchema } from './schemas.js';
 
-export interface ProxyCallInfo {
-  endpoint: ProxyEndpoint;
-  status: number | 'error';
-  ms: number;
-  attempt: number;
-}
+export type ProxyCallInfo = CallInfo<ProxyEndpoint>;
 
 const UPSTREAM_TEXT_LIMIT = 300;
 
@@ -26,27 +22,13 @@ const seedNotFound = /未找到\s*seed|seed not found/i;
 const NO_ACCOUNT = /无可用的账号|no (?:available|live) account/i;
 const TASK_UNKNOWN = /不存在|已失效|does not exist|not exist/i;
 
-export interface Request {
+export interface Request extends HttpRequest {
   endpoint: ProxyEndpoint;
-  method: 'GET' | 'POST';
-  path: string;
-  body?: unknown;
-  signal?: AbortSignal | undefined;
   taskId?: string | undefined;
   timeoutMs: number;
   attempts: number;
   /** Repeating cannot start anything (reads); false for `image-seed`, which may start a retrieval in the proxy. */
   idempotent: boolean;
-}
-
-export interface Answer {
-  status: number;
-  text: string;
-}
-
-export interface Failure {
-  error: ProxyError;
-  retryable: boolean;
 }
 
 const clip = (text: string): string | undefined => {
@@ -72,65 +54,81 @@ const kindOfCode3 = (description: string | undefined): ProxyErrorKind => {
   return 'seed_pending';
 };
 
+/** A non-2xx answer read: its kind, what to say of it, and whether repeating the call is safe. */
+function readStatus(req: Request, answer: Answer, retryAfter: string | null, now: () => number) {
+  const { status, text } = answer;
+  const envelope = envelopeOf(text);
+  const details: ProxyErrorDetails = {
+    status,
+    code: envelope?.code,
+    upstream: envelope?.description ?? clip(text),
+  };
+  const outcome = (kind: ProxyErrorKind, summary: string, safeToRepeat = false) => ({
+    kind,
+    summary,
+    details,
+    safeToRepeat,
+  });
+  if (status === 401 || status === 403) return outcome('unauthorized', 'the token was refused');
+  if (status === 429 || status >= 500) {
+    details.retryAfterMs = parseRetryAfter(retryAfter, now());
+    // A 429 is answered before any work; a 5xx of image-seed may come after a retrieval started.
+    return outcome(status === 429 ? 'busy' : 'unavailable', '', status === 429 || req.idempotent);
+  }
+  // Not repeated here: a 404's "no seed yet" (code 3) is asked again by the core, within its deadline.
+  if (status === 404) {
+    const kind = envelope?.code === 3 ? kindOfCode3(envelope.description) : 'not_found';
+    return outcome(kind, envelope === undefined ? 'no such task or route (is MJ_PROXY_URL the proxy?)' : '');
+  }
+  if (status === 400 && req.endpoint === 'image_seed' && envelope?.code === 4) {
+    return outcome('not_finished', 'the task has no Midjourney job yet');
+  }
+  return outcome('bad_response', 'an answer the proxy does not document');
+}
+
+/** The ProxyError of a call, its message and texts through `redact`. */
+function proxyError(
+  redact: (text: string) => string,
+  what: { kind: ProxyErrorKind; req: Request; summary: string; details: ProxyErrorDetails },
+): ProxyError {
+  const { kind, req, summary, details } = what;
+  const upstream = details.upstream === undefined ? undefined : redact(details.upstream);
+  const seedError = details.seedError === undefined ? undefined : redact(details.seedError);
+  const status = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
+  const code = details.code === undefined ? '' : ` code ${details.code}`;
+  const subject = req.taskId === undefined ? '' : ` task ${req.taskId}`;
+  const message = redact(
+    `midjourney-proxy ${req.endpoint} (${req.method}${subject}): ${status}${code} ${kind}${
+      summary ? `: ${summary}` : ''
+    }${upstream ? ` (upstream: ${upstream})` : ''}`,
+  );
+  return new ProxyError(kind, message, {
+    endpoint: req.endpoint,
+    taskId: req.taskId,
+    ...details,
+    upstream,
+    seedError,
+  });
+}
+
 export function createAnswerReader(options: { token: string; now: () => number }) {
   const { token, now } = options;
   /** Every text of ours or the proxy's passes here, so a token echoed by anyone never reaches a log. */
   const redact = (text: string): string => text.split(token).join('[redacted]');
 
-  const fail = (kind: ProxyErrorKind, req: Request, summary: string, details: ProxyErrorDetails = {}) => {
-    const upstream = details.upstream === undefined ? undefined : redact(details.upstream);
-    const seedError = details.seedError === undefined ? undefined : redact(details.seedError);
-    const status = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
-    const code = details.code === undefined ? '' : ` code ${details.code}`;
-    const subject = req.taskId === undefined ? '' : ` task ${req.taskId}`;
-    const message = redact(
-      `midjourney-proxy ${req.endpoint} (${req.method}${subject}): ${status}${code} ${kind}${
-        summary ? `: ${summary}` : ''
-      }${upstream ? ` (upstream: ${upstream})` : ''}`,
-    );
-    return new ProxyError(kind, message, {
-      endpoint: req.endpoint,
-      taskId: req.taskId,
-      ...details,
-      upstream,
-      seedError,
-    });
-  };
+  const fail = (kind: ProxyErrorKind, req: Request, summary: string, details: ProxyErrorDetails = {}) =>
+    proxyError(redact, { kind, req, summary, details });
 
   /** Retried when the core's table says waiting can fix it and the transport says repeating the call is safe. */
-  const failure = (error: ProxyError, safeToRepeat: boolean): Failure => ({
+  const failure = (error: ProxyError, safeToRepeat: boolean): Failure<ProxyError> => ({
     error,
     retryable: safeToRepeat && isTransientProxyKind(error.kind),
   });
 
   /** A non-2xx answer. */
-  const failureOfStatus = (req: Request, answer: Answer, retryAfter: string | null): Failure => {
-    const { status, text } = answer;
-    const envelope = envelopeOf(text);
-    const details: ProxyErrorDetails = {
-      status,
-      code: envelope?.code,
-      upstream: envelope?.description ?? clip(text),
-    };
-    if (status === 401 || status === 403) {
-      return failure(fail('unauthorized', req, 'the token was refused', details), false);
-    }
-    if (status === 429 || status >= 500) {
-      details.retryAfterMs = parseRetryAfter(retryAfter, now());
-      const kind = status === 429 ? 'busy' : 'unavailable';
-      // A 429 is answered before any work; a 5xx of image-seed may come after a retrieval started.
-      return failure(fail(kind, req, '', details), status === 429 || req.idempotent);
-    }
-    // Not repeated here: a 404's "no seed yet" (code 3) is asked again by the core, within its deadline.
-    if (status === 404) {
-      const kind = envelope?.code === 3 ? kindOfCode3(envelope.description) : 'not_found';
-      const summary = envelope === undefined ? 'no such task or route (is MJ_PROXY_URL the proxy?)' : '';
-      return failure(fail(kind, req, summary, details), false);
-    }
-    if (status === 400 && req.endpoint === 'image_seed' && envelope?.code === 4) {
-      return failure(fail('not_finished', req, 'the task has no Midjourney job yet', details), false);
-    }
-    return failure(fail('bad_response', req, 'an answer the proxy does not document', details), false);
+  const failureOfStatus = (req: Request, answer: Answer, retryAfter: string | null): Failure<ProxyError> => {
+    const { kind, summary, details, safeToRepeat } = readStatus(req, answer, retryAfter, now);
+    return failure(fail(kind, req, summary, details), safeToRepeat);
   };
 
   /** A rejection of fetch or of reading the body. */
@@ -139,17 +137,15 @@ export function createAnswerReader(options: { token: string; now: () => number }
     error: unknown,
     timeoutSignal: AbortSignal,
     status: number | undefined,
-  ): Failure => {
+  ): Failure<ProxyError> => {
     if (timeoutSignal.aborted) {
       return failure(
         fail('timeout', req, `no answer within ${req.timeoutMs} ms`, { status, cause: error }),
         req.idempotent,
       );
     }
-    const codes = errorCodes(error);
-    const beforeRequest = isConnectFailure(codes);
+    const { beforeRequest, summary } = readConnectionFailure(error);
     const cause = redact(String(error)) === String(error) ? error : undefined;
-    const summary = `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`;
     return failure(fail('network', req, summary, { status, cause }), req.idempotent || beforeRequest);
   };
 
@@ -166,17 +162,9 @@ export function createAnswerReader(options: { token: string; now: () => number }
       input = json.value;
     }
     const result = schema.safeParse(input);
-    if (!result.success) {
-      const issues = result.error.issues
-        .slice(0, 3)
-        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-        .join('; ');
-      throw fail('bad_response', req, `unexpected body: ${issues}`, {
-        status: answer.status,
-        cause: result.error,
-      });
-    }
-    return result.data;
+    if (result.success) return result.data;
+    const summary = `unexpected body: ${schemaIssues(result.error)}`;
+    throw fail('bad_response', req, summary, { status: answer.status, cause: result.error });
   };
 
   /** The seed out of `image-seed`'s envelope, or the ProxyError its code means. */
@@ -206,5 +194,3 @@ export function createAnswerReader(options: { token: string; now: () => number }
 
   return { fail, failureOfStatus, failureOfRejection, parse, seedOf };
 }
-
-export type AnswerReader = ReturnType<typeof createAnswerReader>;

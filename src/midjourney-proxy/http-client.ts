@@ -3,49 +3,34 @@
 // them. The token travels as `Mj-Api-Secret: <token>`, bare: the proxy compares the header raw (an `Authorization:
 // Bearer …` would never match). Only what cannot start a second seed retrieval is repeated: `image-seed` only when
 // the caller asks.
-import { sleep as defaultSleep } from '../lib/sleep.js';
-import { createAnswerReader, type ProxyCallInfo, type Request } from './answers.js';
-import { isProxyError, type ProxyError } from './errors.js';
+import {
+  createTransport,
+  type RetryOptions,
+  reportingFailures,
+  retrySettings,
+  type UpstreamClientOptions,
+} from '../lib/transport.js';
+import { createAnswerReader, type Request } from './answers.js';
+import { isProxyError, type ProxyEndpoint, type ProxyError } from './errors.js';
 import type { ImageSeedOptions, MidjourneyProxyClient, ProxyCallOptions, ProxyTask } from './port.js';
 import { fetchedTaskSchema, taskListSchema } from './schemas.js';
-import { createTransport } from './transport.js';
 
 export type { ProxyCallInfo } from './answers.js';
 
-export interface MidjourneyProxyClientOptions {
-  /** e.g. `http://127.0.0.1:8080`: the routes are under `/mj/…` below it. A trailing slash is fine. */
+export interface MidjourneyProxyClientOptions extends UpstreamClientOptions<ProxyEndpoint, ProxyError> {
+  /** e.g. `http://127.0.0.1:8080`: the routes are under `/mj/…` below it. */
   baseUrl: string;
-  token: string;
-  fetch?: typeof fetch;
   /** Per attempt of every call but `image-seed`, headers and body included. Default 15000 ms. */
   timeoutMs?: number;
   /** Per attempt of `image-seed`, which blocks up to 60 s on the proxy: keep it longer than that. Default 75000 ms. */
   seedTimeoutMs?: number;
-  retry?: {
-    /** Attempts in total for the reading calls (fetch, list-by-ids, ping), the first included. Default 3. */
-    maxAttempts?: number;
-    /** Backoff cap before jitter for the first retry; doubles each time. Default 500 ms. */
-    baseDelayMs?: number;
-    /** Upper bound of one pause. A longer Retry-After is not waited for: the error is thrown. Default 30000 ms. */
-    maxDelayMs?: number;
-  };
-  /** Pause between attempts; must reject when `signal` aborts. Default: a timer. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Random numbers in [0, 1) for the backoff's jitter. Default Math.random. */
-  random?: () => number;
-  /** The clock (Retry-After dates, call durations). Default Date.now. */
-  now?: () => number;
-  /** Called after every attempt, for metrics. */
-  onCall?: (info: ProxyCallInfo) => void;
-  /** Called once for every call that ends in a ProxyError (after its retries), for metrics. */
-  onError?: (error: ProxyError) => void;
+  /** `maxAttempts` counts for the reading calls (fetch, list-by-ids, ping). Defaults: 3 attempts, 500 ms, 30000 ms. */
+  retry?: RetryOptions;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_SEED_TIMEOUT_MS = 75_000;
-const DEFAULT_MAX_ATTEMPTS = 3;
-const DEFAULT_BASE_DELAY_MS = 500;
-const DEFAULT_MAX_DELAY_MS = 30_000;
+const RETRY_DEFAULTS = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 /** A task id that cannot exist: `ping` reads it (the proxy answers 204 for an unknown id once the token passes). */
 const PING_TASK_ID = '0000000000000000';
@@ -59,41 +44,20 @@ export function createMidjourneyProxyClient(options: MidjourneyProxyClientOption
   if (!/^[\x21-\x7e]+$/.test(token)) {
     throw new Error('midjourney-proxy token must be printable ASCII without whitespace');
   }
-  const base = `${options.baseUrl.replace(/\/+$/, '')}/`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const seedTimeoutMs = options.seedTimeoutMs ?? DEFAULT_SEED_TIMEOUT_MS;
-  const doFetch = options.fetch ?? globalThis.fetch;
-  const maxAttempts = Math.max(1, options.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
-  const baseDelayMs = options.retry?.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
-  const maxDelayMs = options.retry?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
-
-  const answers = createAnswerReader({ token, now });
+  const { maxAttempts } = retrySettings(options.retry, RETRY_DEFAULTS);
+  const answers = createAnswerReader({ token, now: options.now ?? Date.now });
   const { fail, parse, seedOf } = answers;
   const call = createTransport({
-    base,
-    token,
-    doFetch,
-    baseDelayMs,
-    maxDelayMs,
-    sleep,
-    random,
-    now,
-    onCall: options.onCall,
-    answers,
+    client: options,
+    retryDefaults: RETRY_DEFAULTS,
+    headers: { 'Mj-Api-Secret': token },
+    timeoutMs: (req: Request) => req.timeoutMs,
+    attempts: (req) => req.attempts,
+    failures: answers,
   });
-
-  /** Every failed call is reported once, whichever way it failed (status, no answer, body). */
-  const reported = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      if (isProxyError(error)) options.onError?.(error);
-      throw error;
-    }
-  };
+  const reported = reportingFailures(isProxyError, options.onError);
 
   const taskRequest = (
     endpoint: 'fetch' | 'image_seed' | 'ping',

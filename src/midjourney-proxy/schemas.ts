@@ -3,6 +3,7 @@
 // mistyped field we only pass along reads as undefined. Strict where we depend on it: the task id, its status (one
 // of the documented strings), a seed (an unsigned 32-bit integer, sent as a string or a number), image URLs.
 import { z } from 'zod';
+import { lenientId, lenientString, optionalNumber } from '../lib/lenient-fields.js';
 import type { ProxyButton, ProxyImage, ProxyTask, ProxyTaskProperties, ProxyTaskStatus } from './port.js';
 
 const TASK_STATUSES = [
@@ -15,23 +16,9 @@ const TASK_STATUSES = [
   'CANCEL',
 ] as const satisfies readonly ProxyTaskStatus[];
 
-/** A string we only pass along: absent, null, empty or the wrong type all read as undefined. */
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((v) => (v === null || v === undefined || v === '' ? undefined : v))
-  .catch(undefined);
-const optionalNumber = z
-  .number()
-  .nullish()
-  .transform((v) => v ?? undefined)
-  .catch(undefined);
-/** Ids are strings (Discord snowflakes exceed 2^53), but a number is read rather than failing on an id nobody reads. */
-const optionalId = z
-  .union([z.string(), z.number()])
-  .nullish()
-  .transform((v) => (v === null || v === undefined || v === '' ? undefined : String(v)))
-  .catch(undefined);
+/** The proxy writes "" for what it has not filled: that reads as absent. */
+const optionalString = lenientString({ emptyIsAbsent: true });
+const optionalId = lenientId({ emptyIsAbsent: true });
 
 const MAX_SEED = 4_294_967_295;
 

@@ -61,8 +61,6 @@ export interface Coordinator {
   tryLock(key: string, ttlMs: number): Promise<Lease | undefined>;
   /** Wait for one of `limit` slots named `name`. Slots of a dead holder come back after ttlMs. */
   acquireSlot(name: string, limit: number, ttlMs: number, signal?: AbortSignal): Promise<Lease>;
-  /** Slots in use right now. */
-  slotsInUse(name: string): Promise<number>;
   /** Tell every process (this one included). */
   publish(topic: string, message: string): Promise<void>;
   subscribe(topic: string, handler: (message: string) => void): Promise<() => Promise<void>>;

@@ -115,7 +115,6 @@ export function guardCoordinator(c: Coordinator, timeoutMs: number, outage: Outa
         throw new StorageUnavailableError('storage refused a slot wait', { cause: error });
       }
     },
-    slotsInUse: (name) => g(() => c.slotsInUse(name)),
     publish: (topic, message) => g(() => c.publish(topic, message)),
     subscribe: (topic, handler) => c.subscribe(topic, handler),
   };

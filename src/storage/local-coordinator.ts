@@ -92,9 +92,6 @@ export function createLocalCoordinator(): Coordinator {
         );
       });
     },
-    async slotsInUse(name) {
-      return inUse(name).size;
-    },
     async publish(topic, message) {
       bus.emit(topic, message);
     },

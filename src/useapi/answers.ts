@@ -1,29 +1,20 @@
 // Reading useapi's answers: every status and body, and every rejection of fetch, becomes a UseapiError whose kind
 // follows errors.ts, with whether the transport may repeat the call. Every text passes the token's redaction.
 import type { z } from 'zod';
-import { errorCodes, isConnectFailure, parseJson, parseRetryAfter } from '../lib/http.js';
+import { parseJson, parseRetryAfter, readConnectionFailure, schemaIssues } from '../lib/http.js';
+import type { Answer, CallInfo, Failure, HttpRequest } from '../lib/transport.js';
 import { retryDecision } from '../seed/errors.js';
 import { UseapiError, type UseapiErrorDetails, type UseapiErrorKind } from './errors.js';
 import { type ErrorBody, errorBodySchema } from './schemas.js';
 
 const UPSTREAM_TEXT_LIMIT = 300;
 
-type UseapiEndpoint = 'seed_async' | 'get_job' | 'list_jobs' | 'accounts' | 'account' | 'reset';
+export type UseapiEndpoint = 'seed_async' | 'get_job' | 'list_jobs' | 'accounts' | 'account' | 'reset';
 
-export interface UseapiCallInfo {
-  endpoint: UseapiEndpoint;
-  status: number | 'error';
-  ms: number;
-  attempt: number;
-}
+export type UseapiCallInfo = CallInfo<UseapiEndpoint>;
 
-export interface Request {
+export interface Request extends HttpRequest {
   endpoint: UseapiEndpoint;
-  method: 'GET' | 'POST';
-  path: string;
-  query?: Record<string, string>;
-  body?: unknown;
-  signal?: AbortSignal | undefined;
   /** Repeating the call cannot do anything twice (everything but seed_async). */
   idempotent: boolean;
   /** false: a 429 is the caller's to wait for (SeedAsyncOptions.retryBusy). */
@@ -32,17 +23,6 @@ export interface Request {
   jobid?: string;
   /** The account channel asked about. */
   channel?: string;
-}
-
-export interface Answer {
-  status: number;
-  text: string;
-}
-
-/** One failed attempt: the error to throw and whether repeating the call is safe. */
-export interface Failure {
-  error: UseapiError;
-  retryable: boolean;
 }
 
 /** The channel id inside a v2 (`...-channel:<id>...`) or v3 (`j...-u<n>-c<id>-bot:...`) jobid. */
@@ -87,6 +67,41 @@ const DISCONTINUED = /\bdiscontinued\b|\bno longer (?:supported|available|offere
 const isDiscontinued = (req: Request, status: number, upstream: string | undefined): boolean =>
   status === 410 || (status === 404 && req.endpoint === 'accounts') || DISCONTINUED.test(upstream ?? '');
 
+/** A non-2xx answer read: its kind, and the details each status carries (Retry-After, 596's channel, …). */
+function readStatus(
+  req: Request,
+  answer: Answer,
+  retryAfterHeader: string | null,
+  now: () => number,
+): { kind: UseapiErrorKind; details: UseapiErrorDetails } {
+  const { status, text } = answer;
+  const json = parseJson(text);
+  const parsed = json.ok ? errorBodySchema.safeParse(json.value) : undefined;
+  const body: ErrorBody | undefined = parsed?.success ? parsed.data : undefined;
+  const upstream =
+    body?.error ?? (text.trim() === '' ? undefined : text.trim().slice(0, UPSTREAM_TEXT_LIMIT));
+  const details: UseapiErrorDetails = { status, upstream };
+  if (isDiscontinued(req, status, upstream)) return { kind: 'discontinued', details };
+  if (status === 400) {
+    const { kind, verb } = classify400(upstream ?? '');
+    return { kind, details: { ...details, verb } };
+  }
+  if (status === 429) {
+    details.executingJobs = body?.executingJobs;
+    details.retryAfterMs = parseRetryAfter(retryAfterHeader, now());
+  } else if (status === 596) {
+    details.channel = body?.channel ?? req.channel ?? channelOfJobid(body?.jobid ?? req.jobid);
+    details.moderationText = body?.errorDetails ?? body?.error;
+  } else if (status >= 500) {
+    details.retryAfterMs = parseRetryAfter(retryAfterHeader, now());
+  }
+  return { kind: kindOfStatus(status), details };
+}
+
+/** A status of 429/5xx already says no job started, even if its body was lost. */
+const statusSaysNoJob = (status: number | undefined): boolean =>
+  status !== undefined && (status === 429 || (status >= 500 && status !== 596 && status !== 504));
+
 export function createAnswerReader(options: { token: string; timeoutMs: number; now: () => number }) {
   const { token, timeoutMs, now } = options;
   /** Upstream text and our messages pass through here, so a token echoed by anyone never reaches a log. */
@@ -111,42 +126,18 @@ export function createAnswerReader(options: { token: string; timeoutMs: number; 
   };
 
   /** Retried when the core's table says waiting can fix it and the transport says repeating the call is safe. */
-  const failure = (error: UseapiError, safeToRepeat: boolean): Failure => ({
+  const failure = (error: UseapiError, safeToRepeat: boolean): Failure<UseapiError> => ({
     error,
     retryable: safeToRepeat && retryDecision(error) === 'retry',
   });
 
   /** Turns a non-2xx answer into a failure. */
-  const failureOfStatus = (req: Request, answer: Answer, retryAfterHeader: string | null): Failure => {
-    const { status, text } = answer;
-    const json = parseJson(text);
-    const parsed = json.ok ? errorBodySchema.safeParse(json.value) : undefined;
-    const body: ErrorBody | undefined = parsed?.success ? parsed.data : undefined;
-    const upstream =
-      body?.error ?? (text.trim() === '' ? undefined : text.trim().slice(0, UPSTREAM_TEXT_LIMIT));
-    const details: UseapiErrorDetails = { status, upstream };
-    let kind = kindOfStatus(status);
-
-    if (isDiscontinued(req, status, upstream)) {
-      kind = 'discontinued';
-    } else if (status === 400) {
-      const classified = classify400(upstream ?? '');
-      kind = classified.kind;
-      details.verb = classified.verb;
-    } else if (status === 429) {
-      details.executingJobs = body?.executingJobs;
-      details.retryAfterMs = parseRetryAfter(retryAfterHeader, now());
-    } else if (status === 596) {
-      details.channel = body?.channel ?? req.channel ?? channelOfJobid(body?.jobid ?? req.jobid);
-      details.moderationText = body?.errorDetails ?? body?.error;
-    } else if (status >= 500) {
-      details.retryAfterMs = parseRetryAfter(retryAfterHeader, now());
-    }
-
+  const failureOfStatus = (req: Request, answer: Answer, retryAfterHeader: string | null) => {
+    const { kind, details } = readStatus(req, answer, retryAfterHeader, now);
     // What waiting can fix is the core's table (596 is a human's job, 4xx final). On top, the transport's rule: a 504
     // means useapi queued a job it cannot track, so repeating seed_async could start a second one; other 5xx and 429
     // are answered before any job starts.
-    return failure(fail(kind, req, '', details), status !== 504 || req.idempotent);
+    return failure(fail(kind, req, '', details), answer.status !== 504 || req.idempotent);
   };
 
   /** Turns a rejection of fetch or of reading the body into a failure. */
@@ -155,49 +146,32 @@ export function createAnswerReader(options: { token: string; timeoutMs: number; 
     error: unknown,
     timeoutSignal: AbortSignal,
     status: number | undefined,
-  ): Failure => {
-    // A status of 429/5xx already says no job started, even if its body was lost.
-    const statusSaysNoJob =
-      status !== undefined && (status === 429 || (status >= 500 && status !== 596 && status !== 504));
+  ): Failure<UseapiError> => {
     if (timeoutSignal.aborted) {
       // After seed_async timed out, useapi may well have started the job.
       const timedOut = fail('timeout', req, `no answer within ${timeoutMs} ms`, { status, cause: error });
-      return failure(timedOut, req.idempotent || statusSaysNoJob);
+      return failure(timedOut, req.idempotent || statusSaysNoJob(status));
     }
-    const codes = errorCodes(error);
-    const beforeRequest = isConnectFailure(codes);
+    const { beforeRequest, summary } = readConnectionFailure(error);
     const cause = redact(String(error)) === String(error) ? error : undefined;
-    const summary = `connection failed${codes.length > 0 ? ` [${codes.join(', ')}]` : ''}`;
     // A reset after the request was sent is as ambiguous for seed_async as a timeout.
     return failure(
       fail('network', req, summary, { status, cause }),
-      req.idempotent || beforeRequest || statusSaysNoJob,
+      req.idempotent || beforeRequest || statusSaysNoJob(status),
     );
   };
 
   const parse = <T>(req: Request, schema: z.ZodType<T>, answer: Answer): T => {
     const json = parseJson(answer.text);
     if (!json.ok) {
-      throw fail('bad_response', req, 'body is not JSON', {
-        status: answer.status,
-        upstream: answer.text.slice(0, UPSTREAM_TEXT_LIMIT),
-      });
+      const upstream = answer.text.slice(0, UPSTREAM_TEXT_LIMIT);
+      throw fail('bad_response', req, 'body is not JSON', { status: answer.status, upstream });
     }
     const result = schema.safeParse(json.value);
-    if (!result.success) {
-      const issues = result.error.issues
-        .slice(0, 3)
-        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-        .join('; ');
-      throw fail('bad_response', req, `unexpected body: ${issues}`, {
-        status: answer.status,
-        cause: result.error,
-      });
-    }
-    return result.data;
+    if (result.success) return result.data;
+    const summary = `unexpected body: ${schemaIssues(result.error)}`;
+    throw fail('bad_response', req, summary, { status: answer.status, cause: result.error });
   };
 
   return { fail, failureOfStatus, failureOfRejection, parse };
 }
-
-export type AnswerReader = ReturnType<typeof createAnswerReader>;

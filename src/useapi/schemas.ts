@@ -2,6 +2,7 @@
 // are dropped, a malformed optional field becomes undefined), strict where we do (jobid, status, seed.value,
 // attachment url + filename). Each schema outputs the camelCase domain types of port.ts.
 import { z } from 'zod';
+import { lenientId, lenientString, optionalNumber } from '../lib/lenient-fields.js';
 import type { Attachment, Job, JobChild, JobStatus, MidjourneyAccount, SeedInfo } from './port.js';
 
 const JOB_STATUSES = [
@@ -14,23 +15,9 @@ const JOB_STATUSES = [
   'cancelled',
 ] as const satisfies readonly JobStatus[];
 
-/** An optional field we only pass along: absent, null, or the wrong type all read as undefined. */
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? undefined)
-  .catch(undefined);
-const optionalNumber = z
-  .number()
-  .nullish()
-  .transform((v) => v ?? undefined)
-  .catch(undefined);
-/** Discord ids are strings, but accept a number rather than fail on an id nobody reads. */
-const optionalId = z
-  .union([z.string(), z.number()])
-  .nullish()
-  .transform((v) => (v === null || v === undefined ? undefined : String(v)))
-  .catch(undefined);
+/** An empty string useapi sends is kept as it is. */
+const optionalString = lenientString({ emptyIsAbsent: false });
+const optionalId = lenientId({ emptyIsAbsent: false });
 
 const jobStatusSchema = z.enum(JOB_STATUSES);
 
