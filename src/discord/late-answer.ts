@@ -29,11 +29,7 @@ const cantPost = (error: unknown) =>
 /** The message for one place it may go (the channel, else the DM). */
 type PayloadTo = (target: MessageTarget) => MessagePayload;
 
-export type PostLate = (
-  request: SeedRequest,
-  body: ReplyBody,
-  files: AttachedImage[],
-) => Promise<DeliveredVia>;
+type PostLate = (request: SeedRequest, body: ReplyBody, files: AttachedImage[]) => Promise<DeliveredVia>;
 
 export function createLateAnswer(deps: { client: Client; log: Logger }): PostLate {
   /** Posts in the request's channel; false when that channel takes no messages from the bot. */

@@ -26,7 +26,7 @@ const EXPIRED_CODES: ReadonlySet<number> = new Set([
 const isExpired = (error: unknown) =>
   error instanceof DiscordAPIError && (EXPIRED_CODES.has(Number(error.code)) || error.status === 401);
 
-export interface OriginalReply {
+interface OriginalReply {
   /** Whether an edit is worth trying: the token is young enough and Discord has not refused it. */
   usable(request: SeedRequest): boolean;
   /** Edits the reply; false when the token is too old or Discord refused it (expired), so the caller posts instead. */
