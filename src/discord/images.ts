@@ -4,9 +4,9 @@
 // way and cut into them (src/images/grid.ts); what cannot be cut is linked as it is.
 import type { REST } from 'discord.js';
 import type { Logger } from 'pino';
-import { request } from 'undici';
-import { createGridCutter, GridError, type GridKind, isGridError } from '../images/grid.js';
-import type { GridSource, SeedRecord } from '../seed/model/types.js';
+import type { SeedRecord } from '../seed/model/types.js';
+import { createGridImages } from './grid-images.js';
+import { createImageDownloads, type Downloaded } from './image-download.js';
 import { type AttachedImage, type ImagesOutcome, safeFilename } from './replies.js';
 
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
@@ -40,46 +40,7 @@ export interface ImageFetcherDeps {
   now?: () => number;
 }
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-
-/** `<Midjourney job UUID>_0.png` … `_3` as Midjourney's CDN numbers them, else `seed_<n>_1.png` … `_4`. */
-const cellName = (grid: GridSource, seed: number, index: number, extension: string): string => {
-  const uuid = UUID.exec(grid.filename)?.[0];
-  return uuid ? `${uuid}_${index}.${extension}` : `seed_${seed}_${index + 1}.${extension}`;
-};
-
-interface Cut {
-  cells: { data: Buffer; contentType: string; extension: string }[];
-  bytes: number;
-}
-
-/** A map that forgets its oldest entries past `limit` bytes. */
-function lruBytes<V>(limit: number, sizeOf: (value: V) => number) {
-  const map = new Map<string, V>();
-  let total = 0;
-  return {
-    get(key: string): V | undefined {
-      const hit = map.get(key);
-      if (hit === undefined) return undefined;
-      // Refresh its place in the LRU.
-      map.delete(key);
-      map.set(key, hit);
-      return hit;
-    },
-    set(key: string, value: V) {
-      const size = sizeOf(value);
-      if (size > limit || map.has(key)) return;
-      map.set(key, value);
-      total += size;
-      for (const [k, v] of map) {
-        if (total <= limit) break;
-        map.delete(k);
-        total -= sizeOf(v);
-      }
-    },
-  };
-}
-
+/** When a Discord CDN link expires (its `ex` parameter, hex seconds). */
 const expiresAt = (url: string): number | undefined => {
   try {
     const ex = new URL(url).searchParams.get('ex');
@@ -88,29 +49,11 @@ const expiresAt = (url: string): number | undefined => {
     return undefined;
   }
 };
-const cacheKey = (url: string) => {
-  try {
-    const u = new URL(url);
-    return `${u.host}${u.pathname}`;
-  } catch {
-    return url;
-  }
-};
 
-export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
-  const now = deps.now ?? Date.now;
-  const timeoutMs = deps.timeoutMs ?? 15_000;
-  const cache = lruBytes<Downloaded>(deps.cacheBytes ?? 64 * 1024 * 1024, (v) => v.data.length);
-  const cuts = lruBytes<Cut>(deps.cutCacheBytes ?? 64 * 1024 * 1024, (c) => c.bytes);
-  /** Grids being cut now: everyone asking for one meanwhile shares its cut. */
-  const cutting = new Map<string, Promise<Cut>>();
-  const maxGridBytes = deps.maxGridBytes ?? 32 * 1024 * 1024;
-  const cutter = createGridCutter({ maxBytes: maxGridBytes, maxPixels: deps.maxGridPixels });
-  // Members asking at once for one seed share its downloads.
-  const inflight = new Map<string, Promise<Downloaded>>();
-
-  async function refresh(urls: string[], log: Logger): Promise<string[]> {
-    const stale = urls.filter((u) => (expiresAt(u) ?? Number.POSITIVE_INFINITY) <= now() + 60_000);
+/** The links with those expiring within a minute refreshed; as they were when Discord does not answer. */
+function createLinkRefresher(deps: { rest: REST; now: () => number }) {
+  return async (urls: string[], log: Logger): Promise<string[]> => {
+    const stale = urls.filter((u) => (expiresAt(u) ?? Number.POSITIVE_INFINITY) <= deps.now() + 60_000);
     if (stale.length === 0) return urls;
     try {
       const answer = (await deps.rest.post('/attachments/refresh-urls', {
@@ -122,110 +65,39 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
       log.warn({ err: error }, 'could not refresh expired image links');
       return urls;
     }
-  }
+  };
+}
 
-  async function fetchBytes(url: string, maxBytes = Number.POSITIVE_INFINITY): Promise<Downloaded> {
-    // undici's request API: Node streams and Buffers end to end (fetch's web streams cost twice the CPU for the same
-    // bytes, measured on 400 × 256 KiB).
-    const response = await request(url, { signal: AbortSignal.timeout(timeoutMs), maxRedirections: 2 });
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      await response.body.dump();
-      throw new Error(`image download answered ${response.statusCode}`);
-    }
-    const header = (name: string) => {
-      const value = response.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const contentType = header('content-type');
-    const tooLarge = (bytes: number) =>
-      new GridError('too_large', `the image is over ${bytes} bytes (at most ${maxBytes})`);
-    const length = Number(header('content-length') ?? Number.NaN);
-    if (length > maxBytes) {
-      // Read nothing and close it (a bare destroy() would raise an unhandled AbortError on the body).
-      await response.body.dump({ limit: 0 }).catch(() => {});
-      throw tooLarge(length);
-    }
-    if (maxBytes === Number.POSITIVE_INFINITY)
-      return { data: Buffer.from(await response.body.arrayBuffer()), contentType };
-    // Read no further than the limit, whatever the length the server announced (or did not).
-    const chunks: Buffer[] = [];
-    let read = 0;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      read += chunk.length;
-      // Leaving the loop closes the download.
-      if (read > maxBytes) throw tooLarge(read);
-      chunks.push(chunk);
-    }
-    return { data: Buffer.concat(chunks), contentType };
+/** The downloads as files, each under a name of its own: two images with one name would break attachment:// links. */
+function attachedFiles(downloaded: Downloaded[], images: SeedRecord['images']): AttachedImage[] {
+  const files: AttachedImage[] = downloaded.map((d, i) => ({
+    name: safeFilename(images[i]?.filename ?? '', i),
+    data: d.data,
+    contentType: d.contentType ?? images[i]?.contentType,
+  }));
+  const seen = new Set<string>();
+  for (const [i, f] of files.entries()) {
+    if (seen.has(f.name)) f.name = `${i + 1}_${f.name}`;
+    seen.add(f.name);
   }
+  return files;
+}
 
-  async function download(url: string): Promise<Downloaded> {
-    const key = cacheKey(url);
-    const hit = cache.get(key);
-    if (hit) return hit;
-    const running = inflight.get(key);
-    if (running) return running;
-    const started = fetchBytes(url)
-      .then((value) => {
-        cache.set(key, value);
-        return value;
-      })
-      .finally(() => inflight.delete(key));
-    inflight.set(key, started);
-    return started;
-  }
-
-  /** The grid's cells, cut once per grid (its bytes are not kept: the cells are what is asked for again). */
-  function cut(url: string, kind: GridKind): Promise<Cut> {
-    const key = `${kind}:${cacheKey(url)}`;
-    const hit = cuts.get(key);
-    if (hit) return Promise.resolve(hit);
-    const running = cutting.get(key);
-    if (running) return running;
-    const work = (async () => {
-      const { data } = await fetchBytes(url, maxGridBytes);
-      const cells = await cutter.cut(data, kind);
-      const done: Cut = { cells, bytes: cells.reduce((n, c) => n + c.data.length, 0) };
-      cuts.set(key, done);
-      return done;
-    })().finally(() => cutting.delete(key));
-    cutting.set(key, work);
-    return work;
-  }
-
-  async function prepareGrid(
-    grid: GridSource,
-    seed: number,
-    uploadLimitBytes: number,
-    log: Logger,
-  ): Promise<ImagesOutcome> {
-    const [url = grid.url] = await refresh([grid.url], log);
-    const urls = [url];
-    try {
-      const { cells, bytes } = await cut(url, grid.kind);
-      if (bytes > uploadLimitBytes) return { files: [], linkedBecause: 'tooLarge', urls };
-      const files = cells.map((c, i) => ({
-        name: grid.kind === 'single' ? safeFilename(grid.filename, i) : cellName(grid, seed, i, c.extension),
-        data: c.data,
-        contentType: c.contentType,
-      }));
-      return { files, urls };
-    } catch (error) {
-      if (isGridError(error)) {
-        log.warn(
-          { err: error, kind: error.kind },
-          'could not cut the grid into its images; linking the original',
-        );
-        return { files: [], linkedBecause: 'unreadable', urls };
-      }
-      log.warn({ err: error }, 'could not download the grid; linking it instead');
-      return { files: [], linkedBecause: 'download', urls };
-    }
-  }
+export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
+  const timeoutMs = deps.timeoutMs ?? 15_000;
+  const refresh = createLinkRefresher({ rest: deps.rest, now: deps.now ?? Date.now });
+  const download = createImageDownloads({ timeoutMs, cacheBytes: deps.cacheBytes ?? 64 * 1024 * 1024 });
+  const gridImages = createGridImages({
+    timeoutMs,
+    cacheBytes: deps.cutCacheBytes ?? 64 * 1024 * 1024,
+    maxGridBytes: deps.maxGridBytes ?? 32 * 1024 * 1024,
+    maxGridPixels: deps.maxGridPixels,
+    refresh,
+  });
 
   return {
     async prepare({ images, grid, seed }, uploadLimitBytes, log = deps.log) {
-      if (images.length === 0) return grid ? prepareGrid(grid, seed, uploadLimitBytes, log) : { files: [] };
+      if (images.length === 0) return grid ? gridImages(grid, seed, uploadLimitBytes, log) : { files: [] };
       const urls = await refresh(
         images.map((i) => i.url),
         log,
@@ -236,27 +108,11 @@ export function createImageFetcher(deps: ImageFetcherDeps): ImageFetcher {
         const downloaded = await Promise.all(urls.map((u) => download(u)));
         const total = downloaded.reduce((n, d) => n + d.data.length, 0);
         if (total > uploadLimitBytes) return { files: [], linkedBecause: 'tooLarge', urls };
-        const files: AttachedImage[] = downloaded.map((d, i) => ({
-          name: safeFilename(images[i]?.filename ?? '', i),
-          data: d.data,
-          contentType: d.contentType ?? images[i]?.contentType,
-        }));
-        // Two images with one name would break attachment:// links.
-        const seen = new Set<string>();
-        for (const [i, f] of files.entries()) {
-          if (seen.has(f.name)) f.name = `${i + 1}_${f.name}`;
-          seen.add(f.name);
-        }
-        return { files, urls };
+        return { files: attachedFiles(downloaded, images), urls };
       } catch (error) {
         log.warn({ err: error }, 'could not download the seed images; linking them instead');
         return { files: [], linkedBecause: 'download', urls };
       }
     },
   };
-}
-
-interface Downloaded {
-  data: Buffer;
-  contentType?: string | undefined;
 }

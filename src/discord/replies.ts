@@ -95,20 +95,21 @@ export const safeFilename = (name: string, index: number): string => {
   return cleaned && /\.[a-z0-9]{2,5}$/i.test(cleaned) ? cleaned : `seed_image_${index + 1}.png`;
 };
 
-/** The answer: seed as `--seed N`, prompt, jump link, jobid, and the four images as one 2x2 gallery. */
-export function seedReply(
+interface SeedReplyOptions {
+  /** The seed from the prompt, not stored yet: no copy button, the images follow. */
+  partial?: boolean;
+  /** The seed first, its images in the next edit. */
+  imagesPending?: boolean;
+  mentionUserId?: string;
+}
+
+/** The lines under the seed: where it came from, and where its images are when they are not shown. */
+function seedNotes(
   record: SeedRecord,
   t: Translate,
   images: ImagesOutcome,
-  options: {
-    /** The seed from the prompt, not stored yet: no copy button, the images follow. */
-    partial?: boolean;
-    /** The seed first, its images in the next edit. */
-    imagesPending?: boolean;
-    mentionUserId?: string;
-  } = {},
-): ReplyBody {
-  const link = jumpLink(record.server, record.channel, record.messageId);
+  options: SeedReplyOptions,
+): string[] {
   const notes: string[] = [];
   if (record.source === 'prompt') notes.push(t('reply.fromPrompt'));
   if (options.partial) notes.push(t('reply.imagesPending'));
@@ -116,55 +117,86 @@ export function seedReply(
   else if (images.linkedBecause)
     notes.push(t('reply.imagesLinked', { reason: t(`reason.${images.linkedBecause}`) }));
   else if (record.images.length === 0 && !record.grid) notes.push(t('reply.imagesUnavailable'));
+  return notes;
+}
 
+function seedFields(
+  record: SeedRecord,
+  t: Translate,
+  link: string | undefined,
+): NonNullable<APIEmbed['fields']> {
   const fields: NonNullable<APIEmbed['fields']> = [];
   if (record.prompt) fields.push({ name: t('reply.promptField'), value: truncate(record.prompt, 1024) });
   // A message whose job nobody knows has no job to name: its jump link says where it is.
   if (!isMessageSeedKey(record.jobid))
     fields.push({ name: t('reply.jobField'), value: truncate(`\`${record.jobid}\``, 1024) });
   if (link) fields.push({ name: t('reply.original'), value: `[${t('reply.jump')}](${link})` });
+  return fields;
+}
 
-  // Embeds sharing one url render as a gallery; the first one carries the text.
+/** What the gallery shows: the attached files, else the (refreshed) links; nothing while the images are to follow. */
+function galleryImageUrls(record: SeedRecord, images: ImagesOutcome, options: SeedReplyOptions): string[] {
+  if (options.partial || options.imagesPending) return [];
+  if (images.files.length) return images.files.map((f) => `attachment://${f.name}`);
+  return images.urls ?? record.images.map((i) => i.url);
+}
+
+/** Embeds sharing one url render as a gallery; the first one carries the text. */
+function galleryEmbeds(first: APIEmbed, galleryUrl: string, imageUrls: string[]): APIEmbed[] {
+  const embeds: APIEmbed[] = imageUrls
+    .slice(0, 4)
+    .map((url, i) => (i === 0 ? { ...first, image: { url } } : { url: galleryUrl, image: { url } }));
+  return embeds.length > 0 ? embeds : [first];
+}
+
+/** The "Copy prompt with seed" button, when its custom id fits. */
+function copySeedRow(jobid: string, t: Translate): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  const customId = copySeedCustomId(jobid);
+  if (!customId) return [];
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          custom_id: customId,
+          label: truncate(t('button.copySeed'), 80),
+          emoji: { name: '📋' },
+        },
+      ],
+    },
+  ];
+}
+
+/** The answer: seed as `--seed N`, prompt, jump link, jobid, and the four images as one 2x2 gallery. */
+export function seedReply(
+  record: SeedRecord,
+  t: Translate,
+  images: ImagesOutcome,
+  options: SeedReplyOptions = {},
+): ReplyBody {
+  const link = jumpLink(record.server, record.channel, record.messageId);
   const galleryUrl = link ?? `https://discord.com/seed/${encodeURIComponent(record.jobid)}`;
   const first: APIEmbed = {
     title: truncate(t('reply.title', { seed: record.seed }), 256),
     url: galleryUrl,
-    description: truncate([`\`--seed ${record.seed}\``, ...notes].join('\n'), 4096),
+    description: truncate(
+      [`\`--seed ${record.seed}\``, ...seedNotes(record, t, images, options)].join('\n'),
+      4096,
+    ),
     color: EMBED_COLOR,
-    fields,
+    fields: seedFields(record, t, link),
   };
-  const imageUrls =
-    options.partial || options.imagesPending
-      ? []
-      : images.files.length
-        ? images.files.map((f) => `attachment://${f.name}`)
-        : (images.urls ?? record.images.map((i) => i.url));
-  const embeds: APIEmbed[] = imageUrls
-    .slice(0, 4)
-    .map((url, i) => (i === 0 ? { ...first, image: { url } } : { url: galleryUrl, image: { url } }));
-  if (embeds.length === 0) embeds.push(first);
   const content = options.mentionUserId
     ? t('reply.lateMention', { user: `<@${options.mentionUserId}>` })
     : '';
-  // Not on a partial answer: its seed is not stored yet, so the button would find nothing.
-  const customId = options.partial ? undefined : copySeedCustomId(record.jobid);
-  const components: APIActionRowComponent<APIComponentInMessageActionRow>[] = customId
-    ? [
-        {
-          type: ComponentType.ActionRow,
-          components: [
-            {
-              type: ComponentType.Button,
-              style: ButtonStyle.Secondary,
-              custom_id: customId,
-              label: truncate(t('button.copySeed'), 80),
-              emoji: { name: '📋' },
-            },
-          ],
-        },
-      ]
-    : [];
-  return { content, embeds, components };
+  return {
+    content,
+    embeds: galleryEmbeds(first, galleryUrl, galleryImageUrls(record, images, options)),
+    // Not on a partial answer: its seed is not stored yet, so the button would find nothing.
+    components: options.partial ? [] : copySeedRow(record.jobid, t),
+  };
 }
 
 export function progressReply(progress: Progress, t: Translate, now = Date.now()): ReplyBody {

@@ -83,13 +83,11 @@ function secretOf(path: string, route: string): string | undefined {
   }
 }
 
-export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
-  const route = deps.upstream.callbackRoute;
-  const expected = deps.callbackSecret ? digest(deps.callbackSecret) : undefined;
-  const rate = deps.rateLimit ?? { perSecond: 50, burst: 200 };
+/** A token bucket: `burst` requests at once, refilled at `perSecond`. */
+function createTokenBucket(rate: { perSecond: number; burst: number }) {
   let tokens = rate.burst;
   let refilled = Date.now();
-  const takeToken = () => {
+  return (): boolean => {
     const now = Date.now();
     tokens = Math.min(rate.burst, tokens + ((now - refilled) / 1000) * rate.perSecond);
     refilled = now;
@@ -97,24 +95,38 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     tokens -= 1;
     return true;
   };
-  const outcome = (o: string) => deps.onCallbackOutcome?.(o);
+}
 
-  async function callback(req: IncomingMessage, res: ServerResponse, secret: string | undefined) {
+interface CallbackDeps {
+  callbackSecret: string | undefined;
+  upstream: Pick<Upstream, 'callbackHint'>;
+  onCallback(hint: CallbackHint): Promise<void>;
+  onOutcome(outcome: string): void;
+  rateLimit: { perSecond: number; burst: number };
+  log: Logger;
+}
+
+/** POST <route><secret>: checked against the secret and the rate limit, its body read as a hint and handed on. */
+function createCallbackHandler(deps: CallbackDeps) {
+  const expected = deps.callbackSecret ? digest(deps.callbackSecret) : undefined;
+  const takeToken = createTokenBucket(deps.rateLimit);
+
+  return async (req: IncomingMessage, res: ServerResponse, secret: string | undefined) => {
     // Constant-time comparison of fixed-length digests: the secret's length leaks nothing either.
     if (!expected || secret === undefined || !timingSafeEqual(digest(secret), expected)) {
-      outcome('forbidden');
+      deps.onOutcome('forbidden');
       send(res, 404, { error: 'Not found' });
       return;
     }
     if (!takeToken()) {
-      outcome('rate_limited');
+      deps.onOutcome('rate_limited');
       res.setHeader('retry-after', '1');
       send(res, 429, { error: 'Too many requests' });
       return;
     }
     const body = await readBody(req, MAX_CALLBACK_BYTES);
     if (!body) {
-      outcome('too_large');
+      deps.onOutcome('too_large');
       // Close the connection rather than read the rest of an oversized body.
       res.setHeader('connection', 'close');
       send(res, 413, { error: 'Body too large' });
@@ -124,40 +136,58 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch {
-      outcome('bad_json');
+      deps.onOutcome('bad_json');
       send(res, 400, { error: 'Body is not JSON' });
       return;
     }
     const hint = deps.upstream.callbackHint(json);
     if (!hint) {
-      outcome('bad_schema');
+      deps.onOutcome('bad_schema');
       send(res, 400, { error: 'Body is not a job of this upstream' });
       return;
     }
-    outcome('accepted');
+    deps.onOutcome('accepted');
     // Handled before answering (it is quick: a lookup and a wake-up), so the answer means "taken into account".
     // A failure is ours, not the upstream's: it still gets 200, and polling remains the safety net.
     await deps.onCallback(hint).catch((error) => deps.log.warn({ err: error }, 'callback handling failed'));
     send(res, 200, { ok: true });
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
+  const route = deps.upstream.callbackRoute;
+  const callback = createCallbackHandler({
+    callbackSecret: deps.callbackSecret,
+    upstream: deps.upstream,
+    onCallback: (hint) => deps.onCallback(hint),
+    onOutcome: (outcome) => deps.onCallbackOutcome?.(outcome),
+    rateLimit: deps.rateLimit ?? { perSecond: 50, burst: 200 },
+    log: deps.log,
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, path: string) {
+    if (req.method === 'POST' && path.startsWith(route)) return callback(req, res, secretOf(path, route));
+    if (req.method === 'GET' && path === '/healthz') {
+      const report = await deps.health();
+      return send(res, report.ok ? 200 : 503, report);
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      deps.onScrape?.();
+      return send(res, 200, await deps.registry.metrics(), deps.registry.contentType);
+    }
+    send(res, 404, { error: 'Not found' });
   }
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const handle = async () => {
-      if (req.method === 'POST' && path.startsWith(route)) {
-        return callback(req, res, secretOf(path, route));
-      }
-      if (req.method === 'GET' && path === '/healthz') {
-        const report = await deps.health();
-        return send(res, report.ok ? 200 : 503, report);
-      }
-      if (req.method === 'GET' && path === '/metrics') {
-        deps.onScrape?.();
-        return send(res, 200, await deps.registry.metrics(), deps.registry.contentType);
-      }
-      send(res, 404, { error: 'Not found' });
-    };
-    handle().catch((error) => {
+    handle(req, res, path).catch((error) => {
       deps.log.error({ err: error, path: path.startsWith(route) ? route : path }, 'http handler failed');
       if (!res.headersSent) send(res, 500, { error: 'Internal error' });
       else res.end();
@@ -166,10 +196,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(deps.port, deps.host, () => resolve());
-  });
+  await listen(server, deps.port, deps.host);
   const port = (server.address() as AddressInfo).port;
   const host = deps.host === '0.0.0.0' || deps.host === '::' ? '127.0.0.1' : deps.host;
   return {
