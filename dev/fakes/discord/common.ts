@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { APIUser, InteractionType } from 'discord-api-types/v10';
 import type { WebSocket } from 'ws';
+import { apiMessage, type StoredMessage } from '../interaction-data.js';
 import type { InteractionEvent } from './types.js';
 
 export const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -16,6 +17,18 @@ export const iso = (): string => new Date().toISOString();
 
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Whether a bot without the privileged Message Content intent reads `m` without its content, embeds, attachments and
+ * components, as Discord hides them: someone else's guild message that does not mention the bot.
+ */
+export const hidesContent = (m: StoredMessage, botUserId: string): boolean =>
+  m.guild_id !== undefined &&
+  m.author.id !== botUserId &&
+  !(m.mentions ?? []).some((u) => isRecord(u) && u.id === botUserId);
+
+/** What such a bot reads in place of the content (fresh arrays each time: the answer is recorded). */
+export const withoutContent = () => ({ content: '', embeds: [], attachments: [], components: [] });
 
 export class HttpError extends Error {
   constructor(
@@ -102,3 +115,6 @@ export const uploadLimit = (premiumTier: number): number =>
   premiumTier >= 3 ? 100 * 1024 * 1024 : premiumTier === 2 ? 50 * 1024 * 1024 : 10 * 1024 * 1024;
 
 export type Route = [method: string, pattern: string, handler: Handler];
+
+/** The answer with a message, as the REST routes give it. */
+export const messageReply = (m: StoredMessage): Reply => ({ status: 200, body: apiMessage(m) });
