@@ -33,21 +33,6 @@ export function createCallback({
 }): { callback: Handler } {
   const { reject, rejectAny, checkUploads, validateMessage } = guards;
 
-  /** The interaction `id` when `tok` is its token and it may still be acknowledged now. */
-  const acknowledgeable = (id: string, tok: string, at: number): InteractionState => {
-    const st = world.interactions.get(id);
-    if (!st || st.token !== tok)
-      throw apiError(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction');
-    if (st.acked) {
-      const code = RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged;
-      throw apiError(400, code, 'Interaction has already been acknowledged.');
-    }
-    if (st.expired || at - st.sentAt > world.ackDeadlineMs) {
-      throw apiError(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction');
-    }
-    return st;
-  };
-
   /** What a callback of `type` does; the message it creates or updates, if any. */
   const respond = (ctx: Ctx, st: InteractionState, type: number, body: Record<string, unknown>) => {
     const data = isRecord(body.data) ? body.data : {};
@@ -93,7 +78,7 @@ export function createCallback({
 
   const callback: Handler = (ctx, { id = '', token: tok = '' }) => {
     const at = now();
-    const st = acknowledgeable(id, tok, at);
+    const st = acknowledgeable(world, id, tok, at);
     const body = isRecord(ctx.body) ? ctx.body : {};
     const type = body.type;
     const allowed = allowedCallbacks(st);
@@ -126,6 +111,21 @@ export function createCallback({
 }
 
 export type Callback = ReturnType<typeof createCallback>;
+
+/** The interaction `id` when `tok` is its token and it may still be acknowledged `at` that time. */
+function acknowledgeable(world: World, id: string, tok: string, at: number): InteractionState {
+  const st = world.interactions.get(id);
+  if (!st || st.token !== tok)
+    throw apiError(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction');
+  if (st.acked) {
+    const code = RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged;
+    throw apiError(400, code, 'Interaction has already been acknowledged.');
+  }
+  if (st.expired || at - st.sentAt > world.ackDeadlineMs) {
+    throw apiError(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction');
+  }
+  return st;
+}
 
 /** The callback types an interaction of this kind accepts. */
 const allowedCallbacks = (st: InteractionState): number[] => {

@@ -18,6 +18,12 @@ export const requiredIssue = (path: Path): Issue => ({
   message: 'This field is required',
 });
 
+export const notAListIssue = (path: Path): Issue => ({
+  path,
+  code: 'LIST_TYPE_CONVERT',
+  message: 'Only iterables may be used in a ListType',
+});
+
 const notAStringIssue = (path: Path, v: unknown): Issue => ({
   path,
   code: 'STRING_TYPE_CONVERT',
@@ -71,7 +77,7 @@ export const checkArray = (
 ): unknown[] | undefined => {
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) {
-    issues.push({ path, code: 'LIST_TYPE_CONVERT', message: 'Only iterables may be used in a ListType' });
+    issues.push(notAListIssue(path));
     return undefined;
   }
   if (v.length > max) {

@@ -2,7 +2,7 @@
 // duplicates, how many of each type).
 import { ApplicationCommandType, RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { snowflake } from '../interaction-data.js';
-import { checkCommand, type Issue } from './checks.js';
+import { checkCommand, type Issue, notAListIssue } from './checks.js';
 import { apiError, type Ctx, isRecord, type Reply } from './common.js';
 import type { Guards } from './guards.js';
 import type { World } from './world.js';
@@ -30,10 +30,7 @@ export function createCommandRegistry({ world, guards }: { world: World; guards:
   /** Replaces the whole list (a command keeps its id when its name and type stay). */
   const put = (ctx: Ctx, app: string, guildId?: string): Reply => {
     const commands = list(ctx, app, guildId);
-    if (!Array.isArray(ctx.body))
-      reject(ctx, [
-        { path: [], code: 'LIST_TYPE_CONVERT', message: 'Only iterables may be used in a ListType' },
-      ]);
+    if (!Array.isArray(ctx.body)) reject(ctx, [notAListIssue([])]);
     const incoming = (ctx.body as unknown[]).filter(isRecord);
     rejectAny(ctx, commandSetIssues(incoming));
     const next = incoming.map((c) =>

@@ -118,3 +118,35 @@ export type Route = [method: string, pattern: string, handler: Handler];
 
 /** The answer with a message, as the REST routes give it. */
 export const messageReply = (m: StoredMessage): Reply => ({ status: 200, body: apiMessage(m) });
+
+/**
+ * Resolves once `check` holds: now, or when one of `listeners` is called (with what it is called with). On timeout,
+ * rejects with the `Error` that `timedOut` builds then (so it can say what the fake saw until that moment).
+ */
+export function waitUntil<T>(
+  listeners: Set<(value: T) => void>,
+  check: (value?: T) => boolean,
+  timeoutMs: number,
+  timedOut: () => Error,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve();
+    const listener = (value: T): void => {
+      if (!check(value)) return;
+      clearTimeout(timer);
+      listeners.delete(listener);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      listeners.delete(listener);
+      reject(timedOut());
+    }, timeoutMs);
+    listeners.add(listener);
+  });
+}
+
+/** What a wait just saw: still there, or the fake broke its own promise. */
+export function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} vanished after the wait saw it`);
+  return value;
+}

@@ -2,7 +2,14 @@
 // that explain themselves when they time out (every event so far, and the requests the fake refused).
 import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
 import { type StoredMessage, snapshot } from '../interaction-data.js';
-import { DEFAULT_WAIT_MS, type InteractionState, isRecord, type Upload } from './common.js';
+import {
+  DEFAULT_WAIT_MS,
+  type InteractionState,
+  isRecord,
+  present,
+  type Upload,
+  waitUntil,
+} from './common.js';
 import type { FakeMessage, InteractionEvent, InteractionHandle, RecordedRest } from './types.js';
 import type { World } from './world.js';
 
@@ -103,24 +110,11 @@ const waitOn = (
   what: string,
   rest: RecordedRest[],
 ): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (check()) return resolve();
-    const listener = (): void => {
-      if (!check()) return;
-      clearTimeout(timer);
-      st.listeners.delete(listener);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      st.listeners.delete(listener);
-      reject(
-        new Error(
-          `fake-discord: timed out after ${timeoutMs} ms waiting for ${what}.\n` +
-            `Events so far:\n${describeEvents(st, rest)}`,
-        ),
-      );
-    }, timeoutMs);
-    st.listeners.add(listener);
+  waitUntil(st.listeners, check, timeoutMs, () => {
+    const events = describeEvents(st, rest);
+    return new Error(
+      `fake-discord: timed out after ${timeoutMs} ms waiting for ${what}.\nEvents so far:\n${events}`,
+    );
   });
 
 /** The events of `st`, one line each, then the requests about it the fake refused. */
@@ -153,10 +147,4 @@ function eventSummary(e: InteractionEvent): string[] {
   }
   if (e.files.length) parts.push(`files=[${e.files.map((f) => f.filename).join(', ')}]`);
   return parts;
-}
-
-/** What a wait just saw: still there, or the fake broke its own promise. */
-function present<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`${what} vanished after the wait saw it`);
-  return value;
 }

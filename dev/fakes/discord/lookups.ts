@@ -9,6 +9,7 @@ import {
   snowflake,
 } from '../interaction-data.js';
 import { apiError } from './common.js';
+import type { Guards } from './guards.js';
 import type { World } from './world.js';
 
 export function createLookups({ world }: { world: World }) {
@@ -55,3 +56,10 @@ export function createLookups({ world }: { world: World }) {
 }
 
 export type Lookups = ReturnType<typeof createLookups>;
+
+/** What the routes that read the fake's state by id use. */
+export interface ReadRouteParts {
+  world: World;
+  guards: Guards;
+  lookups: Lookups;
+}

@@ -1,5 +1,5 @@
 // Waits on the REST log: a test waits for a request the bot made or will make.
-import { DEFAULT_WAIT_MS } from './common.js';
+import { DEFAULT_WAIT_MS, present, waitUntil } from './common.js';
 import type { FakeDiscord, RecordedRest } from './types.js';
 import type { World } from './world.js';
 
@@ -11,27 +11,24 @@ export function createRestLog({ world }: { world: World }) {
     for (const waiter of [...restWaiters]) waiter(record);
   };
 
-  const waitForRest: FakeDiscord['waitForRest'] = (predicate, timeoutMs = DEFAULT_WAIT_MS) =>
-    new Promise((resolve, reject) => {
-      const seen = rest.find((r) => r.status !== 0 && predicate(r));
-      if (seen) return resolve(seen);
-      const waiter = (r: RecordedRest): void => {
-        if (!predicate(r)) return;
-        clearTimeout(timer);
-        restWaiters.delete(waiter);
-        resolve(r);
-      };
-      const timer = setTimeout(() => {
-        restWaiters.delete(waiter);
-        const last = rest.slice(-10).map((r) => `  ${r.method} ${r.path} -> ${r.status}`);
-        reject(
-          new Error(
-            `fake-discord: timed out after ${timeoutMs} ms waiting for a REST request; last ones:\n${last.join('\n')}`,
-          ),
-        );
-      }, timeoutMs);
-      restWaiters.add(waiter);
+  /** The first request matching `predicate` that was answered already, or else the next one. */
+  const waitForRest: FakeDiscord['waitForRest'] = async (predicate, timeoutMs = DEFAULT_WAIT_MS) => {
+    const seen = rest.find((r) => r.status !== 0 && predicate(r));
+    if (seen) return seen;
+    // A holder, not a `let`: the record is set inside the check, which control flow cannot see.
+    const hit: { record?: RecordedRest } = {};
+    const matches = (r?: RecordedRest): boolean => {
+      if (r && predicate(r)) hit.record = r;
+      return hit.record !== undefined;
+    };
+    await waitUntil(restWaiters, matches, timeoutMs, () => {
+      const last = rest.slice(-10).map((r) => `  ${r.method} ${r.path} -> ${r.status}`);
+      return new Error(
+        `fake-discord: timed out after ${timeoutMs} ms waiting for a REST request; last ones:\n${last.join('\n')}`,
+      );
     });
+    return present(hit.record, 'the request');
+  };
 
   return { answered, waitForRest };
 }

@@ -4,19 +4,10 @@ import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { apiChannel, apiUser } from '../interaction-data.js';
 import { requiredIssue } from './checks.js';
 import { apiError, isRecord, type Route } from './common.js';
-import type { Guards } from './guards.js';
-import type { Lookups } from './lookups.js';
+import type { ReadRouteParts } from './lookups.js';
 import type { World } from './world.js';
 
-export function createAccountRoutes({
-  world,
-  guards,
-  lookups,
-}: {
-  world: World;
-  guards: Guards;
-  lookups: Lookups;
-}): Route[] {
+export function createAccountRoutes({ world, guards, lookups }: ReadRouteParts): Route[] {
   const { asBot, reject } = guards;
   return [
     ['GET', 'gateway', () => ({ status: 200, body: { url: world.wsUrl } })],

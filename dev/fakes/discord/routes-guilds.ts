@@ -2,19 +2,9 @@
 import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { apiChannel, apiGuild } from '../interaction-data.js';
 import { apiError, type Route } from './common.js';
-import type { Guards } from './guards.js';
-import type { Lookups } from './lookups.js';
-import type { World } from './world.js';
+import type { ReadRouteParts } from './lookups.js';
 
-export function createGuildRoutes({
-  world,
-  guards,
-  lookups,
-}: {
-  world: World;
-  guards: Guards;
-  lookups: Lookups;
-}): Route[] {
+export function createGuildRoutes({ world, guards, lookups }: ReadRouteParts): Route[] {
   const { asBot } = guards;
   const { guildOr404 } = lookups;
   return [

@@ -3,7 +3,7 @@
 import type { APIUser } from 'discord-api-types/v10';
 import { ChannelType } from 'discord-api-types/v10';
 import { BOT_PERMISSIONS, type GuildState, member, role, snowflake } from '../interaction-data.js';
-import { iso } from './common.js';
+import { iso, waitUntil } from './common.js';
 import type { Dispatcher } from './dispatch.js';
 import type { FakeDiscord, FakeGuild, SessionInfo } from './types.js';
 import type { World } from './world.js';
@@ -27,33 +27,21 @@ export function createSetup({ world, dispatcher }: { world: World; dispatcher: D
       resumes: s.resumes,
     }));
 
-  const waitForReady: FakeDiscord['waitForReady'] = ({ shard, timeoutMs = 10_000, count = 1 } = {}) =>
-    new Promise((resolve, reject) => {
-      const done = (): boolean =>
-        world
-          .liveSessions()
-          .filter((s) => s.readyAt !== undefined && (shard === undefined || (s.shard?.[0] ?? 0) === shard))
-          .length >= count;
-      if (done()) return resolve();
-      const waiter = (): void => {
-        if (!done()) return;
-        clearTimeout(timer);
-        world.readyWaiters.delete(waiter);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        world.readyWaiters.delete(waiter);
-        const gatewayCalls = world.rest.filter((r) => r.path === '/gateway/bot').map((r) => r.status);
-        reject(
-          new Error(
-            `fake-discord: timed out after ${timeoutMs} ms waiting for ${count} ready session(s)` +
-              `${shard === undefined ? '' : ` of shard ${shard}`}; sessions: ${JSON.stringify(sessions())}; ` +
-              `gateway/bot calls: ${gatewayCalls.join(', ') || 'none'}`,
-          ),
-        );
-      }, timeoutMs);
-      world.readyWaiters.add(waiter);
+  const waitForReady: FakeDiscord['waitForReady'] = ({ shard, timeoutMs = 10_000, count = 1 } = {}) => {
+    const ready = (): boolean =>
+      world
+        .liveSessions()
+        .filter((s) => s.readyAt !== undefined && (shard === undefined || (s.shard?.[0] ?? 0) === shard))
+        .length >= count;
+    return waitUntil(world.readyWaiters, ready, timeoutMs, () => {
+      const gatewayCalls = world.rest.filter((r) => r.path === '/gateway/bot').map((r) => r.status);
+      return new Error(
+        `fake-discord: timed out after ${timeoutMs} ms waiting for ${count} ready session(s)` +
+          `${shard === undefined ? '' : ` of shard ${shard}`}; sessions: ${JSON.stringify(sessions())}; ` +
+          `gateway/bot calls: ${gatewayCalls.join(', ') || 'none'}`,
+      );
     });
+  };
 
   return { addGuild, sessions, waitForReady };
 }
