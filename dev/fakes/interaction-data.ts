@@ -30,7 +30,7 @@ import {
   type RoleFlags,
   type UserFlags,
 } from 'discord-api-types/v10';
-import type { FakeMessage } from './fake-discord.js';
+import type { FakeMessage, OptionInput } from './discord/types.js';
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
 let increment = 0n;
@@ -312,14 +312,6 @@ export const apiMessage = (m: StoredMessage): APIMessage => ({
 export const snapshot = (m: StoredMessage): FakeMessage => structuredClone(m);
 
 // --- application command options ---
-
-export interface OptionInput {
-  name: string;
-  type?: number;
-  value: string | number | boolean;
-  focused?: boolean;
-  options?: unknown[];
-}
 
 interface OptionDefinition {
   name: string;

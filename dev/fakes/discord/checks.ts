@@ -11,6 +11,32 @@ export interface Issue {
 
 const codePoints = (s: string): number => [...s].length;
 
+/** The issue of a required field that is absent. */
+export const requiredIssue = (path: Path): Issue => ({
+  path,
+  code: 'BASE_TYPE_REQUIRED',
+  message: 'This field is required',
+});
+
+export const notAListIssue = (path: Path): Issue => ({
+  path,
+  code: 'LIST_TYPE_CONVERT',
+  message: 'Only iterables may be used in a ListType',
+});
+
+const notAStringIssue = (path: Path, v: unknown): Issue => ({
+  path,
+  code: 'STRING_TYPE_CONVERT',
+  message: `Could not interpret "${String(v)}" as string.`,
+});
+
+const tooLongIssue = (path: Path, max: number, length: number): Issue => ({
+  path,
+  code: 'BASE_TYPE_MAX_LENGTH',
+  message: `Must be ${max} or fewer in length.`,
+  detail: `got ${length}`,
+});
+
 export interface StringRule {
   max: number;
   min?: number;
@@ -20,15 +46,11 @@ export interface StringRule {
 /** Returns the length (in code points, as Discord counts) of a valid string, 0 otherwise. */
 const checkString = (issues: Issue[], v: unknown, path: Path, rule: StringRule): number => {
   if (v === undefined || v === null || (rule.required && v === '')) {
-    if (rule.required) issues.push({ path, code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+    if (rule.required) issues.push(requiredIssue(path));
     return 0;
   }
   if (typeof v !== 'string') {
-    issues.push({
-      path,
-      code: 'STRING_TYPE_CONVERT',
-      message: `Could not interpret "${String(v)}" as string.`,
-    });
+    issues.push(notAStringIssue(path, v));
     return 0;
   }
   const n =
@@ -41,12 +63,7 @@ const checkString = (issues: Issue[], v: unknown, path: Path, rule: StringRule):
       detail: `got ${n}`,
     });
   } else if (n > rule.max) {
-    issues.push({
-      path,
-      code: 'BASE_TYPE_MAX_LENGTH',
-      message: `Must be ${rule.max} or fewer in length.`,
-      detail: `got ${n}`,
-    });
+    issues.push(tooLongIssue(path, rule.max, n));
   }
   return n;
 };
@@ -60,16 +77,11 @@ export const checkArray = (
 ): unknown[] | undefined => {
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) {
-    issues.push({ path, code: 'LIST_TYPE_CONVERT', message: 'Only iterables may be used in a ListType' });
+    issues.push(notAListIssue(path));
     return undefined;
   }
   if (v.length > max) {
-    issues.push({
-      path,
-      code: 'BASE_TYPE_MAX_LENGTH',
-      message: `Must be ${max} or fewer in length.`,
-      detail: `got ${v.length}`,
-    });
+    issues.push(tooLongIssue(path, max, v.length));
   } else if (v.length < min) {
     issues.push({ path, code: 'BASE_TYPE_MIN_LENGTH', message: `Must be ${min} or more in length.` });
   }
@@ -91,11 +103,7 @@ export const checkUrl = (
 ): void => {
   if (v === undefined || v === null) return;
   if (typeof v !== 'string') {
-    issues.push({
-      path,
-      code: 'STRING_TYPE_CONVERT',
-      message: `Could not interpret "${String(v)}" as string.`,
-    });
+    issues.push(notAStringIssue(path, v));
     return;
   }
   let scheme: string;
@@ -178,106 +186,18 @@ const SELECT_TYPES = new Set<unknown>([
   ComponentType.ChannelSelect,
 ]);
 
+/** One walk over a message's components: the custom ids seen so far, and how many components it met. */
+interface ComponentWalk {
+  issues: Issue[];
+  v2: boolean;
+  customIds: Set<string>;
+  total: number;
+}
+
 const checkComponents = (issues: Issue[], v: unknown, path: Path, v2: boolean): void => {
   const top = checkArray(issues, v, path, v2 ? 40 : 5);
   if (!top) return;
-  const seen = new Set<string>();
-  let total = 0;
-  const visit = (c: unknown, at: Path, depth: number): void => {
-    total++;
-    if (!checkDict(issues, c, at)) return;
-    const interactive =
-      c.type === ComponentType.Button || SELECT_TYPES.has(c.type) || c.type === ComponentType.TextInput;
-    const isLink = c.type === ComponentType.Button && (c.style === 5 || c.style === 6);
-    if (c.custom_id !== undefined || (interactive && !isLink)) {
-      checkString(issues, c.custom_id, [...at, 'custom_id'], { min: 1, max: 100, required: true });
-      if (typeof c.custom_id === 'string') {
-        if (seen.has(c.custom_id)) {
-          issues.push({
-            path: [...at, 'custom_id'],
-            code: 'COMPONENT_CUSTOM_ID_DUPLICATED',
-            message: 'Component custom id cannot be duplicated',
-            detail: c.custom_id,
-          });
-        }
-        seen.add(c.custom_id);
-      }
-    }
-    switch (c.type) {
-      case ComponentType.ActionRow: {
-        if (depth > 0 && !v2) {
-          issues.push({
-            path: [...at, 'type'],
-            code: 'UNION_TYPE_CHOICES',
-            message: 'Action rows cannot be nested.',
-          });
-        }
-        const children = checkArray(issues, c.components, [...at, 'components'], 5, 1);
-        if (
-          children &&
-          children.length > 1 &&
-          children.some((x) => isRecord(x) && SELECT_TYPES.has(x.type))
-        ) {
-          issues.push({
-            path: [...at, 'components'],
-            code: 'COMPONENT_LAYOUT_WIDTH_EXCEEDED',
-            message: 'The specified component exceeds the maximum width',
-          });
-        }
-        children?.forEach((x, i) => {
-          visit(x, [...at, 'components', i], depth + 1);
-        });
-        break;
-      }
-      case ComponentType.Button: {
-        if (typeof c.style !== 'number' || c.style < 1 || c.style > 6) {
-          issues.push({
-            path: [...at, 'style'],
-            code: 'BASE_TYPE_CHOICES',
-            message: 'Value must be one of (1, 2, 3, 4, 5, 6).',
-          });
-        }
-        if (c.style === 5) {
-          if (c.custom_id !== undefined) {
-            issues.push({
-              path: [...at, 'custom_id'],
-              code: 'BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED',
-              message: 'A custom id cannot be set for link buttons',
-            });
-          }
-          checkString(issues, c.url, [...at, 'url'], { max: 512, required: true });
-          checkUrl(issues, c.url, [...at, 'url'], false, 512);
-        }
-        checkString(issues, c.label, [...at, 'label'], { max: 80 });
-        break;
-      }
-      case ComponentType.StringSelect: {
-        const options = checkArray(issues, c.options, [...at, 'options'], 25, 1);
-        options?.forEach((o, i) => {
-          const oat = [...at, 'options', i];
-          if (!checkDict(issues, o, oat)) return;
-          checkString(issues, o.label, [...oat, 'label'], { min: 1, max: 100, required: true });
-          checkString(issues, o.value, [...oat, 'value'], { min: 1, max: 100, required: true });
-          checkString(issues, o.description, [...oat, 'description'], { max: 100 });
-        });
-        checkString(issues, c.placeholder, [...at, 'placeholder'], { max: 150 });
-        break;
-      }
-      default: {
-        if (SELECT_TYPES.has(c.type)) {
-          checkString(issues, c.placeholder, [...at, 'placeholder'], { max: 150 });
-        }
-        // components v2 containers and sections nest further components
-        const children = Array.isArray(c.components) ? c.components : [];
-        children.forEach((x, i) => {
-          visit(x, [...at, 'components', i], depth + 1);
-        });
-        if (isRecord(c.accessory)) visit(c.accessory, [...at, 'accessory'], depth + 1);
-        if (c.type === ComponentType.TextDisplay)
-          checkString(issues, c.content, [...at, 'content'], { max: 4000 });
-      }
-    }
-  };
+  const walk: ComponentWalk = { issues, v2, customIds: new Set(), total: 0 };
   top.forEach((c, i) => {
     if (!v2 && isRecord(c) && c.type !== ComponentType.ActionRow) {
       issues.push({
@@ -287,17 +207,133 @@ const checkComponents = (issues: Issue[], v: unknown, path: Path, v2: boolean): 
         detail: `got ${String(c.type)} without the IS_COMPONENTS_V2 flag`,
       });
     }
-    visit(c, [...path, i], 0);
+    visitComponent(walk, c, [...path, i], 0);
   });
-  if (v2 && total > 40) {
+  if (v2 && walk.total > 40) {
     issues.push({
       path,
       code: 'BASE_TYPE_MAX_LENGTH',
       message: 'Must be 40 or fewer in length.',
-      detail: `${total} in total`,
+      detail: `${walk.total} in total`,
     });
   }
 };
+
+function visitComponent(walk: ComponentWalk, c: unknown, at: Path, depth: number): void {
+  walk.total++;
+  if (!checkDict(walk.issues, c, at)) return;
+  const interactive =
+    c.type === ComponentType.Button || SELECT_TYPES.has(c.type) || c.type === ComponentType.TextInput;
+  const isLink = c.type === ComponentType.Button && (c.style === 5 || c.style === 6);
+  if (c.custom_id !== undefined || (interactive && !isLink)) {
+    checkString(walk.issues, c.custom_id, [...at, 'custom_id'], { min: 1, max: 100, required: true });
+    checkUnique(walk.issues, walk.customIds, c.custom_id, {
+      ...duplicateCustomId(at),
+      detail: String(c.custom_id),
+    });
+  }
+  switch (c.type) {
+    case ComponentType.ActionRow:
+      checkActionRow(walk, c, at, depth);
+      return;
+    case ComponentType.Button:
+      checkButton(walk.issues, c, at);
+      return;
+    case ComponentType.StringSelect:
+      checkStringSelect(walk.issues, c, at);
+      return;
+    default:
+      checkNestingComponent(walk, c, at, depth);
+      return;
+  }
+}
+
+/** A row of up to five components, or one select; rows do not nest outside components v2. */
+function checkActionRow(walk: ComponentWalk, c: Record<string, unknown>, at: Path, depth: number): void {
+  const { issues } = walk;
+  if (depth > 0 && !walk.v2) {
+    issues.push({
+      path: [...at, 'type'],
+      code: 'UNION_TYPE_CHOICES',
+      message: 'Action rows cannot be nested.',
+    });
+  }
+  const children = checkArray(issues, c.components, [...at, 'components'], 5, 1);
+  if (children && children.length > 1 && children.some((x) => isRecord(x) && SELECT_TYPES.has(x.type))) {
+    issues.push({
+      path: [...at, 'components'],
+      code: 'COMPONENT_LAYOUT_WIDTH_EXCEEDED',
+      message: 'The specified component exceeds the maximum width',
+    });
+  }
+  children?.forEach((x, i) => {
+    visitComponent(walk, x, [...at, 'components', i], depth + 1);
+  });
+}
+
+function checkButton(issues: Issue[], c: Record<string, unknown>, at: Path): void {
+  if (typeof c.style !== 'number' || c.style < 1 || c.style > 6) {
+    issues.push({
+      path: [...at, 'style'],
+      code: 'BASE_TYPE_CHOICES',
+      message: 'Value must be one of (1, 2, 3, 4, 5, 6).',
+    });
+  }
+  if (c.style === 5) {
+    if (c.custom_id !== undefined) {
+      issues.push({
+        path: [...at, 'custom_id'],
+        code: 'BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED',
+        message: 'A custom id cannot be set for link buttons',
+      });
+    }
+    checkString(issues, c.url, [...at, 'url'], { max: 512, required: true });
+    checkUrl(issues, c.url, [...at, 'url'], false, 512);
+  }
+  checkString(issues, c.label, [...at, 'label'], { max: 80 });
+}
+
+function checkStringSelect(issues: Issue[], c: Record<string, unknown>, at: Path): void {
+  const options = checkArray(issues, c.options, [...at, 'options'], 25, 1);
+  options?.forEach((o, i) => {
+    const oat = [...at, 'options', i];
+    if (!checkDict(issues, o, oat)) return;
+    checkString(issues, o.label, [...oat, 'label'], { min: 1, max: 100, required: true });
+    checkString(issues, o.value, [...oat, 'value'], { min: 1, max: 100, required: true });
+    checkString(issues, o.description, [...oat, 'description'], { max: 100 });
+  });
+  checkString(issues, c.placeholder, [...at, 'placeholder'], { max: 150 });
+}
+
+/** The other selects, and the components v2 containers and sections, which nest further components. */
+function checkNestingComponent(
+  walk: ComponentWalk,
+  c: Record<string, unknown>,
+  at: Path,
+  depth: number,
+): void {
+  const { issues } = walk;
+  if (SELECT_TYPES.has(c.type)) checkString(issues, c.placeholder, [...at, 'placeholder'], { max: 150 });
+  const children = Array.isArray(c.components) ? c.components : [];
+  children.forEach((x, i) => {
+    visitComponent(walk, x, [...at, 'components', i], depth + 1);
+  });
+  if (isRecord(c.accessory)) visitComponent(walk, c.accessory, [...at, 'accessory'], depth + 1);
+  if (c.type === ComponentType.TextDisplay) checkString(issues, c.content, [...at, 'content'], { max: 4000 });
+}
+
+/** Adds `issue` when the string `value` was seen before in the same list; remembers it. */
+function checkUnique(issues: Issue[], seen: Set<string>, value: unknown, issue: Issue): void {
+  if (typeof value !== 'string') return;
+  if (seen.has(value)) issues.push(issue);
+  seen.add(value);
+}
+
+const duplicateCustomId = (at: Path): Issue => ({
+  path: [...at, 'custom_id'],
+  code: 'COMPONENT_CUSTOM_ID_DUPLICATED',
+  message: 'Component custom id cannot be duplicated',
+});
 
 export const checkMessage = (issues: Issue[], p: unknown, path: Path): void => {
   if (!checkDict(issues, p, path)) return;
@@ -353,7 +389,7 @@ export const checkChoices = (issues: Issue[], data: unknown, path: Path): void =
     checkString(issues, c.name, [...at, 'name'], { min: 1, max: 100, required: true });
     if (typeof c.value === 'string') checkString(issues, c.value, [...at, 'value'], { max: 100 });
     else if (typeof c.value !== 'number') {
-      issues.push({ path: [...at, 'value'], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
+      issues.push(requiredIssue([...at, 'value']));
     }
   });
 };
@@ -366,16 +402,7 @@ export const checkModal = (issues: Issue[], data: unknown, path: Path): void => 
   const input = (c: unknown, at: Path, inLabel: boolean): void => {
     if (!checkDict(issues, c, at)) return;
     checkString(issues, c.custom_id, [...at, 'custom_id'], { min: 1, max: 100, required: true });
-    if (typeof c.custom_id === 'string') {
-      if (seen.has(c.custom_id)) {
-        issues.push({
-          path: [...at, 'custom_id'],
-          code: 'COMPONENT_CUSTOM_ID_DUPLICATED',
-          message: 'Component custom id cannot be duplicated',
-        });
-      }
-      seen.add(c.custom_id);
-    }
+    checkUnique(issues, seen, c.custom_id, duplicateCustomId(at));
     if (c.type === ComponentType.TextInput) {
       if (!inLabel) checkString(issues, c.label, [...at, 'label'], { min: 1, max: 45, required: true });
       if (c.style !== 1 && c.style !== 2) {
@@ -428,16 +455,11 @@ const checkOptions = (issues: Issue[], options: unknown, path: Path): void => {
     const at = [...path, i];
     if (!checkDict(issues, o, at)) return;
     checkCommandName(issues, o.name, [...at, 'name']);
-    if (typeof o.name === 'string') {
-      if (names.has(o.name)) {
-        issues.push({
-          path: [...at, 'name'],
-          code: 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS',
-          message: 'Option names must be unique',
-        });
-      }
-      names.add(o.name);
-    }
+    checkUnique(issues, names, o.name, {
+      path: [...at, 'name'],
+      code: 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS',
+      message: 'Option names must be unique',
+    });
     checkString(issues, o.description, [...at, 'description'], { min: 1, max: 100, required: true });
     if (o.required === true && optionalSeen) {
       issues.push({

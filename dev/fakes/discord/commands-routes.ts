@@ -1,67 +1,25 @@
+// The application command routes, global and per guild, onto the command registry.
 import type { CommandRegistry } from './commands.js';
-import { type Handler, isRecord, type Route } from './common.js';
-import type { RestKit } from './rest-kit.js';
-import type { World } from './world.js';
+import type { Route } from './common.js';
 
-export function createCommandRoutes(w: World & RestKit & CommandRegistry): Route[] {
-  const { commandList, storedCommand, checkCommandSet, putCommands, postCommand, commandById } = w;
+export function createCommandRoutes({ commands }: { commands: CommandRegistry }): Route[] {
+  const global = 'applications/:app/commands';
+  const ofGuild = 'applications/:app/guilds/:guild/commands';
   return [
+    ['GET', global, (ctx, { app = '' }) => ({ status: 200, body: commands.list(ctx, app) })],
+    ['PUT', global, (ctx, { app = '' }) => commands.put(ctx, app)],
+    ['POST', global, (ctx, { app = '' }) => commands.post(ctx, app)],
     [
       'GET',
-      'applications/:app/commands',
-      (ctx, { app = '' }) => ({ status: 200, body: commandList(ctx, app) }),
+      ofGuild,
+      (ctx, { app = '', guild = '' }) => ({ status: 200, body: commands.list(ctx, app, guild) }),
     ],
-    ['PUT', 'applications/:app/commands', (ctx, { app = '' }) => putCommands(ctx, app)],
-    ['POST', 'applications/:app/commands', (ctx, { app = '' }) => postCommand(ctx, app)],
-    [
-      'GET',
-      'applications/:app/guilds/:guild/commands',
-      (ctx, { app = '', guild = '' }) => ({ status: 200, body: commandList(ctx, app, guild) }),
-    ],
-    [
-      'PUT',
-      'applications/:app/guilds/:guild/commands',
-      (ctx, { app = '', guild = '' }) => putCommands(ctx, app, guild),
-    ],
-    [
-      'POST',
-      'applications/:app/guilds/:guild/commands',
-      (ctx, { app = '', guild = '' }) => postCommand(ctx, app, guild),
-    ],
-    ...(['applications/:app/commands/:command', 'applications/:app/guilds/:guild/commands/:command'].flatMap(
-      (path): [string, string, Handler][] => [
-        [
-          'GET',
-          path,
-          (ctx, { app = '', guild, command = '' }) => {
-            const list = commandList(ctx, app, guild);
-            return { status: 200, body: list[commandById(list, command)] };
-          },
-        ],
-        [
-          'PATCH',
-          path,
-          (ctx, { app = '', guild, command = '' }) => {
-            const list = commandList(ctx, app, guild);
-            const index = commandById(list, command);
-            const current = list[index] ?? {};
-            const merged = { ...current, ...(isRecord(ctx.body) ? ctx.body : {}) };
-            checkCommandSet(ctx, [...list.filter((_, i) => i !== index), merged], []);
-            const stored = storedCommand(merged, current, guild);
-            list[index] = stored;
-            return { status: 200, body: stored };
-          },
-        ],
-        [
-          'DELETE',
-          path,
-          (ctx, { app = '', guild, command = '' }) => {
-            const list = commandList(ctx, app, guild);
-            list.splice(commandById(list, command), 1);
-            return { status: 204 };
-          },
-        ],
-      ],
-    ) as [string, string, Handler][]),
+    ['PUT', ofGuild, (ctx, { app = '', guild = '' }) => commands.put(ctx, app, guild)],
+    ['POST', ofGuild, (ctx, { app = '', guild = '' }) => commands.post(ctx, app, guild)],
+    ...[`${global}/:command`, `${ofGuild}/:command`].flatMap((path): Route[] => [
+      ['GET', path, (ctx, { app = '', guild, command = '' }) => commands.get(ctx, app, guild, command)],
+      ['PATCH', path, (ctx, { app = '', guild, command = '' }) => commands.patch(ctx, app, guild, command)],
+      ['DELETE', path, (ctx, { app = '', guild, command = '' }) => commands.remove(ctx, app, guild, command)],
+    ]),
   ];
 }

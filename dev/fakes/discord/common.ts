@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { APIUser, InteractionType } from 'discord-api-types/v10';
 import type { WebSocket } from 'ws';
+import { apiMessage, type StoredMessage } from '../interaction-data.js';
 import type { InteractionEvent } from './types.js';
 
 export const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -16,6 +17,18 @@ export const iso = (): string => new Date().toISOString();
 
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Whether a bot without the privileged Message Content intent reads `m` without its content, embeds, attachments and
+ * components, as Discord hides them: someone else's guild message that does not mention the bot.
+ */
+export const hidesContent = (m: StoredMessage, botUserId: string): boolean =>
+  m.guild_id !== undefined &&
+  m.author.id !== botUserId &&
+  !(m.mentions ?? []).some((u) => isRecord(u) && u.id === botUserId);
+
+/** What such a bot reads in place of the content (fresh arrays each time: the answer is recorded). */
+export const withoutContent = () => ({ content: '', embeds: [], attachments: [], components: [] });
 
 export class HttpError extends Error {
   constructor(
@@ -102,3 +115,38 @@ export const uploadLimit = (premiumTier: number): number =>
   premiumTier >= 3 ? 100 * 1024 * 1024 : premiumTier === 2 ? 50 * 1024 * 1024 : 10 * 1024 * 1024;
 
 export type Route = [method: string, pattern: string, handler: Handler];
+
+/** The answer with a message, as the REST routes give it. */
+export const messageReply = (m: StoredMessage): Reply => ({ status: 200, body: apiMessage(m) });
+
+/**
+ * Resolves once `check` holds: now, or when one of `listeners` is called (with what it is called with). On timeout,
+ * rejects with the `Error` that `timedOut` builds then (so it can say what the fake saw until that moment).
+ */
+export function waitUntil<T>(
+  listeners: Set<(value: T) => void>,
+  check: (value?: T) => boolean,
+  timeoutMs: number,
+  timedOut: () => Error,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve();
+    const listener = (value: T): void => {
+      if (!check(value)) return;
+      clearTimeout(timer);
+      listeners.delete(listener);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      listeners.delete(listener);
+      reject(timedOut());
+    }, timeoutMs);
+    listeners.add(listener);
+  });
+}
+
+/** What a wait just saw: still there, or the fake broke its own promise. */
+export function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} vanished after the wait saw it`);
+  return value;
+}

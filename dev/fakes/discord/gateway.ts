@@ -1,109 +1,52 @@
-// The gateway: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME with a replay of what was missed, and the
-// dispatches (every one with an increasing `s`).
+// The gateway's socket protocol: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME with a replay of what
+// was missed. The dispatches themselves (numbering, replay buffer) are the dispatcher's.
 import { randomBytes } from 'node:crypto';
-import { GatewayIntentBits } from 'discord-api-types/v10';
 import type { WebSocket } from 'ws';
-import { apiMessage, type GuildState, guildCreate, type StoredMessage } from '../interaction-data.js';
-import { isRecord, NON_RESUMABLE_CLOSE, now, REPLAY_BUFFER, type Session } from './common.js';
+import { isRecord, NON_RESUMABLE_CLOSE, now, type Session } from './common.js';
+import type { Dispatcher } from './dispatch.js';
 import type { World } from './world.js';
 
-export function createGateway(w: World) {
-  const {
-    botUserId,
-    applicationId,
-    token,
-    heartbeatIntervalMs,
-    botUser,
-    guilds,
-    sessionList,
-    sockets,
-    readyWaiters,
-    liveSessions,
-    owns,
-  } = w;
-  const dispatch = (s: Session, t: string, d: unknown): void => {
-    s.seq += 1;
-    const frame = JSON.stringify({ op: 0, t, s: s.seq, d });
-    s.buffer.push({ s: s.seq, frame });
-    if (s.buffer.length > REPLAY_BUFFER) s.buffer.shift();
-    if (s.ws && s.ws.readyState === s.ws.OPEN) s.ws.send(frame);
-  };
+const TRACE = ['["fake-discord",{"micros":0}]'];
 
-  const sendOp = (ws: WebSocket, op: number, d: unknown): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ op, d, s: null, t: null }));
-  };
+/** What one socket has told the gateway so far. */
+interface Connection {
+  session?: Session;
+}
 
-  const guildsOf = (s: Session): GuildState[] => [...guilds.values()].filter((g) => owns(s, g.id));
+export function createGateway({ world, dispatcher }: { world: World; dispatcher: Dispatcher }) {
+  const { dispatch, dispatchGuildCreate } = dispatcher;
 
-  const identify = (ws: WebSocket, conn: { session?: Session }, d: unknown): void => {
+  const identify = (ws: WebSocket, conn: Connection, d: unknown): void => {
     if (conn.session) {
       ws.close(4005, 'Already authenticated.');
       return;
     }
-    if (!isRecord(d) || d.token !== token) {
-      ws.close(4004, 'Authentication failed.');
+    const asked = identifyRequest(d, world.token);
+    if ('refused' in asked) {
+      ws.close(...asked.refused);
       return;
     }
-    let shard: [number, number] | undefined;
-    if (d.shard !== undefined) {
-      const [id, count] = Array.isArray(d.shard) ? d.shard : [];
-      if (typeof id !== 'number' || typeof count !== 'number' || id < 0 || count < 1 || id >= count) {
-        ws.close(4010, 'Invalid shard.');
-        return;
-      }
-      shard = [id, count];
-    }
-    const session: Session = {
-      sessionId: randomBytes(16).toString('hex'),
-      shard,
-      intents: typeof d.intents === 'number' ? d.intents : 0,
-      seq: 0,
-      buffer: [],
-      ws,
-      identifiedAt: now(),
-      readyAt: undefined,
-      dead: false,
-      resumes: 0,
-    };
-    w.identifies++;
-    sessionList.push(session);
+    const session = newSession(ws, asked.shard, asked.intents);
+    world.identifies++;
+    world.sessionList.push(session);
     conn.session = session;
-    const own = guildsOf(session);
-    dispatch(session, 'READY', {
-      v: 10,
-      user: botUser,
-      guilds: own.map((g) => ({ id: g.id, unavailable: true })),
-      session_id: session.sessionId,
-      session_type: 'normal',
-      resume_gateway_url: `${w.wsUrl}/resume`,
-      shard: shard ?? [0, 1],
-      application: { id: applicationId, flags: 0 },
-      private_channels: [],
-      presences: [],
-      relationships: [],
-      guild_join_requests: [],
-      geo_ordered_rtc_regions: [],
-      user_settings: {},
-      auth: {},
-      _trace: ['["fake-discord",{"micros":0}]'],
-    });
-    if (session.intents & GatewayIntentBits.Guilds) {
-      for (const g of own) dispatch(session, 'GUILD_CREATE', guildCreate(g, botUserId));
-    }
+    const own = [...world.guilds.values()].filter((g) => world.owns(session, g.id));
+    dispatch(session, 'READY', readyPayload(world, session, own));
+    for (const g of own) dispatchGuildCreate(session, g);
     session.readyAt = now();
-    for (const w of [...readyWaiters]) w();
+    for (const waiter of [...world.readyWaiters]) waiter();
   };
 
-  const resume = (ws: WebSocket, conn: { session?: Session }, d: unknown): void => {
+  const resume = (ws: WebSocket, conn: Connection, d: unknown): void => {
     if (!isRecord(d)) {
       ws.close(4002, 'Error while decoding payload.');
       return;
     }
-    const s = sessionList.find((x) => x.sessionId === d.session_id);
+    const s = world.sessionList.find((x) => x.sessionId === d.session_id);
     const seq = typeof d.seq === 'number' ? d.seq : -1;
     const first = s?.buffer[0]?.s ?? 1;
-    if (!s || s.dead || d.token !== token || seq < first - 1 || seq > s.seq) {
-      sendOp(ws, 9, false);
+    if (!s || s.dead || d.token !== world.token || seq < first - 1 || seq > s.seq) {
+      sendOp(ws, 9, false); // invalid session: not resumable
       return;
     }
     const previous = s.ws;
@@ -113,46 +56,42 @@ export function createGateway(w: World) {
       previous.close(4000, 'Session resumed elsewhere.');
     for (const entry of s.buffer) if (entry.s > seq) ws.send(entry.frame);
     s.resumes++;
-    dispatch(s, 'RESUMED', { _trace: ['["fake-discord",{"micros":0}]'] });
+    dispatch(s, 'RESUMED', { _trace: TRACE });
+  };
+
+  const onFrame = (ws: WebSocket, conn: Connection, raw: string): void => {
+    const payload = parseFrame(raw);
+    if (!payload) {
+      ws.close(4002, 'Error while decoding payload.');
+      return;
+    }
+    switch (payload.op) {
+      case 1:
+        if (!world.dropAcks) sendOp(ws, 11, null);
+        return;
+      case 2:
+        identify(ws, conn, payload.d);
+        return;
+      case 6:
+        resume(ws, conn, payload.d);
+        return;
+      case 3:
+      case 4:
+      case 8:
+      case 31:
+        if (!conn.session) ws.close(4003, 'Not authenticated.');
+        return;
+      default:
+        ws.close(4001, 'Unknown opcode.');
+    }
   };
 
   const onSocket = (ws: WebSocket): void => {
-    sockets.add(ws);
-    const conn: { session?: Session } = {};
-    ws.on('message', (raw) => {
-      let payload: unknown;
-      try {
-        payload = JSON.parse(raw.toString());
-      } catch {
-        ws.close(4002, 'Error while decoding payload.');
-        return;
-      }
-      if (!isRecord(payload) || typeof payload.op !== 'number') {
-        ws.close(4002, 'Error while decoding payload.');
-        return;
-      }
-      switch (payload.op) {
-        case 1:
-          if (!w.dropAcks) sendOp(ws, 11, null);
-          return;
-        case 2:
-          identify(ws, conn, payload.d);
-          return;
-        case 6:
-          resume(ws, conn, payload.d);
-          return;
-        case 3:
-        case 4:
-        case 8:
-        case 31:
-          if (!conn.session) ws.close(4003, 'Not authenticated.');
-          return;
-        default:
-          ws.close(4001, 'Unknown opcode.');
-      }
-    });
+    world.sockets.add(ws);
+    const conn: Connection = {};
+    ws.on('message', (raw) => onFrame(ws, conn, raw.toString()));
     ws.on('close', (code) => {
-      sockets.delete(ws);
+      world.sockets.delete(ws);
       const s = conn.session;
       if (s && s.ws === ws) {
         s.ws = undefined;
@@ -160,33 +99,68 @@ export function createGateway(w: World) {
       }
     });
     ws.on('error', () => {});
-    sendOp(ws, 10, { heartbeat_interval: heartbeatIntervalMs, _trace: ['["fake-discord",{"micros":0}]'] });
+    sendOp(ws, 10, { heartbeat_interval: world.heartbeatIntervalMs, _trace: TRACE });
   };
 
-  const dispatchMessageCreate = (m: StoredMessage): void => {
-    const mentionsBot = (m.mentions ?? []).some((u) => isRecord(u) && u.id === botUserId);
-    for (const s of liveSessions()) {
-      if (m.guild_id) {
-        if (!owns(s, m.guild_id) || !(s.intents & GatewayIntentBits.GuildMessages)) continue;
-      } else if (!(s.intents & GatewayIntentBits.DirectMessages) || (s.shard?.[0] ?? 0) !== 0) continue;
-      const data: Record<string, unknown> = { ...apiMessage(m) };
-      if (m.guild_id) {
-        data.guild_id = m.guild_id;
-        const mem = guilds.get(m.guild_id)?.members.get(m.author.id);
-        if (mem) data.member = { ...mem, user: undefined };
-      }
-      if (
-        !(s.intents & GatewayIntentBits.MessageContent) &&
-        m.author.id !== botUserId &&
-        !mentionsBot &&
-        m.guild_id
-      ) {
-        Object.assign(data, { content: '', embeds: [], attachments: [], components: [] });
-      }
-      dispatch(s, 'MESSAGE_CREATE', data);
-    }
-  };
-  return { dispatch, sendOp, guildsOf, identify, resume, onSocket, dispatchMessageCreate };
+  return { onSocket };
 }
 
-export type Gateway = ReturnType<typeof createGateway>;
+const sendOp = (ws: WebSocket, op: number, d: unknown): void => {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ op, d, s: null, t: null }));
+};
+
+const parseFrame = (raw: string): { op: number; d: unknown } | undefined => {
+  try {
+    const payload: unknown = JSON.parse(raw);
+    return isRecord(payload) && typeof payload.op === 'number' ? { op: payload.op, d: payload.d } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** An IDENTIFY's token, shard and intents, or the close code and reason that refuse it. */
+function identifyRequest(
+  d: unknown,
+  token: string,
+): { shard: [number, number] | undefined; intents: number } | { refused: [number, string] } {
+  if (!isRecord(d) || d.token !== token) return { refused: [4004, 'Authentication failed.'] };
+  const intents = typeof d.intents === 'number' ? d.intents : 0;
+  if (d.shard === undefined) return { shard: undefined, intents };
+  const [id, count] = Array.isArray(d.shard) ? d.shard : [];
+  if (typeof id !== 'number' || typeof count !== 'number' || id < 0 || count < 1 || id >= count) {
+    return { refused: [4010, 'Invalid shard.'] };
+  }
+  return { shard: [id, count], intents };
+}
+
+const newSession = (ws: WebSocket, shard: [number, number] | undefined, intents: number): Session => ({
+  sessionId: randomBytes(16).toString('hex'),
+  shard,
+  intents,
+  seq: 0,
+  buffer: [],
+  ws,
+  identifiedAt: now(),
+  readyAt: undefined,
+  dead: false,
+  resumes: 0,
+});
+
+const readyPayload = (world: World, session: Session, own: { id: string }[]) => ({
+  v: 10,
+  user: world.botUser,
+  guilds: own.map((g) => ({ id: g.id, unavailable: true })),
+  session_id: session.sessionId,
+  session_type: 'normal',
+  resume_gateway_url: `${world.wsUrl}/resume`,
+  shard: session.shard ?? [0, 1],
+  application: { id: world.applicationId, flags: 0 },
+  private_channels: [],
+  presences: [],
+  relationships: [],
+  guild_join_requests: [],
+  geo_ordered_rtc_regions: [],
+  user_settings: {},
+  auth: {},
+  _trace: TRACE,
+});

@@ -1,3 +1,4 @@
+// The kinds of interaction a test sends: slash commands (and autocomplete), message commands, buttons, modals.
 import {
   type APIApplicationCommandInteractionDataOption,
   ApplicationCommandType,
@@ -18,9 +19,18 @@ import type {
 } from './types.js';
 import type { World } from './world.js';
 
-/** The kinds of interaction a test sends: slash commands (and autocomplete), message commands, buttons, modals. */
-export function createSenders(w: World & Interactions & MessageStore) {
-  const { prepare, deliver, commandId, toStored, interactions } = w;
+export function createSenders({
+  world,
+  interactions,
+  messages,
+}: {
+  world: World;
+  interactions: Interactions;
+  messages: MessageStore;
+}) {
+  const { prepare, deliver, commandId } = interactions;
+  const { toStored } = messages;
+
   const chatInput = (input: SlashInput, type: InteractionType): InteractionHandle => {
     const { st, base } = prepare(
       input,
@@ -82,7 +92,7 @@ export function createSenders(w: World & Interactions & MessageStore) {
 
   const modalSubmit = (input: ModalSubmitInput): InteractionHandle => {
     const { st, base } = prepare(input, InteractionType.ModalSubmit, `modal "${input.customId}"`);
-    const shown = [...interactions.values()]
+    const shown = [...world.interactions.values()]
       .reverse()
       .find((x) => isRecord(x.modal) && x.modal.custom_id === input.customId);
     const message = input.message ? toStored(input.message) : undefined;
@@ -94,5 +104,8 @@ export function createSenders(w: World & Interactions & MessageStore) {
       data: { custom_id: input.customId, components: modalSubmission(shown?.modal, input.fields) },
     });
   };
+
   return { chatInput, messageCommand, button, modalSubmit };
 }
+
+export type Senders = ReturnType<typeof createSenders>;

@@ -17,8 +17,11 @@ import {
   UpdateMessageInteractionCallbackRequestSchema,
 } from 'discord-api-spec/zod';
 import * as z from 'zod/mini';
-import { checkChoices, checkMessage, checkModal, type Issue, type Path } from './checks.js';
-import { isRecord } from './common.js';
+import { checkChoices, checkMessage, checkModal, formatPath, type Issue, type Path } from './checks.js';
+import { type Ctx, isRecord } from './common.js';
+import type { Guards } from './guards.js';
+import type { FakeDiscord } from './types.js';
+import type { World } from './world.js';
 
 type Schema = z.ZodMiniType;
 
@@ -105,7 +108,7 @@ const ownIssues = (method: string, pattern: string, body: unknown): Issue[] => {
 const samePath = (a: Path, b: Path): boolean => a.length === b.length && a.every((seg, n) => seg === b[n]);
 
 /** Everything wrong with a body the spec refuses: the fake's own issues, then the spec's at other paths. */
-export function refusal(method: string, pattern: string, body: unknown, spec: Issue[]): Issue[] {
+function refusal(method: string, pattern: string, body: unknown, spec: Issue[]): Issue[] {
   const own = ownIssues(method, pattern, body);
   return [...own, ...spec.filter((i) => !own.some((o) => samePath(o.path, i.path)))];
 }
@@ -124,10 +127,41 @@ const discordAccepts = (body: unknown, issue: Issue): boolean =>
   issue.path.at(-1) === 'default_member_permissions' && /^\d+$/.test(String(valueAt(body, issue.path)));
 
 /** What in `body` breaks the spec for `METHOD pattern`; nothing for a route or callback type it doesn't cover. */
-export function specIssues(method: string, pattern: string, body: unknown): Issue[] {
+function specIssues(method: string, pattern: string, body: unknown): Issue[] {
   const entry = bodySchemas[`${method} ${pattern}`];
   const schema = typeof entry === 'function' ? entry(body) : entry;
   if (!schema || body === undefined) return [];
   const result = z.safeParse(schema, body);
   return result.success ? [] : flatten(result.error.issues, []).filter((i) => !discordAccepts(body, i));
 }
+
+/**
+ * The spec check of every body a route receives: at once (a body that breaks it is refused), or with deferSpecCheck
+ * kept for `checkDeferredSpec()` (answered as if valid).
+ */
+export function createSpecGate({ world, guards }: { world: World; guards: Guards }) {
+  const check = (ctx: Ctx, method: string, pattern: string, body: unknown): void => {
+    if (world.deferSpecCheck) {
+      world.uncheckedBodies.push({ method, pattern, body });
+      return;
+    }
+    const issues = specIssues(method, pattern, body);
+    if (issues.length) guards.reject(ctx, refusal(method, pattern, body, issues));
+  };
+
+  const checkDeferredSpec: FakeDiscord['checkDeferredSpec'] = () => {
+    const found: string[] = [];
+    for (const { method, pattern, body } of world.uncheckedBodies.splice(0)) {
+      const issues = specIssues(method, pattern, body);
+      if (issues.length === 0) continue;
+      for (const i of refusal(method, pattern, body, issues))
+        found.push(`${method} /${pattern}: ${formatPath(i.path)}: ${i.message}`);
+    }
+    world.violations.push(...found);
+    return found;
+  };
+
+  return { check, checkDeferredSpec };
+}
+
+export type SpecGate = ReturnType<typeof createSpecGate>;

@@ -1,5 +1,4 @@
 // The fake Discord's public types: what tests, the demo and the benchmark see.
-import type { OptionInput } from '../interaction-data.js';
 
 export interface FakeDiscordOptions {
   token?: string;
@@ -138,6 +137,14 @@ export interface InteractionTarget {
   locale?: string;
   /** index in sessions() of the session to deliver to; default: round-robin over the sessions owning the guild */
   session?: number;
+}
+
+export interface OptionInput {
+  name: string;
+  type?: number;
+  value: string | number | boolean;
+  focused?: boolean;
+  options?: unknown[];
 }
 
 export interface SlashInput extends InteractionTarget {
