@@ -4,7 +4,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import {
   type FakeDiscord,
   type FakeDiscordOptions,
@@ -31,6 +30,7 @@ import {
   MEMBER,
   OTHER_GUILD,
 } from '../../dev/fixtures.js';
+import { captureLogLines } from '../../dev/log-lines.js';
 import { type Bot, createBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 
@@ -105,16 +105,8 @@ let sequence = 0;
 export const uniqueId = (prefix = '9'): string =>
   `${prefix}${Date.now()}${(sequence++).toString().padStart(4, '0')}`.slice(0, 19);
 
-export function captureLogs(): { lines: string[]; stream: Writable } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      callback();
-    },
-  });
-  return { lines, stream };
-}
+/** The bot's log lines, kept for the test to read. */
+export const captureLogs = () => captureLogLines();
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const useapi = options.reuse?.useapi ?? (await startFakeUseapi(options.useapi));
