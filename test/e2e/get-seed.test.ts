@@ -7,6 +7,7 @@ import type { FakeJob } from '../../dev/fakes/fake-useapi.js';
 import {
   ACCOUNT_CHANNEL,
   CHANNEL,
+  deliverUseapiCallback,
   GUILD,
   type Harness,
   isSeedReply,
@@ -15,6 +16,7 @@ import {
   MODERATOR,
   OTHER_GUILD,
   OTHER_MEMBER,
+  openPasteModal,
   privateAnswer,
   startHarness,
   uniqueId,
@@ -86,23 +88,6 @@ function midjourneyOutput(o: OutputOptions = {}): { job: FakeJob; message: FakeM
   return { job, message };
 }
 
-/** What useapi does for every job when the account's default replyUrl points at the bot. */
-async function callback(job: FakeJob) {
-  const http = h.bot.http();
-  if (!http) throw new Error('the bot has no HTTP server');
-  const response = await fetch(`${http.url}/useapi/callback/${SECRET}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(job),
-  });
-  expect(response.status).toBe(200);
-  // The bot answers the callback first and indexes right after.
-  await vi.waitFor(async () => expect(await h.bot.ctx.index.byJobid(job.jobid)).toBeDefined(), {
-    timeout: 5_000,
-    interval: 10,
-  });
-}
-
 function rightClick(target: FakeMessage | Record<string, unknown>, user: InteractionUser = MEMBER) {
   return h.discord.messageCommand({ name: 'Get seed', target, guildId: GUILD, channelId: CHANNEL, user });
 }
@@ -127,7 +112,7 @@ describe('right-click → Apps → Get seed', () => {
   it('answers privately for an indexed message with the seed and the four images', async () => {
     await start();
     const { job, message } = midjourneyOutput({ seedValue: 1234567890, prompt: 'a red fox in snow' });
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     const interaction = rightClick(message);
     const ack = await interaction.waitForCallback();
     expect(ack.type).toBe(5);
@@ -169,7 +154,7 @@ describe('right-click → Apps → Get seed', () => {
       parentJobId: grid.job.jobid,
       seedValue: 111,
     });
-    await callback(grid.job);
+    await deliverUseapiCallback(h, grid.job);
     const upscale = h.discord.makeMessage({
       channelId: CHANNEL,
       guildId: GUILD,
@@ -186,7 +171,7 @@ describe('right-click → Apps → Get seed', () => {
   it('falls back to the parent grid (same seed) for an upscale the grid does not list', async () => {
     await start();
     const grid = midjourneyOutput({ seedValue: 222 });
-    await callback(grid.job);
+    await deliverUseapiCallback(h, grid.job);
     const upscale = h.discord.makeMessage({
       channelId: CHANNEL,
       guildId: GUILD,
@@ -237,18 +222,8 @@ describe('right-click → Apps → Get seed', () => {
       const interaction = rightClick(message);
       const reply = await privateAnswer(interaction);
       expect(reply.content).toMatch(/could not find the useapi job.*I have not seen this job/);
-      const original = interaction.original();
-      if (!original) throw new Error('no reply');
-      const button = (original.components[0] as { components: { custom_id: string }[] }).components[0];
-      expect(button?.custom_id).toBe(`paste-jobid:${message.id}`);
-      const click = h.discord.button({
-        customId: button?.custom_id ?? '',
-        message: original,
-        guildId: GUILD,
-        channelId: CHANNEL,
-        user: MEMBER,
-      });
-      const modal = await click.waitForCallback();
+      const { customId, modal } = await openPasteModal(h, interaction.original());
+      expect(customId).toBe(`paste-jobid:${message.id}`);
       expect(modal.type).toBe(9);
       return `paste-jobid:${message.id}`;
     }
@@ -344,7 +319,7 @@ describe('/seed with a message link or id', () => {
   it('resolves a link to an indexed message without reading it', async () => {
     await start();
     const { job, message } = midjourneyOutput({ seedValue: 6006 });
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     const final = await slash(`https://discord.com/channels/${GUILD}/${CHANNEL}/${message.id}`).waitForEdit(
       isSeedReply,
       15_000,
@@ -367,7 +342,7 @@ describe('/seed with a message link or id', () => {
   it('resolves a bare message id in this channel through the index', async () => {
     await start();
     const { job, message } = midjourneyOutput({ seedValue: 7007 });
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     const interaction = slash(message.id);
     const final = await interaction.waitForEdit(isSeedReply, 15_000);
     expect(seedOf(final)).toBe('7007');
@@ -403,7 +378,7 @@ describe('autocomplete on /seed job', () => {
     const fox = midjourneyOutput({ prompt: 'a red fox in snow' });
     const whale = midjourneyOutput({ prompt: 'a blue whale at night' });
     const elsewhere = midjourneyOutput({ prompt: 'a red fox elsewhere', message: { guildId: OTHER_GUILD } });
-    for (const o of [fox, whale, elsewhere]) await callback(o.job);
+    for (const o of [fox, whale, elsewhere]) await deliverUseapiCallback(h, o.job);
     const before = h.useapi.requests.length;
 
     const ask = (value: string) =>
@@ -435,7 +410,7 @@ describe('SEED_ACCESS', () => {
   it('owner: refuses someone else’s image, and serves its owner', async () => {
     await start({ SEED_ACCESS: 'owner' });
     const { job, message } = midjourneyOutput({ seedValue: 4444 });
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     await expectRefusal(rightClick(message, OTHER_MEMBER), /Only the member who made this image/);
     await expectRefusal(h.slashSeed(job.jobid, OTHER_MEMBER), /Only the member who made this image/);
     const final = await rightClick(message, MEMBER).waitForEdit(isSeedReply, 15_000);
@@ -458,7 +433,7 @@ describe('SEED_ACCESS', () => {
   it('moderators: refuses members and serves moderators', async () => {
     await start({ SEED_ACCESS: 'moderators' });
     const { job, message } = midjourneyOutput({ seedValue: 5555 });
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     await expectRefusal(rightClick(message, MEMBER), /Only moderators/);
     const final = await rightClick(message, MODERATOR).waitForEdit(isSeedReply, 15_000);
     expect(seedOf(final)).toBe('5555');
@@ -475,7 +450,7 @@ describe('fast path: --seed N already in the prompt', () => {
       prompt: 'a red fox in snow --seed 4242 --ar 3:2',
       seedValue: 4242,
     });
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     const interaction = h.slashSeed(job.jobid);
     const first = await interaction.waitForEdit(isSeedReply, 10_000);
     expect(seedOf(first)).toBe('4242');

@@ -8,6 +8,7 @@ import { centreOf, makeGrid, QUADRANT_COLOURS, type Rgb, sameColour } from '../.
 import {
   ACCOUNT_CHANNEL,
   CHANNEL,
+  deliverUseapiCallback,
   GUILD,
   type Harness,
   isSeedReply,
@@ -70,17 +71,7 @@ async function gridMessage(
     content,
     seedValue: 1,
   });
-  const http = harness.bot.http();
-  const response = await fetch(`${http?.url}/useapi/callback/${SECRET}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(job),
-  });
-  expect(response.status).toBe(200);
-  await vi.waitFor(async () => expect(await harness.bot.ctx.index.byJobid(job.jobid)).toBeDefined(), {
-    timeout: 5_000,
-    interval: 10,
-  });
+  await deliverUseapiCallback(harness, job);
   return { message, job };
 }
 
