@@ -115,27 +115,30 @@ export const uniqueId = (prefix = '9'): string =>
 /** The bot's log lines, kept for the test to read. */
 export const captureLogs = () => captureLogLines();
 
+/** The test world: the server with #midjourney and #mod-alerts, another server, and one useapi account. */
+function furnishFakes(discord: FakeDiscord, useapi: FakeUseapi): void {
+  discord.addGuild({
+    id: GUILD,
+    name: 'Test server',
+    preferredLocale: 'en-US',
+    channels: [
+      { id: CHANNEL, name: 'midjourney' },
+      { id: ALERT_CHANNEL, name: 'mod-alerts' },
+    ],
+  });
+  discord.addGuild({ id: OTHER_GUILD, name: 'Other server', channels: [{ id: '899999999999999999' }] });
+  useapi.addAccount({
+    channel: ACCOUNT_CHANNEL,
+    discord: 'MTAxMjM0NTY3ODkwMTIzNDU2Nzg5MA.secret.token',
+    maxJobs: 3,
+  });
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const useapi = options.reuse?.useapi ?? (await startFakeUseapi(options.useapi));
   const discord = options.reuse?.discord ?? (await startFakeDiscord(options.discord));
   const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'seed-bot-'));
-  if (!options.reuse) {
-    discord.addGuild({
-      id: GUILD,
-      name: 'Test server',
-      preferredLocale: 'en-US',
-      channels: [
-        { id: CHANNEL, name: 'midjourney' },
-        { id: ALERT_CHANNEL, name: 'mod-alerts' },
-      ],
-    });
-    discord.addGuild({ id: OTHER_GUILD, name: 'Other server', channels: [{ id: '899999999999999999' }] });
-    useapi.addAccount({
-      channel: ACCOUNT_CHANNEL,
-      discord: 'MTAxMjM0NTY3ODkwMTIzNDU2Nzg5MA.secret.token',
-      maxJobs: 3,
-    });
-  }
+  if (!options.reuse) furnishFakes(discord, useapi);
   const proxy =
     options.upstream === 'midjourney-proxy'
       ? // The proxy's account posts in CHANNEL, as Midjourney posts in the account's channel.
