@@ -19,6 +19,7 @@ import {
   childArgs,
   clock,
   discordSeed,
+  indexedImagineJob,
   lastEditAt,
   memberId,
   redisUrl,
@@ -142,14 +143,7 @@ async function fillHistory(
           await Promise.all([
             storage.seeds.set(seed.jobid, seed),
             putRequest(request, DONE_TTL_MS - (now - request.createdAt)),
-            index.recordLink({
-              jobid: `job:2023${String(1_000_000_000_000 + i)}-user:1308-channel:${ACCOUNT_CHANNEL}-bot:midjourney`,
-              verb: 'imagine',
-              server: GUILD,
-              channel: CHANNEL,
-              messageId: String(1_200_000_000_000_000_000n + BigInt(i)),
-              prompt: `an indexed prompt number ${i}`,
-            }),
+            index.recordJob(indexedImagineJob(i)),
           ]);
         }),
       );

@@ -31,6 +31,7 @@ import {
 import { deleteRedisPrefixes, probeRedis, REDIS_TEST_URL } from '../dev/redis.js';
 import { createJobIndex } from '../src/seed/lookup/job-index.js';
 import type { SeedRecord } from '../src/seed/model/types.js';
+import type { UpstreamJob } from '../src/seed/upstream.js';
 import { createStorage } from '../src/storage/index.js';
 import { cpuSeconds, latencyRow, type Row, round } from './stats.js';
 
@@ -110,6 +111,22 @@ export const lastEditAt = (h: InteractionHandle) =>
 export const storedJobid = (i: number) =>
   `job:2024${String(1_000_000_000_000 + i)}-user:1308-channel:${ACCOUNT_CHANNEL}-bot:midjourney`;
 
+/**
+ * The i-th imagine job of the stored history as the upstream describes it: what the bot indexes (JobIndex.recordJob)
+ * for every job it reads, so the bench fills the index the way production does.
+ */
+export const indexedImagineJob = (i: number): UpstreamJob => ({
+  jobid: `job:2023${String(1_000_000_000_000 + i)}-user:1308-channel:${ACCOUNT_CHANNEL}-bot:midjourney`,
+  verb: 'imagine',
+  status: 'completed',
+  server: GUILD,
+  channel: CHANNEL,
+  messageId: String(1_200_000_000_000_000_000n + BigInt(i)),
+  prompt: `an indexed prompt number ${i}`,
+  attachments: [],
+  children: [],
+});
+
 /** A stored seed whose four images the fake useapi's CDN serves. */
 export function seedRecord(cdnOrigin: string, i: number): SeedRecord {
   const expires = Math.floor(Date.now() / 1000) + 86_400;
@@ -155,14 +172,7 @@ export async function fill(url: string, seeds: number[], indexEntries: number, c
             await storage.seeds.set(record.jobid, record);
           }
           if (k < indexEntries) {
-            await index.recordLink({
-              jobid: `job:2023${String(1_000_000_000_000 + k)}-user:1308-channel:${ACCOUNT_CHANNEL}-bot:midjourney`,
-              verb: 'imagine',
-              server: GUILD,
-              channel: CHANNEL,
-              messageId: String(1_200_000_000_000_000_000n + BigInt(k)),
-              prompt: `an indexed prompt number ${k}`,
-            });
+            await index.recordJob(indexedImagineJob(k));
           }
         }),
       );

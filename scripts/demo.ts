@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import pretty from 'pino-pretty';
 import { commandData, commands } from '../commands/index.js';
 import {
@@ -25,6 +25,7 @@ import { type FakeJob, type FakeUseapi, startFakeUseapi } from '../dev/fakes/fak
 import { addImagineJob, midjourneyMessage } from '../dev/fakes/midjourney.js';
 import { freePort } from '../dev/fakes/net.js';
 import { announcesImages } from '../dev/fixtures.js';
+import { captureLogLines } from '../dev/log-lines.js';
 import { type Bot, createBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { registerCommands } from '../src/register.js';
@@ -230,45 +231,101 @@ function traceOf(world: World, jobid: string): string | undefined {
   return `log: correlation id ${cid} (sent to useapi in replyRef) on ${lines.length} lines: ${[...new Set(lines)].join(' → ')}`;
 }
 
+/** `/seed job:<jobid>` by the member. */
+const slashSeed = (world: World, jobid: string): InteractionHandle =>
+  world.discord.slash({
+    name: 'seed',
+    options: [{ name: 'job', value: jobid }],
+    guildId: GUILD,
+    channelId: CHANNEL,
+    user: MEMBER,
+  });
+
+/** "Get seed" on a Midjourney message by the member whose Discord speaks German. */
+const getSeedInGerman = (world: World, message: FakeMessage): InteractionHandle =>
+  world.discord.messageCommand({
+    name: 'Get seed',
+    target: message,
+    guildId: GUILD,
+    channelId: CHANNEL,
+    user: { ...GERMAN_MEMBER, locale: 'de' },
+    locale: 'de',
+  });
+
+function expectSeedShown(
+  final: FakeMessage,
+  seed: number,
+  problem = 'the answer does not show the seed',
+): void {
+  if (!JSON.stringify(final.embeds).includes(String(seed))) throw new Error(problem);
+}
+
+/** Polls (every 20 ms, at most `tries` times) for what the bot does a moment after what the demo awaited. */
+async function waitUntil(done: () => boolean | Promise<boolean>, tries = 100): Promise<void> {
+  for (let i = 0; i < tries && !(await done()); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** The member's /seed is kept on hold (⏸️) and the moderators get an alert: what each of them sees. */
+async function seedHeld(
+  world: World,
+  jobid: string,
+): Promise<{ seed: InteractionHandle; alert: FakeMessage }> {
+  say('member', `/seed job:${jobid}`);
+  const seed = slashSeed(world, jobid);
+  await answer('member', seed, (m) => /⏸️/.test(m.content));
+  const alertPost = await world.discord
+    .waitForRest((r) => r.method === 'POST' && r.path === `/channels/${ALERT_CHANNEL}/messages`, WAIT_MS)
+    .catch(() => undefined);
+  const alert = world.discord.channelMessages(ALERT_CHANNEL)[0];
+  if (!alertPost || !alert) throw new Error('no alert was posted in the moderator channel');
+  print('  #mod-alerts (what moderators see):');
+  sees('bot', alert);
+  return { seed, alert };
+}
+
+/** Once the hold is gone, the kept request runs again by itself and gets its seed. */
+async function keptRequestAnswered(seed: InteractionHandle, value: number): Promise<void> {
+  const final = await seed.waitForEdit(isSeedReply, WAIT_MS);
+  sees('member', final);
+  expectSeedShown(final, value, 'the kept request did not get its seed');
+}
+
+/** A moderator presses an alert's button and sees the message it leads to. */
+async function press(world: World, message: FakeMessage, prefix: string, done?: (m: FakeMessage) => boolean) {
+  const button = buttonsOf(message).find((b) => b.custom_id?.startsWith(prefix));
+  if (!button?.custom_id) throw new Error(`the message has no ${prefix} button`);
+  say('moderator', `presses [${button.label}]`);
+  const click = world.discord.button({
+    customId: button.custom_id,
+    message,
+    guildId: GUILD,
+    channelId: ALERT_CHANNEL,
+    user: MODERATOR,
+  });
+  const shown = await click.waitForEdit(done, WAIT_MS);
+  sees('moderator', shown);
+  return shown;
+}
+
 const step = {
   async seed(world: World) {
     print('1. /seed with a jobid');
     const prompt = 'a red fox in fresh snow, golden hour --ar 3:2 --v 6.1';
     const { job } = midjourneyOutput(world, prompt, 1234567890);
     say('member', `/seed job:${job.jobid}`);
-    const interaction = world.discord.slash({
-      name: 'seed',
-      options: [{ name: 'job', value: job.jobid }],
-      guildId: GUILD,
-      channelId: CHANNEL,
-      user: MEMBER,
-    });
-    const final = await answer('member', interaction, isSeedReply);
-    if (!JSON.stringify(final.embeds).includes('1234567890'))
-      throw new Error('the answer does not show the seed');
+    expectSeedShown(await answer('member', slashSeed(world, job.jobid), isSeedReply), 1234567890);
     const calls = world.useapi.count('POST', '/v2/jobs/seed_async');
     await world.useapi.settleCallbacks();
     const lookups = world.useapi.count('GET', '/v2/jobs');
     const callbacks = world.useapi.callbacks.length;
     print(`  useapi    : ${calls} seed_async, ${lookups} job look-ups, ${callbacks} callbacks to PUBLIC_URL`);
     // The request's last log line follows its answer by a moment.
-    for (let i = 0; i < 50 && !parsed(world).some((l) => l.msg === 'request answered'); i++)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => parsed(world).some((l) => l.msg === 'request answered'), 50);
     const trace = traceOf(world, job.jobid);
     if (trace) print(`  ${trace}`);
     say('member', `/seed job:${job.jobid}   (again: answered from storage, no useapi call)`);
     const before = world.useapi.requests.length;
-    await answer(
-      'member',
-      world.discord.slash({
-        name: 'seed',
-        options: [{ name: 'job', value: job.jobid }],
-        guildId: GUILD,
-        channelId: CHANNEL,
-        user: MEMBER,
-      }),
-      isSeedReply,
-    );
+    await answer('member', slashSeed(world, job.jobid), isSeedReply);
     if (world.useapi.requests.length !== before) throw new Error('the second answer called useapi');
   },
 
@@ -287,21 +344,10 @@ const step = {
       body: JSON.stringify(job),
     });
     if (response.status !== 200) throw new Error(`the job callback answered ${response.status}`);
-    for (let i = 0; i < 100 && !(await world.bot.services.index.byJobid(job.jobid)); i++)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(async () => Boolean(await world.bot.services.index.byJobid(job.jobid)));
     print(`  useapi    › callback for the imagine job: the bot indexes message ${message.id}`);
     say('member', `right-clicks the image in #midjourney → Apps → Get seed`);
-    const interaction = world.discord.messageCommand({
-      name: 'Get seed',
-      target: message,
-      guildId: GUILD,
-      channelId: CHANNEL,
-      user: { ...GERMAN_MEMBER, locale: 'de' },
-      locale: 'de',
-    });
-    const final = await answer('member', interaction, isSeedReply);
-    if (!JSON.stringify(final.embeds).includes('987654321'))
-      throw new Error('the answer does not show the seed');
+    expectSeedShown(await answer('member', getSeedInGerman(world, message), isSeedReply), 987654321);
   },
 
   async moderation(world: World, canReset: boolean) {
@@ -311,70 +357,27 @@ const step = {
       'Your recent prompt was flagged. Please review and acknowledge the community guidelines.',
     );
     const { job } = midjourneyOutput(world, 'a lighthouse in a storm, oil painting', 4242);
-    say('member', `/seed job:${job.jobid}`);
-    const seed = world.discord.slash({
-      name: 'seed',
-      options: [{ name: 'job', value: job.jobid }],
-      guildId: GUILD,
-      channelId: CHANNEL,
-      user: MEMBER,
-    });
-    await answer('member', seed, (m) => /⏸️/.test(m.content));
-    const alertPost = await world.discord
-      .waitForRest((r) => r.method === 'POST' && r.path === `/channels/${ALERT_CHANNEL}/messages`, WAIT_MS)
-      .catch(() => undefined);
-    const alert = world.discord.channelMessages(ALERT_CHANNEL)[0];
-    if (!alertPost || !alert) throw new Error('no alert was posted in the moderator channel');
-    print('  #mod-alerts (what moderators see):');
-    sees('bot', alert);
-    if (canReset) {
-      // The alert's message id is stored on the hold right after the post (the status links to it).
-      for (let i = 0; i < 100 && !(await world.bot.holds.get(ACCOUNT_CHANNEL))?.alertMessageId; i++)
-        await new Promise((r) => setTimeout(r, 20));
-      say('moderator', '/midjourney status');
-      const status = world.discord.slash({
-        name: 'midjourney',
-        subcommand: 'status',
-        guildId: GUILD,
-        channelId: ALERT_CHANNEL,
-        user: MODERATOR,
-      });
-      await answer('moderator', status, (m) => m.embeds.length > 0);
-    }
+    const { seed, alert } = await seedHeld(world, job.jobid);
     if (!canReset) {
       print('  (skipped: the Reset button and /midjourney reset are not registered in this build)');
       return;
     }
+    // The alert's message id is stored on the hold right after the post (the status links to it).
+    await waitUntil(async () => Boolean((await world.bot.holds.get(ACCOUNT_CHANNEL))?.alertMessageId));
+    say('moderator', '/midjourney status');
+    const status = world.discord.slash({
+      name: 'midjourney',
+      subcommand: 'status',
+      guildId: GUILD,
+      channelId: ALERT_CHANNEL,
+      user: MODERATOR,
+    });
+    await answer('moderator', status, (m) => m.embeds.length > 0);
     print('  moderator : logs in to Discord as the Midjourney account and acknowledges the message');
-    const reset = buttonsOf(alert).find((b) => b.custom_id?.startsWith('mod-reset'));
-    if (!reset?.custom_id) throw new Error('the alert has no Reset button');
-    say('moderator', `presses [${reset.label}]`);
-    const press = world.discord.button({
-      customId: reset.custom_id,
-      message: alert,
-      guildId: GUILD,
-      channelId: ALERT_CHANNEL,
-      user: MODERATOR,
-    });
-    const confirmation = await press.waitForEdit(undefined, WAIT_MS);
-    sees('moderator', confirmation);
-    const yes = buttonsOf(confirmation).find((b) => b.custom_id?.startsWith('mod-confirm'));
-    if (!yes?.custom_id) throw new Error('the confirmation has no confirm button');
-    say('moderator', `presses [${yes.label}]`);
-    const confirm = world.discord.button({
-      customId: yes.custom_id,
-      message: confirmation,
-      guildId: GUILD,
-      channelId: ALERT_CHANNEL,
-      user: MODERATOR,
-    });
-    const result = await confirm.waitForEdit((m) => !m.content.startsWith('⏳'), WAIT_MS);
-    sees('moderator', result);
+    const confirmation = await press(world, alert, 'mod-reset');
+    await press(world, confirmation, 'mod-confirm', (m) => !m.content.startsWith('⏳'));
     print('  member    : the kept request runs again by itself');
-    const final = await seed.waitForEdit(isSeedReply, WAIT_MS);
-    sees('member', final);
-    if (!JSON.stringify(final.embeds).includes('4242'))
-      throw new Error('the kept request did not get its seed');
+    await keptRequestAnswered(seed, 4242);
     const resolved = world.discord.channelMessages(ALERT_CHANNEL).find((m) => m.id === alert.id);
     if (resolved && JSON.stringify(resolved) !== JSON.stringify(alert)) {
       print('  #mod-alerts afterwards (the alert, edited):');
@@ -402,16 +405,7 @@ const proxyStep = {
     });
     proxy.showInDiscord(world.discord, task.id, { ownerId: MEMBER.id });
     say('member', `/seed job:${task.id}`);
-    const interaction = world.discord.slash({
-      name: 'seed',
-      options: [{ name: 'job', value: task.id }],
-      guildId: GUILD,
-      channelId: CHANNEL,
-      user: MEMBER,
-    });
-    const final = await answer('member', interaction, isSeedReply);
-    if (!JSON.stringify(final.embeds).includes('1234567890'))
-      throw new Error('the answer does not show the seed');
+    expectSeedShown(await answer('member', slashSeed(world, task.id), isSeedReply), 1234567890);
     print(
       `  proxy     : ${proxy.calls('fetch')} task reads, ${proxy.calls('image-seed')} image-seed calls ("未找到 seed" twice: the member is told the seed is on its way)`,
     );
@@ -430,26 +424,12 @@ const proxyStep = {
     });
     const message = proxy.showInDiscord(world.discord, task.id, { ownerId: MEMBER.id });
     await proxy.settleNotifications();
-    for (let i = 0; i < 100 && !(await world.bot.services.index.byMessage(message.id, GUILD)); i++)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(async () => Boolean(await world.bot.services.index.byMessage(message.id, GUILD)));
     print(
       `  proxy     › notifyHook for task ${task.id}: the bot reads the task again and indexes message ${message.id}`,
     );
     say('member', 'right-clicks the image in #midjourney → Apps → Get seed');
-    const final = await answer(
-      'member',
-      world.discord.messageCommand({
-        name: 'Get seed',
-        target: message,
-        guildId: GUILD,
-        channelId: CHANNEL,
-        user: { ...GERMAN_MEMBER, locale: 'de' },
-        locale: 'de',
-      }),
-      isSeedReply,
-    );
-    if (!JSON.stringify(final.embeds).includes('987654321'))
-      throw new Error('the answer does not show the seed');
+    expectSeedShown(await answer('member', getSeedInGerman(world, message), isSeedReply), 987654321);
   },
 
   async hold(world: World) {
@@ -462,39 +442,24 @@ const proxyStep = {
       channelId: CHANNEL,
       guildId: GUILD,
     });
-    say('member', `/seed job:${task.id}`);
-    const seed = world.discord.slash({
-      name: 'seed',
-      options: [{ name: 'job', value: task.id }],
-      guildId: GUILD,
-      channelId: CHANNEL,
-      user: MEMBER,
-    });
-    await answer('member', seed, (m) => /⏸️/.test(m.content));
-    const alertPost = await world.discord
-      .waitForRest((r) => r.method === 'POST' && r.path === `/channels/${ALERT_CHANNEL}/messages`, WAIT_MS)
-      .catch(() => undefined);
-    const alert = world.discord.channelMessages(ALERT_CHANNEL)[0];
-    if (!alertPost || !alert) throw new Error('no alert was posted in the moderator channel');
-    print('  #mod-alerts (what moderators see):');
-    sees('bot', alert);
+    const { seed } = await seedHeld(world, task.id);
     print("  operator  : unlocks the account in the proxy's admin page");
     proxy.setAccountAlive(true);
     print('  member    : the kept request runs again by itself once the proxy answers again');
-    const final = await seed.waitForEdit(isSeedReply, WAIT_MS);
-    sees('member', final);
-    if (!JSON.stringify(final.embeds).includes('4242'))
-      throw new Error('the kept request did not get its seed');
+    await keptRequestAnswered(seed, 4242);
   },
 };
 
-async function main(): Promise<number> {
-  print(
-    `mj-seed-bot demo: the real bot against a local fake Discord and a fake ${upstreamArg === 'useapi' ? 'useapi.net' : 'midjourney-proxy'}`,
-  );
-  print('(no tokens needed; nothing leaves this machine)');
-  print();
-  const dir = mkdtempSync(join(tmpdir(), 'mj-seed-bot-demo-'));
+// --- the run ----------------------------------------------------------------------------------------------------
+
+interface Fakes {
+  discord: FakeDiscord;
+  useapi: FakeUseapi;
+  proxy: FakeMidjourneyProxy | undefined;
+}
+
+/** The fake Discord with the demo server, the fake useapi with one account, and the fake proxy when asked for. */
+async function startFakes(): Promise<Fakes> {
   const [discord, useapi] = await Promise.all([startFakeDiscord(), startFakeUseapi({ seedDurationMs: 300 })]);
   // The proxy's Midjourney account posts in #midjourney.
   const proxy =
@@ -513,10 +478,13 @@ async function main(): Promise<number> {
     discord: 'MTAxMjM0NTY3ODkwMTIzNDU2Nzg5MA.demo.token',
     maxJobs: 3,
   });
-  const secret = randomBytes(24).toString('hex');
-  // A fixed port, so that PUBLIC_URL is known before the bot starts: useapi's callbacks reach the bot.
-  const port = await freePort();
-  const config = loadConfig({
+  return { discord, useapi, proxy };
+}
+
+/** The bot's configuration, as `npm start` would load it from an .env pointing at the fakes. */
+function demoConfig(fakes: Fakes, where: { dir: string; port: number; secret: string }) {
+  const { discord, useapi, proxy } = fakes;
+  return loadConfig({
     DISCORD_TOKEN: discord.token,
     DISCORD_APPLICATION_ID: discord.applicationId,
     DISCORD_GUILD_ID: GUILD,
@@ -524,11 +492,11 @@ async function main(): Promise<number> {
     USEAPI_TOKEN: useapi.token,
     USEAPI_API_URL: useapi.url,
     USEAPI_POLL_INTERVAL_MS: '200',
-    STORAGE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
-    HTTP_PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    STORAGE_URL: `sqlite://${join(where.dir, 'bot.sqlite')}`,
+    HTTP_PORT: String(where.port),
+    PUBLIC_URL: `http://127.0.0.1:${where.port}`,
     HTTP_HOST: '127.0.0.1',
-    CALLBACK_SECRET: secret,
+    CALLBACK_SECRET: where.secret,
     MOD_ALERT_CHANNEL_ID: ALERT_CHANNEL,
     LOG_LEVEL: 'debug',
     LOG_FORMAT: 'json',
@@ -542,82 +510,80 @@ async function main(): Promise<number> {
         }
       : {}),
   });
-  // The proxy's operator points its notifyHook at the bot.
-  proxy?.setNotifyHook(`http://127.0.0.1:${port}/midjourney-proxy/callback/${secret}`);
-  const logs: string[] = [];
+}
+
+/** The bot's log lines, kept for the trace and a failure; with --logs also printed (pretty) to stderr. */
+function captureBotLogs(): { logs: string[]; logDestination: Writable } {
   const prettyOut = showLogs
     ? pretty({ colorize: true, destination: 2, sync: true, ignore: 'pid,hostname' })
     : undefined;
-  const logDestination = new Writable({
-    write(chunk, _encoding, callback) {
-      const text = String(chunk);
-      logs.push(...text.split('\n').filter(Boolean));
-      if (prettyOut) prettyOut.write(text);
-      callback();
-    },
-  });
+  const { lines, stream } = captureLogLines((text) => prettyOut?.write(text));
+  return { logs: lines, logDestination: stream };
+}
 
-  let bot: Bot | undefined;
+function printSetup(fakes: Fakes, storageUrl: string, registered: number): void {
+  const names = commandData().map((c) => (c.type === 3 ? `"${c.name}"` : `/${c.name}`));
+  print('Setup');
+  print(`  fake Discord  ${fakes.discord.apiUrl}  (server "Demo server" with #midjourney and #mod-alerts)`);
+  if (fakes.proxy)
+    print(
+      `  fake proxy    ${fakes.proxy.url}  (midjourney-proxy, one Midjourney account; notifyHook → the bot)`,
+    );
+  else print(`  fake useapi   ${fakes.useapi.url}  (one Midjourney account, channel ${ACCOUNT_CHANNEL})`);
+  print(`  storage       ${storageUrl}`);
+  print(`  commands      ${registered} registered in the server: ${names.join(', ')}`);
+  print(`  bot           ready after ${elapsed()}`);
+}
+
+/** The story for this upstream; a step whose command this build does not register yet is skipped. */
+function demoSteps(world: World): [string, (() => Promise<void>) | undefined][] {
+  if (world.proxy)
+    return [
+      ['/seed', () => proxyStep.seed(world)],
+      ['Get seed', () => proxyStep.getSeed(world)],
+      ['no account, then back', () => proxyStep.hold(world)],
+    ];
+  const hasGetSeed = commands.message.some((c) => c.data.name === 'Get seed');
+  const hasReset =
+    commands.slash.some((c) => c.data.name === 'midjourney') &&
+    commands.components.some((c) => c.prefix === 'mod-reset') &&
+    commands.components.some((c) => c.prefix === 'mod-confirm');
+  return [
+    ['/seed', () => step.seed(world)],
+    ['Get seed', hasGetSeed ? () => step.getSeed(world) : undefined],
+    ['596 and reset', () => step.moderation(world, hasReset)],
+  ];
+}
+
+/** Runs every step (a failed one does not stop the next), then checks what the bot sent Discord: the problems. */
+async function playSteps(world: World): Promise<number> {
   let failed = 0;
-  try {
-    const registered = await registerCommands(config);
-    const names = commandData().map((c) => (c.type === 3 ? `"${c.name}"` : `/${c.name}`));
-    bot = await createBot(config, { logDestination });
-    await bot.start();
-    print('Setup');
-    print(`  fake Discord  ${discord.apiUrl}  (server "Demo server" with #midjourney and #mod-alerts)`);
-    if (proxy)
-      print(`  fake proxy    ${proxy.url}  (midjourney-proxy, one Midjourney account; notifyHook → the bot)`);
-    else print(`  fake useapi   ${useapi.url}  (one Midjourney account, channel ${ACCOUNT_CHANNEL})`);
-    print(`  storage       ${config.storageUrl}`);
-    print(`  commands      ${registered.count} registered in the server: ${names.join(', ')}`);
-    print(`  bot           ready after ${elapsed()}`);
-
-    const hasGetSeed = commands.message.some((c) => c.data.name === 'Get seed');
-    const hasReset =
-      commands.slash.some((c) => c.data.name === 'midjourney') &&
-      commands.components.some((c) => c.prefix === 'mod-reset') &&
-      commands.components.some((c) => c.prefix === 'mod-confirm');
-    const world: World = { discord, useapi, proxy, bot, logs, secret };
-    const steps: [string, (() => Promise<void>) | undefined][] = proxy
-      ? [
-          ['/seed', () => proxyStep.seed(world)],
-          ['Get seed', () => proxyStep.getSeed(world)],
-          ['no account, then back', () => proxyStep.hold(world)],
-        ]
-      : [
-          ['/seed', () => step.seed(world)],
-          ['Get seed', hasGetSeed ? () => step.getSeed(world) : undefined],
-          ['596 and reset', () => step.moderation(world, hasReset)],
-        ];
-    for (const [name, run] of steps) {
-      print();
-      if (!run) {
-        print(`– ${name}: skipped (not registered in this build yet)`);
-        continue;
-      }
-      try {
-        await run();
-        print(`✔ ${name}`);
-      } catch (error) {
-        failed++;
-        print(`✖ ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
+  for (const [name, run] of demoSteps(world)) {
+    print();
+    if (!run) {
+      print(`– ${name}: skipped (not registered in this build yet)`);
+      continue;
     }
-    if (discord.violations.length) {
+    try {
+      await run();
+      print(`✔ ${name}`);
+    } catch (error) {
       failed++;
-      print();
-      print(`✖ the bot sent Discord ${discord.violations.length} payload(s) Discord would refuse:`);
-      for (const v of discord.violations) print(`  ${v}`);
+      print(`✖ ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-  } catch (error) {
-    failed++;
-    print(`✖ the demo could not run: ${error instanceof Error ? error.message : String(error)}`);
-  } finally {
-    await bot?.stop(2_000).catch(() => {});
-    await Promise.allSettled([discord.close(), useapi.close(), proxy?.close()]);
-    rmSync(dir, { recursive: true, force: true });
   }
+  const { violations } = world.discord;
+  if (violations.length) {
+    failed++;
+    print();
+    print(`✖ the bot sent Discord ${violations.length} payload(s) Discord would refuse:`);
+    for (const v of violations) print(`  ${v}`);
+  }
+  return failed;
+}
+
+/** The last lines: what went wrong (with the bot's last log lines), or what to do next. The exit code. */
+function conclude(failed: number, logs: string[]): number {
   print();
   if (failed) {
     process.stderr.write(`Last log lines of the bot:\n${logs.slice(-25).join('\n')}\n`);
@@ -629,6 +595,41 @@ async function main(): Promise<number> {
   );
   print('the tokens, `npm run doctor`, `npm run register`, `npm start`.');
   return 0;
+}
+
+async function main(): Promise<number> {
+  print(
+    `mj-seed-bot demo: the real bot against a local fake Discord and a fake ${upstreamArg === 'useapi' ? 'useapi.net' : 'midjourney-proxy'}`,
+  );
+  print('(no tokens needed; nothing leaves this machine)');
+  print();
+  const dir = mkdtempSync(join(tmpdir(), 'mj-seed-bot-demo-'));
+  const fakes = await startFakes();
+  const secret = randomBytes(24).toString('hex');
+  // A fixed port, so that PUBLIC_URL is known before the bot starts: useapi's callbacks reach the bot.
+  const port = await freePort();
+  const config = demoConfig(fakes, { dir, port, secret });
+  // The proxy's operator points its notifyHook at the bot.
+  fakes.proxy?.setNotifyHook(`http://127.0.0.1:${port}/midjourney-proxy/callback/${secret}`);
+  const { logs, logDestination } = captureBotLogs();
+
+  let bot: Bot | undefined;
+  let failed = 0;
+  try {
+    const registered = await registerCommands(config);
+    bot = await createBot(config, { logDestination });
+    await bot.start();
+    printSetup(fakes, config.storageUrl, registered.count);
+    failed += await playSteps({ ...fakes, bot, logs, secret });
+  } catch (error) {
+    failed++;
+    print(`✖ the demo could not run: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await bot?.stop(2_000).catch(() => {});
+    await Promise.allSettled([fakes.discord.close(), fakes.useapi.close(), fakes.proxy?.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return conclude(failed, logs);
 }
 
 process.exitCode = await main();

@@ -42,22 +42,8 @@ describe('npm run demo', () => {
   });
 
   it('plays /seed, Get seed and a 596 with its reset through the real bot, then exits 0', async () => {
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
-      (resolve) => {
-        execFile(
-          process.execPath,
-          ['--import', tsx, join(root, 'scripts/demo.ts')],
-          // No tokens at all: only what a shell has.
-          { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, timeout: 25_000 },
-          (error, out, err) =>
-            resolve({
-              code: error ? Number((error as { code?: number }).code ?? 1) : 0,
-              stdout: out,
-              stderr: err,
-            }),
-        );
-      },
-    );
+    // No tokens at all: only what a shell has.
+    const { code, stdout, stderr } = await runDemo();
     expect(stderr).toBe('');
     expect(code).toBe(0);
     // The member's /seed: the seed, the prompt, four attached images as one gallery, one upstream job.

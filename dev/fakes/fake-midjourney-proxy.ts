@@ -4,16 +4,16 @@
 // faults (injected answers, 5xx outages, refused connections). Every request is recorded and counted per route.
 // The parts live in ./midjourney-proxy/: task (the TaskInfo shape), store (tasks, seed plans, accounts), seeds (the
 // retrievals and their slots), notify (callbacks), routes (TaskController), http (recording, faults, auth).
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FakeDiscord, FakeMessage } from './fake-discord.js';
+import { type OutageMode, startLocalServer, switchOutage } from './http/local-server.js';
 import { gridContent, MIDJOURNEY_BOT_ID } from './midjourney.js';
 import { createFront, type InjectedReply, type RecordedProxyRequest } from './midjourney-proxy/http.js';
 import { createNotifier, type FakeNotification } from './midjourney-proxy/notify.js';
 import { createRoutes, type ProxyRoute } from './midjourney-proxy/routes.js';
 import { createSeedRetriever } from './midjourney-proxy/seeds.js';
-import { createTaskStore, type SeedPlan } from './midjourney-proxy/store.js';
+import { createTaskStore, type SeedPlan, type TaskStore } from './midjourney-proxy/store.js';
 import {
   type FakeTask,
   type FakeTaskStatus,
@@ -50,12 +50,9 @@ export interface FakeMidjourneyProxy {
    * A finished imagine task (or at `status`), as the proxy records it: id of Unix ms + 3 digits, the job UUID as
    * jobId and properties.messageHash and in the grid's file name. Notifies its hook.
    */
-  addImagineTask(input?: ImagineTaskInput & { seedPlan?: SeedPlan }): FakeTask;
+  addImagineTask(input?: TaskInput): FakeTask;
   /** The whole life of a task, notifying at each step: SUBMITTED, IN_PROGRESS 0%…, SUCCESS. */
-  runImagineTask(
-    input?: ImagineTaskInput & { seedPlan?: SeedPlan },
-    pace?: { steps?: number; stepMs?: number },
-  ): Promise<FakeTask>;
+  runImagineTask(input?: TaskInput, pace?: { steps?: number; stepMs?: number }): Promise<FakeTask>;
   /**
    * Makes, in the fake Discord, the message Midjourney posts for the task (now, or for when it succeeds): the task's
    * messageId, the grid attachment named with its job UUID, `--seed N` in the prompt when the proxy appended it; and
@@ -97,7 +94,7 @@ export interface FakeMidjourneyProxy {
    * 'refuse' closes the listening socket (connections refused, open ones dropped); a status answers every request
    * with it, empty (e.g. 502 from a reverse proxy); 'none' ends it (listening again on the same port).
    */
-  outage(mode: 'refuse' | 'none' | { status: number }): Promise<void>;
+  outage(mode: OutageMode): Promise<void>;
   /** image-seed calls waiting on a retrieval right now, and the most at once since start or resetStats(). */
   seedCallsInFlight(): number;
   maxSeedCallsInFlight(): number;
@@ -113,106 +110,110 @@ export interface FakeMidjourneyProxy {
 const DEFAULT_TOKEN = 'fake-mj-proxy-token-0123456789';
 const DEFAULT_INSTANCE_ID = '1316232391072944555';
 
-export async function startFakeMidjourneyProxy(
-  options: FakeMidjourneyProxyOptions = {},
-): Promise<FakeMidjourneyProxy> {
+type TaskInput = ImagineTaskInput & { seedPlan?: SeedPlan };
+
+/** Stores an imagine task and, when given, how its seed retrieval behaves. */
+const addTask = (store: TaskStore, input: TaskInput): FakeTask => {
+  const { seedPlan, ...rest } = input;
+  const task = store.addImagineTask(rest);
+  if (seedPlan !== undefined) store.setSeedPlan(task.id, seedPlan);
+  return task;
+};
+
+/** A task from SUBMITTED through IN_PROGRESS steps to its final status, each step stored (and so notified). */
+async function runTaskLife(
+  store: TaskStore,
+  input: TaskInput,
+  pace: { steps?: number; stepMs?: number },
+): Promise<FakeTask> {
+  const steps = pace.steps ?? 2;
+  const stepMs = pace.stepMs ?? 10;
+  const task = addTask(store, { ...input, status: 'SUBMITTED' });
+  for (let step = 0; step < steps; step++) {
+    await sleep(stepMs);
+    store.update(task.id, { status: 'IN_PROGRESS', progress: `${Math.floor((100 * step) / steps)}%` });
+  }
+  await sleep(stepMs);
+  return store.update(task.id, { status: input.status ?? 'SUCCESS' });
+}
+
+/** FakeMidjourneyProxy['showInDiscord']: the grid message in the fake Discord, its URL then the task's imageUrl. */
+function showTaskInDiscord(
+  store: TaskStore,
+  discord: Pick<FakeDiscord, 'makeMessage'>,
+  id: string,
+  where: Parameters<FakeMidjourneyProxy['showInDiscord']>[2],
+): FakeMessage {
+  const task = store.tasks.get(id);
+  const pending = store.extras.get(id)?.pending;
+  if (task === undefined || pending === undefined) throw new Error(`fake midjourney-proxy: no task ${id}`);
+  const prompt = task.seed === null ? task.prompt : `${task.prompt} --seed ${task.seed}`;
+  const guildId = where.guildId ?? pending.guildId;
+  const message = discord.makeMessage({
+    id: pending.messageId,
+    channelId: where.channelId ?? pending.channelId,
+    ...(guildId === undefined ? {} : { guildId }),
+    author: { id: MIDJOURNEY_BOT_ID, username: 'Midjourney Bot', bot: true },
+    content: gridContent(prompt, where.ownerId),
+    attachments: [
+      {
+        filename: gridFilename(task.prompt, pending.jobUuid),
+        content_type: 'image/png',
+        width: where.grid?.width ?? 2048,
+        height: where.grid?.height ?? 2048,
+        ...(where.grid ? { data: where.grid.data } : {}),
+      },
+    ],
+    ...(where.dispatch ? { dispatch: true } : {}),
+  });
+  const url = message.attachments[0]?.url;
+  pending.imageUrl = url;
+  if (task.status === 'SUCCESS' && url !== undefined) task.imageUrl = url;
+  return message;
+}
+
+/** The proxy's parts, each handed what it reads: notifier → store → seed retrievals → routes → HTTP front. */
+function createProxyParts(options: FakeMidjourneyProxyOptions, closing: AbortSignal) {
   const token = options.token ?? DEFAULT_TOKEN;
   const instanceId = options.instanceId ?? DEFAULT_INSTANCE_ID;
-  const closing = new AbortController();
   const notifier = createNotifier(options.notifyHook);
   const store = createTaskStore({ defaultInstanceId: instanceId, notifier });
   const seeds = createSeedRetriever(store, {
     waitMs: options.seedWaitMs ?? 60_000,
     slotsPerAccount: options.seedSlotsPerAccount ?? 12,
-    closing: closing.signal,
+    closing,
   });
   const routes = createRoutes(store, seeds);
-  const front = createFront({ token, routes, closing: closing.signal });
+  const front = createFront({ token, routes, closing });
+  return { token, instanceId, notifier, store, seeds, routes, front };
+}
 
-  const server = createServer((req, res) => {
-    res.on('error', () => undefined);
-    front.handle(req, res).catch(() => {
-      if (!res.headersSent && !res.destroyed) {
-        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(
-          JSON.stringify({ success: false, code: -1, message: '操作失败', timestamp: `${Date.now()}` }),
-        );
-      } else res.destroy();
-    });
-  });
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  const stopListening = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  await listen(0);
-  const { port } = server.address() as AddressInfo;
-  let listening = true;
+/** The proxy's answer when a request fails inside the fake: its error envelope. */
+const answerFailure = (res: ServerResponse): void => {
+  res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify({ success: false, code: -1, message: '操作失败', timestamp: `${Date.now()}` }));
+};
 
-  const addImagineTask: FakeMidjourneyProxy['addImagineTask'] = (input = {}) => {
-    const { seedPlan, ...rest } = input;
-    const task = store.addImagineTask(rest);
-    if (seedPlan !== undefined) store.setSeedPlan(task.id, seedPlan);
-    return task;
-  };
+export async function startFakeMidjourneyProxy(
+  options: FakeMidjourneyProxyOptions = {},
+): Promise<FakeMidjourneyProxy> {
+  const closing = new AbortController();
+  const { token, instanceId, notifier, store, seeds, routes, front } = createProxyParts(
+    options,
+    closing.signal,
+  );
+  const server = await startLocalServer({ handle: (req, res) => front.handle(req, res), answerFailure });
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.origin,
     token,
     instanceId,
     requests: front.requests,
     calls: (route) =>
       route === undefined ? front.requests.length : front.requests.filter((r) => r.route === route).length,
-    addImagineTask,
-    async runImagineTask(input = {}, pace = {}) {
-      const steps = pace.steps ?? 2;
-      const stepMs = pace.stepMs ?? 10;
-      const task = addImagineTask({ ...input, status: 'SUBMITTED' });
-      for (let step = 0; step < steps; step++) {
-        await sleep(stepMs);
-        store.update(task.id, { status: 'IN_PROGRESS', progress: `${Math.floor((100 * step) / steps)}%` });
-      }
-      await sleep(stepMs);
-      return store.update(task.id, { status: input.status ?? 'SUCCESS' });
-    },
-    showInDiscord(discord, id, where) {
-      const task = store.tasks.get(id);
-      const pending = store.extras.get(id)?.pending;
-      if (task === undefined || pending === undefined)
-        throw new Error(`fake midjourney-proxy: no task ${id}`);
-      const prompt = task.seed === null ? task.prompt : `${task.prompt} --seed ${task.seed}`;
-      const message = discord.makeMessage({
-        id: pending.messageId,
-        channelId: where.channelId ?? pending.channelId,
-        ...((where.guildId ?? pending.guildId) === undefined
-          ? {}
-          : { guildId: where.guildId ?? pending.guildId }),
-        author: { id: MIDJOURNEY_BOT_ID, username: 'Midjourney Bot', bot: true },
-        content: gridContent(prompt, where.ownerId),
-        attachments: [
-          {
-            filename: gridFilename(task.prompt, pending.jobUuid),
-            content_type: 'image/png',
-            width: where.grid?.width ?? 2048,
-            height: where.grid?.height ?? 2048,
-            ...(where.grid ? { data: where.grid.data } : {}),
-          },
-        ],
-        ...(where.dispatch ? { dispatch: true } : {}),
-      });
-      const url = message.attachments[0]?.url;
-      pending.imageUrl = url;
-      if (task.status === 'SUCCESS' && url !== undefined) task.imageUrl = url;
-      return message;
-    },
+    addImagineTask: (input = {}) => addTask(store, input),
+    runImagineTask: (input = {}, pace = {}) => runTaskLife(store, input, pace),
+    showInDiscord: (discord, id, where) => showTaskInDiscord(store, discord, id, where),
     getTask: (id) => store.tasks.get(id),
     advanceTask: (id, change) => store.update(id, change),
     setSeedPlan: (id, plan) => store.setSeedPlan(id, plan),
@@ -222,16 +223,8 @@ export async function startFakeMidjourneyProxy(
     notifications: notifier.sent,
     settleNotifications: () => notifier.settle(),
     failNext: (route, replies) => front.failNext(route, replies),
-    async outage(mode) {
-      front.setOutageStatus(typeof mode === 'object' ? mode.status : undefined);
-      if (mode === 'refuse' && listening) {
-        listening = false;
-        await stopListening();
-      } else if (mode !== 'refuse' && !listening) {
-        await listen(port);
-        listening = true;
-      }
-    },
+    outage: (mode) =>
+      switchOutage(mode, { server, setOutageStatus: (status) => front.setOutageStatus(status) }),
     seedCallsInFlight: () => routes.seedCallsInFlight(),
     maxSeedCallsInFlight: () => routes.maxSeedCallsInFlight(),
     maxRetrievalsRunning: () => seeds.maxRunning(),
@@ -245,7 +238,7 @@ export async function startFakeMidjourneyProxy(
     async close() {
       closing.abort();
       await notifier.close();
-      if (listening) await stopListening();
+      await server.close();
     },
   };
 }

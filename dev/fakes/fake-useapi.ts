@@ -6,8 +6,7 @@
 // The parts live in ./useapi/: job (the job shape, ids), store (accounts, jobs, the replyUrl), images (the CDN
 // links), seed-jobs (seed jobs and their timers), callbacks (replyUrl calls), faults (injected answers, outages,
 // random 429s), routes (the v2 routes), http (recording, faults first).
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type OutageMode, startLocalServer, switchOutage } from './http/local-server.js';
 import { createCallbackSender, type FakeCallback } from './useapi/callbacks.js';
 import { createFaults, type InjectedResponse } from './useapi/faults.js';
 import { createFront, type RecordedRequest, sendError } from './useapi/http.js';
@@ -57,7 +56,7 @@ export interface FakeUseapi {
    * An outage from now on: 'refuse' closes the listening socket (new connections are refused, open ones dropped),
    * a status answers every request with it (e.g. 503); 'none' ends it (listening again on the same port).
    */
-  outage(mode: 'refuse' | 'none' | { status: number }): Promise<void>;
+  outage(mode: OutageMode): Promise<void>;
   /** Queued answers for requests matching method (any when absent) and path prefix, used before normal handling. */
   failNext(match: { method?: string; path: string }, responses: InjectedResponse[]): void;
   /** That share of seed_async calls answer 429 with executingJobs. `seed` reseeds the PRNG (default 1). */
@@ -103,33 +102,13 @@ export async function startFakeUseapi(options: FakeUseapiOptions = {}): Promise<
   });
   const faults = createFaults(scheduler);
   const route = createRoutes({ token, store, seedJobs, faults, images });
-  const front = createFront({ origin: () => images.origin, faults, route });
-
-  const server = createServer((req, res) => {
-    res.on('error', () => undefined);
-    front.handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendError(res, 500, `fake useapi failed: ${String(error)}`);
-      else res.destroy();
-    });
+  const front = createFront({ faults, route });
+  const server = await startLocalServer({
+    handle: (req, res) => front.handle(req, res),
+    answerFailure: (res, error) => sendError(res, 500, `fake useapi failed: ${String(error)}`),
   });
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  const stopListening = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  await listen(0);
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = server.origin;
   images.origin = origin;
-  let listening = true;
 
   return {
     url: `${origin}/v2`,
@@ -143,16 +122,8 @@ export async function startFakeUseapi(options: FakeUseapiOptions = {}): Promise<
     addJob: (input) => store.addJob(input),
     getJob: (jobid) => store.jobs.get(jobid),
     setPendingModeration: (channel, text) => store.setPendingModeration(channel, text),
-    async outage(mode) {
-      faults.setOutageStatus(typeof mode === 'object' ? mode.status : undefined);
-      if (mode === 'refuse' && listening) {
-        listening = false;
-        await stopListening();
-      } else if (mode !== 'refuse' && !listening) {
-        await listen(port);
-        listening = true;
-      }
-    },
+    outage: (mode) =>
+      switchOutage(mode, { server, setOutageStatus: (status) => faults.setOutageStatus(status) }),
     failNext: (match, responses) => faults.failNext(match, responses),
     random429: (rate, seed = 1) => faults.random429(rate, seed),
     setSeedDuration: (ms) => seedJobs.setDuration(ms),
@@ -173,7 +144,7 @@ export async function startFakeUseapi(options: FakeUseapiOptions = {}): Promise<
       scheduler.clear();
       seedJobs.clear();
       await callbacks.close();
-      if (listening) await stopListening();
+      await server.close();
     },
   };
 }

@@ -1,13 +1,14 @@
 // Right-click "Get seed", /seed with message links and ids, autocomplete and SEED_ACCESS, end to end: the real
 // discord.js client logged in to the fake Discord, the fake useapi, a real SQLite file. The job index is fed the way
 // production feeds it: useapi callbacks to the bot's HTTP server, and the jobs the bot reads itself.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeMessage, InteractionHandle, InteractionUser } from '../../dev/fakes/fake-discord.js';
 import type { FakeAttachment, FakeJob } from '../../dev/fakes/fake-useapi.js';
 import { makeGrid } from '../../dev/fakes/grid-image.js';
 import {
   ACCOUNT_CHANNEL,
   CHANNEL,
+  deliverUseapiCallback,
   GUILD,
   type Harness,
   isSeedReply,
@@ -16,6 +17,7 @@ import {
   MODERATOR,
   OTHER_GUILD,
   OTHER_MEMBER,
+  openPasteModal,
   privateAnswer,
   startHarness,
   uniqueId,
@@ -87,23 +89,6 @@ function midjourneyOutput(o: OutputOptions = {}): { job: FakeJob; message: FakeM
   return { job, message };
 }
 
-/** What useapi does for every job when the account's default replyUrl points at the bot. */
-async function callback(job: FakeJob) {
-  const http = h.bot.http();
-  if (!http) throw new Error('the bot has no HTTP server');
-  const response = await fetch(`${http.url}/useapi/callback/${SECRET}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(job),
-  });
-  expect(response.status).toBe(200);
-  // The bot answers the callback first and indexes right after.
-  await vi.waitFor(async () => expect(await h.bot.services.index.byJobid(job.jobid)).toBeDefined(), {
-    timeout: 5_000,
-    interval: 10,
-  });
-}
-
 function rightClick(target: FakeMessage | Record<string, unknown>, user: InteractionUser = MEMBER) {
   return h.discord.messageCommand({ name: 'Get seed', target, guildId: GUILD, channelId: CHANNEL, user });
 }
@@ -128,7 +113,7 @@ describe('right-click → Apps → Get seed', () => {
   it('answers privately for an indexed message with the seed and the four images', async () => {
     await start();
     const { job, message } = midjourneyOutput({ seedValue: 1234567890, prompt: 'a red fox in snow' });
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     const interaction = rightClick(message);
     const ack = await interaction.waitForCallback();
     expect(ack.type).toBe(5);
@@ -170,7 +155,7 @@ describe('right-click → Apps → Get seed', () => {
       parentJobId: grid.job.jobid,
       seedValue: 111,
     });
-    await callback(grid.job);
+    await deliverUseapiCallback(h, grid.job);
     const upscale = h.discord.makeMessage({
       channelId: CHANNEL,
       guildId: GUILD,
@@ -187,7 +172,7 @@ describe('right-click → Apps → Get seed', () => {
   it('falls back to the parent grid (same seed) for an upscale the grid does not list', async () => {
     await start();
     const grid = midjourneyOutput({ seedValue: 222 });
-    await callback(grid.job);
+    await deliverUseapiCallback(h, grid.job);
     const upscale = h.discord.makeMessage({
       channelId: CHANNEL,
       guildId: GUILD,
@@ -238,18 +223,8 @@ describe('right-click → Apps → Get seed', () => {
       const interaction = rightClick(message);
       const reply = await privateAnswer(interaction);
       expect(reply.content).toMatch(/could not find the useapi job.*I have not seen this job/);
-      const original = interaction.original();
-      if (!original) throw new Error('no reply');
-      const button = (original.components[0] as { components: { custom_id: string }[] }).components[0];
-      expect(button?.custom_id).toBe(`paste-jobid:${message.id}`);
-      const click = h.discord.button({
-        customId: button?.custom_id ?? '',
-        message: original,
-        guildId: GUILD,
-        channelId: CHANNEL,
-        user: MEMBER,
-      });
-      const modal = await click.waitForCallback();
+      const { customId, modal } = await openPasteModal(h, interaction.original());
+      expect(customId).toBe(`paste-jobid:${message.id}`);
       expect(modal.type).toBe(9);
       return `paste-jobid:${message.id}`;
     }
@@ -345,7 +320,7 @@ describe('/seed with a message link or id', () => {
   it('resolves a link to an indexed message without reading it', async () => {
     await start();
     const { job, message } = midjourneyOutput({ seedValue: 6006 });
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     const final = await slash(`https://discord.com/channels/${GUILD}/${CHANNEL}/${message.id}`).waitForEdit(
       isSeedReply,
       15_000,
@@ -368,7 +343,7 @@ describe('/seed with a message link or id', () => {
   it('resolves a bare message id in this channel through the index', async () => {
     await start();
     const { job, message } = midjourneyOutput({ seedValue: 7007 });
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     const interaction = slash(message.id);
     const final = await interaction.waitForEdit(isSeedReply, 15_000);
     expect(seedOf(final)).toBe('7007');
@@ -404,7 +379,7 @@ describe('autocomplete on /seed job', () => {
     const fox = midjourneyOutput({ prompt: 'a red fox in snow' });
     const whale = midjourneyOutput({ prompt: 'a blue whale at night' });
     const elsewhere = midjourneyOutput({ prompt: 'a red fox elsewhere', message: { guildId: OTHER_GUILD } });
-    for (const o of [fox, whale, elsewhere]) await callback(o.job);
+    for (const o of [fox, whale, elsewhere]) await deliverUseapiCallback(h, o.job);
     const before = h.useapi.requests.length;
 
     const ask = (value: string) =>
@@ -436,7 +411,7 @@ describe('SEED_ACCESS', () => {
   it('owner: refuses someone else’s image, and serves its owner', async () => {
     await start({ SEED_ACCESS: 'owner' });
     const { job, message } = midjourneyOutput({ seedValue: 4444 });
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     await expectRefusal(rightClick(message, OTHER_MEMBER), /Only the member who made this image/);
     await expectRefusal(h.slashSeed(job.jobid, OTHER_MEMBER), /Only the member who made this image/);
     const final = await rightClick(message, MEMBER).waitForEdit(isSeedReply, 15_000);
@@ -459,7 +434,7 @@ describe('SEED_ACCESS', () => {
   it('moderators: refuses members and serves moderators', async () => {
     await start({ SEED_ACCESS: 'moderators' });
     const { job, message } = midjourneyOutput({ seedValue: 5555 });
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     await expectRefusal(rightClick(message, MEMBER), /Only moderators/);
     const final = await rightClick(message, MODERATOR).waitForEdit(isSeedReply, 15_000);
     expect(seedOf(final)).toBe('5555');
@@ -481,7 +456,7 @@ describe('fast path: --seed N already in the prompt', () => {
     const grid = message.attachments[0];
     if (!grid) throw new Error('the message has no attachment');
     job.attachments = [{ ...(job.attachments[0] as FakeAttachment), ...grid, proxy_url: grid.url }];
-    await callback(job);
+    await deliverUseapiCallback(h, job);
     const interaction = h.slashSeed(job.jobid);
     const final = await interaction.waitForEdit((m) => isSeedReply(m) && m.attachments.length === 4, 15_000);
     expect(seedOf(final)).toBe('4242');

@@ -8,6 +8,7 @@ import { centreOf, makeGrid, QUADRANT_COLOURS, type Rgb, sameColour } from '../.
 import {
   ACCOUNT_CHANNEL,
   CHANNEL,
+  deliverUseapiCallback,
   GUILD,
   type Harness,
   isSeedReply,
@@ -70,23 +71,8 @@ async function gridMessage(
     content,
     seedValue: 1,
   });
-  await announce(harness, job);
+  await deliverUseapiCallback(harness, job);
   return { message, job };
-}
-
-/** useapi's callback for `job` (the bot indexes it), awaited until the job is in the index. */
-async function announce(harness: Harness, job: FakeJob) {
-  const http = harness.bot.http();
-  const response = await fetch(`${http?.url}/useapi/callback/${SECRET}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(job),
-  });
-  expect(response.status).toBe(200);
-  await vi.waitFor(async () => expect(await harness.bot.services.index.byJobid(job.jobid)).toBeDefined(), {
-    timeout: 5_000,
-    interval: 10,
-  });
 }
 
 const rightClick = (harness: Harness, target: FakeMessage): InteractionHandle =>
@@ -223,7 +209,7 @@ describe('the seed in the prompt and the images cut from the grid', () => {
     upstreamJob.attachments = [
       { ...(upstreamJob.attachments[0] as FakeAttachment), ...shown, proxy_url: shown.url },
     ];
-    await announce(harness, upstreamJob);
+    await deliverUseapiCallback(harness, upstreamJob);
     await harness.useapi.outage('refuse');
     const before = harness.useapi.requests.length;
 

@@ -12,6 +12,7 @@ import {
   isSeedReply,
   MEMBER,
   OTHER_MEMBER,
+  openPasteModal,
   privateAnswer,
   startHarness,
 } from '../helpers/harness.js';
@@ -154,21 +155,10 @@ describe('the paste-a-jobid modal on a midjourney-proxy', () => {
     const interaction = rightClick(message);
     const reply = await privateAnswer(interaction);
     expect(reply.content).toMatch(/could not find the midjourney-proxy task/);
-    const original = interaction.original();
-    const button = (original?.components[0] as { components: { custom_id: string }[] } | undefined)
-      ?.components[0];
-    if (!original || !button) throw new Error('no paste button');
-    const click = h.discord.button({
-      customId: button.custom_id,
-      message: original,
-      guildId: GUILD,
-      channelId: CHANNEL,
-      user: MEMBER,
-    });
-    const modal = await click.waitForCallback();
+    const { customId, modal } = await openPasteModal(h, interaction.original());
     expect(modal.type).toBe(9);
     expect(JSON.stringify(modal.body)).toContain('midjourney-proxy task id');
-    return button.custom_id;
+    return customId;
   }
 
   const submit = (customId: string, pasted: string) =>

@@ -1,38 +1,36 @@
 // Nothing lost across restarts: the bot as a real child process (`node --import tsx src/main.ts`, what `npm start`
 // runs minus the build) on one SQLite file, killed with SIGKILL or stopped with SIGTERM in the middle of a seed job,
 // then started again. Both fakes live in this test process and outlive the bot.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type BotProcess, spawnBot } from '../../dev/bot-process.js';
-import { type FakeDiscord, startFakeDiscord } from '../../dev/fakes/fake-discord.js';
-import { type FakeUseapi, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
+import type { FakeDiscord } from '../../dev/fakes/fake-discord.js';
+import type { FakeUseapi } from '../../dev/fakes/fake-useapi.js';
 import { addImagineJob } from '../../dev/fakes/midjourney.js';
 import {
   ACCOUNT_CHANNEL,
-  baseEnv,
   CHANNEL,
   GUILD,
   isSeedReply,
   MEMBER,
   OTHER_MEMBER,
+  type ProcessRig,
+  startProcessRig,
   uniqueId,
 } from '../helpers/harness.js';
 
 /** A channel where the bot may not post: a late answer goes by DM. */
 const CLOSED_CHANNEL = '833333333333333399';
 
+let rig: ProcessRig;
 let useapi: FakeUseapi;
 let discord: FakeDiscord;
-let dir: string;
 let env: Record<string, string>;
-const bots: BotProcess[] = [];
+let bots: BotProcess[];
 
 beforeEach(async () => {
-  useapi = await startFakeUseapi({ seedDurationMs: 120_000 });
+  rig = await startProcessRig({ dirPrefix: 'seed-bot-restart-', useapi: { seedDurationMs: 120_000 } });
+  ({ useapi, discord, env, bots } = rig);
   useapi.addAccount({ channel: ACCOUNT_CHANNEL, maxJobs: 3 });
-  discord = await startFakeDiscord();
   discord.addGuild({
     id: GUILD,
     name: 'Test server',
@@ -41,15 +39,8 @@ beforeEach(async () => {
       { id: CLOSED_CHANNEL, name: 'read-only', botCanSend: false },
     ],
   });
-  dir = mkdtempSync(join(tmpdir(), 'seed-bot-restart-'));
-  env = baseEnv(useapi, discord, dir);
 });
-afterEach(async () => {
-  await Promise.allSettled(bots.splice(0).map((b) => b.kill('SIGKILL')));
-  await discord.close();
-  await useapi.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => rig.stop());
 
 async function startBot(name: string): Promise<BotProcess> {
   const bot = spawnBot(name, env);

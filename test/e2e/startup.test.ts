@@ -1,34 +1,28 @@
 // Starting as a service: the bot as a real child process (`node --import tsx src/main.ts`) against the fake Discord
 // with faults at start. What waiting can fix is waited out and said; what it cannot is one final message.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type BotProcess, ROOT, spawnBot } from '../../dev/bot-process.js';
-import { type FakeDiscord, startFakeDiscord } from '../../dev/fakes/fake-discord.js';
-import { type FakeUseapi, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
-import { baseEnv, GUILD } from '../helpers/harness.js';
+import type { FakeDiscord } from '../../dev/fakes/fake-discord.js';
+import { GUILD, type ProcessRig, startProcessRig } from '../helpers/harness.js';
 
-let useapi: FakeUseapi;
+let rig: ProcessRig;
 let discord: FakeDiscord;
 let dir: string;
 let env: Record<string, string>;
-const bots: BotProcess[] = [];
+let bots: BotProcess[];
 
 beforeEach(async () => {
-  useapi = await startFakeUseapi();
-  discord = await startFakeDiscord();
+  rig = await startProcessRig({ dirPrefix: 'seed-bot-startup-' });
+  ({ discord, dir, env, bots } = rig);
   discord.addGuild({ id: GUILD, name: 'Test server' });
-  dir = mkdtempSync(join(tmpdir(), 'seed-bot-startup-'));
-  env = baseEnv(useapi, discord, dir);
 });
 afterEach(async () => {
-  await Promise.allSettled(bots.splice(0).map((b) => b.kill('SIGKILL')));
+  // The gateway accepts again, so the fake Discord closes its connections.
   discord.refuseGateway(false);
-  await discord.close();
-  await useapi.close();
-  rmSync(dir, { recursive: true, force: true });
+  await rig.stop();
 });
 
 function start(name: string, extra: Record<string, string> = {}): BotProcess {

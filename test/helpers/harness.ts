@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { expect, vi } from 'vitest';
+import type { BotProcess } from '../../dev/bot-process.js';
 import {
   type FakeDiscord,
   type FakeDiscordOptions,
@@ -20,7 +21,12 @@ import {
   type SeedPlan,
   startFakeMidjourneyProxy,
 } from '../../dev/fakes/fake-midjourney-proxy.js';
-import { type FakeUseapi, type FakeUseapiOptions, startFakeUseapi } from '../../dev/fakes/fake-useapi.js';
+import {
+  type FakeJob,
+  type FakeUseapi,
+  type FakeUseapiOptions,
+  startFakeUseapi,
+} from '../../dev/fakes/fake-useapi.js';
 import { addImagineJob, midjourneyMessage } from '../../dev/fakes/midjourney.js';
 import {
   ACCOUNT_CHANNEL,
@@ -31,6 +37,7 @@ import {
   MEMBER,
   OTHER_GUILD,
 } from '../../dev/fixtures.js';
+import { captureLogLines } from '../../dev/log-lines.js';
 import { type Bot, createBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 
@@ -105,38 +112,33 @@ let sequence = 0;
 export const uniqueId = (prefix = '9'): string =>
   `${prefix}${Date.now()}${(sequence++).toString().padStart(4, '0')}`.slice(0, 19);
 
-export function captureLogs(): { lines: string[]; stream: Writable } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      callback();
-    },
+/** The bot's log lines, kept for the test to read. */
+export const captureLogs = () => captureLogLines();
+
+/** The test world: the server with #midjourney and #mod-alerts, another server, and one useapi account. */
+function furnishFakes(discord: FakeDiscord, useapi: FakeUseapi): void {
+  discord.addGuild({
+    id: GUILD,
+    name: 'Test server',
+    preferredLocale: 'en-US',
+    channels: [
+      { id: CHANNEL, name: 'midjourney' },
+      { id: ALERT_CHANNEL, name: 'mod-alerts' },
+    ],
   });
-  return { lines, stream };
+  discord.addGuild({ id: OTHER_GUILD, name: 'Other server', channels: [{ id: '899999999999999999' }] });
+  useapi.addAccount({
+    channel: ACCOUNT_CHANNEL,
+    discord: 'MTAxMjM0NTY3ODkwMTIzNDU2Nzg5MA.secret.token',
+    maxJobs: 3,
+  });
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const useapi = options.reuse?.useapi ?? (await startFakeUseapi(options.useapi));
   const discord = options.reuse?.discord ?? (await startFakeDiscord(options.discord));
   const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'seed-bot-'));
-  if (!options.reuse) {
-    discord.addGuild({
-      id: GUILD,
-      name: 'Test server',
-      preferredLocale: 'en-US',
-      channels: [
-        { id: CHANNEL, name: 'midjourney' },
-        { id: ALERT_CHANNEL, name: 'mod-alerts' },
-      ],
-    });
-    discord.addGuild({ id: OTHER_GUILD, name: 'Other server', channels: [{ id: '899999999999999999' }] });
-    useapi.addAccount({
-      channel: ACCOUNT_CHANNEL,
-      discord: 'MTAxMjM0NTY3ODkwMTIzNDU2Nzg5MA.secret.token',
-      maxJobs: 3,
-    });
-  }
+  if (!options.reuse) furnishFakes(discord, useapi);
   const proxy =
     options.upstream === 'midjourney-proxy'
       ? // The proxy's account posts in CHANNEL, as Midjourney posts in the account's channel.
@@ -216,6 +218,73 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
   return harness;
+}
+
+/** The fakes, a temporary directory and the environment for bots run as child processes (`spawnBot`). */
+export interface ProcessRig {
+  useapi: FakeUseapi;
+  discord: FakeDiscord;
+  dir: string;
+  env: Record<string, string>;
+  /** Bots spawned in the test: stop() kills those still running. */
+  bots: BotProcess[];
+  stop(): Promise<void>;
+}
+
+export async function startProcessRig(options: {
+  dirPrefix: string;
+  useapi?: FakeUseapiOptions;
+}): Promise<ProcessRig> {
+  const useapi = await startFakeUseapi(options.useapi);
+  const discord = await startFakeDiscord();
+  const dir = mkdtempSync(join(tmpdir(), options.dirPrefix));
+  const bots: BotProcess[] = [];
+  return {
+    useapi,
+    discord,
+    dir,
+    env: baseEnv(useapi, discord, dir),
+    bots,
+    async stop() {
+      await Promise.allSettled(bots.splice(0).map((b) => b.kill('SIGKILL')));
+      await discord.close();
+      await useapi.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * What useapi does for a job when the account's replyUrl points at the bot: POSTs it to the callback route (the
+ * harness's CALLBACK_SECRET); resolves once the bot, which answers first and indexes right after, indexed it.
+ */
+export async function deliverUseapiCallback(harness: Harness, job: FakeJob): Promise<void> {
+  const http = harness.bot.http();
+  if (!http) throw new Error('the bot has no HTTP server');
+  const response = await fetch(`${http.url}/useapi/callback/${harness.env.CALLBACK_SECRET ?? ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(job),
+  });
+  expect(response.status).toBe(200);
+  await vi.waitFor(async () => expect(await harness.bot.services.index.byJobid(job.jobid)).toBeDefined(), {
+    timeout: 5_000,
+    interval: 10,
+  });
+}
+
+/** The member presses the "paste the jobid" button of the bot's reply: its custom id and the modal's callback. */
+export async function openPasteModal(harness: Harness, reply: FakeMessage | undefined) {
+  const button = (reply?.components[0] as { components: { custom_id: string }[] } | undefined)?.components[0];
+  if (!reply || !button) throw new Error('no paste button');
+  const click = harness.discord.button({
+    customId: button.custom_id,
+    message: reply,
+    guildId: GUILD,
+    channelId: CHANNEL,
+    user: MEMBER,
+  });
+  return { customId: button.custom_id, modal: await click.waitForCallback() };
 }
 
 /**

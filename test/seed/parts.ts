@@ -3,28 +3,9 @@
 import { SeedError } from '../../src/seed/errors.js';
 import type { GuardedLease } from '../../src/seed/lease-guard.js';
 import type { HoldGuard } from '../../src/seed/retrieval/hold-guard.js';
-import type { Job, JobStatus } from '../../src/useapi/port.js';
 import { silentLogger } from '../helpers/builders.js';
 
 export const silent = silentLogger;
-
-export const job = (jobid: string, status: JobStatus, over: Partial<Job> = {}): Job => ({
-  jobid,
-  verb: 'seed_async',
-  status,
-  attachments: [],
-  children: [],
-  ...(status === 'completed'
-    ? {
-        seed: {
-          value: 42,
-          content: '**a cat** --seed 42',
-          attachments: [{ id: '1', url: 'https://x/1.png', filename: '1.png' }],
-        },
-      }
-    : {}),
-  ...over,
-});
 
 /** A hold guard that never holds, and records what it was asked to place. */
 export function openGuard(): HoldGuard & { placed: string[] } {

@@ -2,6 +2,7 @@
 // (SimpleAuthMiddleware: the token is the `Authorization` header if present, else `Mj-Api-Secret`, compared raw;
 // missing or unknown → 401 plain text `Authorization header missing.`), then the routes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRecordingFront } from '../http/recording-front.js';
 import type { ProxyRoute, Reply, Routes } from './routes.js';
 import { routeOf } from './routes.js';
 
@@ -26,23 +27,6 @@ export interface InjectedReply {
 }
 
 export const UNAUTHORIZED_TEXT = 'Authorization header missing.';
-
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-
-const parseBody = (text: string): unknown => {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-};
 
 const send = (res: ServerResponse, reply: Reply): void => {
   if (res.destroyed || res.writableEnded) return;
@@ -70,33 +54,37 @@ export interface Front {
   setOutageStatus(status: number | undefined): void;
 }
 
+/** An injected answer: after its delay (cut short when the fake closes), the connection dropped or the reply sent. */
+async function answerInjected(
+  res: ServerResponse,
+  reply: InjectedReply,
+  closing: AbortSignal,
+): Promise<void> {
+  if ((reply.delayMs ?? 0) > 0) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, reply.delayMs);
+      closing.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+  if (reply.destroy) {
+    res.socket?.destroy();
+    res.destroy();
+    return;
+  }
+  send(res, { status: reply.status, body: reply.body, headers: reply.headers });
+}
+
 export function createFront(options: { token: string; routes: Routes; closing: AbortSignal }): Front {
   const { token, routes, closing } = options;
-  const requests: RecordedProxyRequest[] = [];
   const injections: { route: ProxyRoute | '*'; replies: InjectedReply[] }[] = [];
   let outageStatus: number | undefined;
-
-  const inject = async (res: ServerResponse, reply: InjectedReply): Promise<void> => {
-    if ((reply.delayMs ?? 0) > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, reply.delayMs);
-        closing.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          { once: true },
-        );
-      });
-    }
-    if (reply.destroy) {
-      res.socket?.destroy();
-      res.destroy();
-      return;
-    }
-    send(res, { status: reply.status, body: reply.body, headers: reply.headers });
-  };
 
   /** SimpleAuthMiddleware: `/health` is open; everything else needs a known token. */
   const authorized = (req: IncomingMessage, path: string): boolean => {
@@ -105,26 +93,36 @@ export function createFront(options: { token: string; routes: Routes; closing: A
     return typeof given === 'string' && given === token;
   };
 
-  return {
-    requests,
-    async handle(req, res) {
-      const text = await readBody(req);
-      const url = new URL(req.url ?? '/', 'http://fake');
-      const method = req.method ?? 'GET';
-      const route = routeOf(method, url.pathname);
-      const body = parseBody(text);
-      requests.push({ method, path: url.pathname, route, headers: { ...req.headers }, body, at: Date.now() });
+  /** The first queued answer for that route, taken off its queue. */
+  const takeInjected = (route: ProxyRoute): InjectedReply | undefined =>
+    injections.find((i) => i.replies.length > 0 && (i.route === '*' || i.route === route))?.replies.shift();
 
-      const injection = injections.find(
-        (i) => i.replies.length > 0 && (i.route === '*' || i.route === route),
-      );
-      const injected = injection?.replies.shift();
-      if (injected !== undefined) return inject(res, injected);
-      if (outageStatus !== undefined) return send(res, { status: outageStatus });
+  const front = createRecordingFront<RecordedProxyRequest>({
+    record: ({ req, method, url, body }) => ({
+      method,
+      path: url.pathname,
+      route: routeOf(method, url.pathname),
+      headers: { ...req.headers },
+      body,
+      at: Date.now(),
+    }),
+    async answerFault({ res }, { route }) {
+      const injected = takeInjected(route);
+      if (injected !== undefined) await answerInjected(res, injected, closing);
+      else if (outageStatus !== undefined) send(res, { status: outageStatus });
+      else return false;
+      return true;
+    },
+    async answer({ req, res, method, url, body }, { route }) {
       if (!authorized(req, url.pathname)) return send(res, { status: 401, body: UNAUTHORIZED_TEXT });
       if (/^\/health\/?$/i.test(url.pathname)) return send(res, { status: 200, body: 'Healthy' });
       send(res, await routes.handle(route, { method, path: url.pathname, body }));
     },
+  });
+
+  return {
+    requests: front.requests,
+    handle: (req, res) => front.handle(req, res),
     failNext(route, replies) {
       injections.push({ route, replies: [...replies] });
     },

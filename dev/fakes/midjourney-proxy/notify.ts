@@ -1,16 +1,10 @@
 // notifyHook callbacks as the proxy sends them (NotifyService): POST application/json, the whole task, on every
 // status or progress change; an update that is not newer than the last one sent for the task is dropped; no retries,
 // no signature. Sent in order per task; each attempt is recorded once answered or failed.
+import { createJsonCallbackSender, type SentCallback } from '../http/callback-sender.js';
 import type { FakeTask } from './task.js';
 
-export interface FakeNotification {
-  url: string;
-  /** The body as sent (a snapshot of the task). */
-  body: FakeTask;
-  status: number | 'error';
-}
-
-const TIMEOUT_MS = 5_000;
+export type FakeNotification = SentCallback<FakeTask>;
 
 /** The proxy's order of a `STATUS:progress` pair (`TaskStatusExtensions.GetOrder`, progress inside IN_PROGRESS). */
 const orderOf = (status: string, progress: string | null): number => {
@@ -33,63 +27,38 @@ export interface Notifier {
 
 export function createNotifier(defaultHook: string | undefined): Notifier {
   let fallbackHook = defaultHook;
-  const sent: FakeNotification[] = [];
+  const sender = createJsonCallbackSender<FakeTask>({
+    contentType: 'application/json; charset=utf-8',
+    timeoutMs: 5_000,
+  });
+  /** Per task, the `STATUS:progress` last sent. */
   const lastSent = new Map<string, string>();
-  const chains = new Map<string, Promise<void>>();
-  const closing = new AbortController();
 
-  const post = async (url: string, body: FakeTask): Promise<void> => {
-    let status: number | 'error' = 'error';
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.any([closing.signal, AbortSignal.timeout(TIMEOUT_MS)]),
-      });
-      status = response.status;
-      await response.arrayBuffer().catch(() => undefined);
-    } catch {
-      status = 'error';
+  const movedForward = (task: FakeTask): boolean => {
+    const state = `${task.status}:${task.progress ?? ''}`;
+    const previous = lastSent.get(task.id);
+    if (previous !== undefined) {
+      const [status = '', progress = ''] = previous.split(':');
+      if (state === previous || orderOf(task.status, task.progress) <= orderOf(status, progress))
+        return false;
     }
-    sent.push({ url, body, status });
+    // The proxy forgets a task once it succeeded or failed: a later change is sent again.
+    if (task.status === 'SUCCESS' || task.status === 'FAILURE') lastSent.delete(task.id);
+    else lastSent.set(task.id, state);
+    return true;
   };
 
   return {
-    sent,
+    sent: sender.sent,
     taskChanged(task) {
       const hookProperty = task.properties.notifyHook;
       const url = typeof hookProperty === 'string' && hookProperty !== '' ? hookProperty : fallbackHook;
-      if (url === undefined || closing.signal.aborted) return;
-      const state = `${task.status}:${task.progress ?? ''}`;
-      const previous = lastSent.get(task.id);
-      if (previous !== undefined) {
-        const [status = '', progress = ''] = previous.split(':');
-        if (state === previous || orderOf(task.status, task.progress) <= orderOf(status, progress)) return;
-      }
-      // The proxy forgets a task once it succeeded or failed: a later change is sent again.
-      if (task.status === 'SUCCESS' || task.status === 'FAILURE') lastSent.delete(task.id);
-      else lastSent.set(task.id, state);
-      const snapshot = structuredClone(task);
-      const chain = chains.get(task.id) ?? Promise.resolve();
-      chains.set(
-        task.id,
-        chain.then(() => post(url, snapshot)),
-      );
+      if (url !== undefined && movedForward(task)) sender.send(task.id, url, task);
     },
     setDefaultHook(url) {
       fallbackHook = url;
     },
-    async settle() {
-      for (;;) {
-        const pending = [...chains.values()];
-        await Promise.allSettled(pending);
-        if ([...chains.values()].every((c, i) => c === pending[i])) return;
-      }
-    },
-    async close() {
-      closing.abort();
-      await Promise.allSettled([...chains.values()]);
-    },
+    settle: () => sender.settle(),
+    close: () => sender.close(),
   };
 }

@@ -2,6 +2,7 @@
 // camelCase, enums as strings, nulls written out, computed properties included), and the builder of an imagine task
 // as the proxy records it once Midjourney posted the grid in Discord.
 import { randomInt, randomUUID } from 'node:crypto';
+import { midjourneyFileStem } from '../midjourney-files.js';
 
 export type FakeTaskStatus =
   | 'NOT_START'
@@ -122,17 +123,9 @@ let snowflakeSequence = 0;
 export const newSnowflake = (): string =>
   (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | BigInt(snowflakeSequence++ & 0xfff)).toString();
 
-const slugOf = (prompt: string): string =>
-  prompt
-    .toLowerCase()
-    .replace(/--\S+(\s+\S+)?/g, ' ')
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 40) || 'image';
-
 /** Midjourney's grid file name: `<user>_<prompt slug>_<job uuid>.png`. */
 export const gridFilename = (prompt: string, jobUuid: string): string =>
-  `fakeuser_${slugOf(prompt)}_${jobUuid}.png`;
+  `${midjourneyFileStem(prompt, jobUuid)}.png`;
 
 const upscaleButtons = (jobUuid: string): FakeButton[] => [
   ...[1, 2, 3, 4].map((i) => ({

@@ -1,6 +1,7 @@
 // The fake useapi's HTTP front: every request is recorded, then injected faults and outages answer before the routes.
-// Also the small body and answer helpers the routes share.
+// Also the small answer helpers the routes share.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRecordingFront, type RecordingFront } from '../http/recording-front.js';
 import type { Faults } from './faults.js';
 
 export interface RecordedRequest {
@@ -22,23 +23,6 @@ export interface RouteRequest {
   query: Record<string, string>;
   body: unknown;
 }
-
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-
-const parseBody = (text: string): unknown => {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-};
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -72,34 +56,29 @@ export const sendError = (
   extra: Record<string, unknown> = {},
 ): void => send(res, status, { error, ...extra, code: status });
 
-export interface Front {
-  requests: RecordedRequest[];
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-}
+export type Front = RecordingFront<RecordedRequest>;
 
-export function createFront(options: {
-  origin: () => string;
-  faults: Faults;
-  route: (request: RouteRequest) => void;
-}): Front {
-  const { origin, faults, route } = options;
-  const requests: RecordedRequest[] = [];
-  return {
-    requests,
-    async handle(req, res) {
-      const text = await readBody(req);
-      const url = new URL(req.url ?? '/', origin());
-      const method = req.method ?? 'GET';
-      const query = Object.fromEntries(url.searchParams);
-      const body = parseBody(text);
-      requests.push({ method, path: url.pathname, query, body, headers: { ...req.headers }, at: Date.now() });
-
+export function createFront(options: { faults: Faults; route: (request: RouteRequest) => void }): Front {
+  const { faults, route } = options;
+  const pathAndQuery = (url: URL) => ({ path: url.pathname, query: Object.fromEntries(url.searchParams) });
+  return createRecordingFront({
+    record: ({ req, method, url, body }) => ({
+      method,
+      ...pathAndQuery(url),
+      body,
+      headers: { ...req.headers },
+      at: Date.now(),
+    }),
+    answerFault({ res, method, url }) {
       const injected = faults.takeInjected(method, url.pathname);
-      if (injected !== undefined) return faults.answer(res, injected);
-      const outageStatus = faults.outageStatus();
-      if (outageStatus !== undefined)
-        return sendError(res, outageStatus, outageStatus === 503 ? 'Service Unavailable' : 'Server error');
-      route({ req, res, method, path: url.pathname, query, body });
+      if (injected !== undefined) faults.answer(res, injected);
+      else {
+        const outageStatus = faults.outageStatus();
+        if (outageStatus === undefined) return false;
+        sendError(res, outageStatus, outageStatus === 503 ? 'Service Unavailable' : 'Server error');
+      }
+      return true;
     },
-  };
+    answer: ({ req, res, method, url, body }) => route({ req, res, method, ...pathAndQuery(url), body }),
+  });
 }

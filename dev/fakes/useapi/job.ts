@@ -76,7 +76,6 @@ export interface AddJobInput {
 
 const USER_NUMBER = 1308;
 export const DISCORD_USER_ID = '1100000000000000001';
-export const MJ_USER = 'fakeuser';
 const DISCORD_EPOCH = 1_420_070_400_000n;
 export const SEEDABLE_VERBS = new Set(['imagine', 'button', 'blend']);
 export const FINAL = new Set(['completed', 'moderated', 'failed', 'cancelled']);
@@ -104,14 +103,6 @@ export const channelOfJobid = (jobid: string): string | undefined =>
   /(?:^|-)channel:(\d+)/.exec(jobid)?.[1] ?? /^j\d+[iv]-u\d+-c(\d+)-bot:/.exec(jobid)?.[1];
 
 export const maskDiscord = (discord: string): string => `${discord.slice(0, 3)}…secured…${discord.slice(-3)}`;
-
-export const slugOf = (prompt: string): string =>
-  prompt
-    .toLowerCase()
-    .replace(/--\S+(\s+\S+)?/g, ' ')
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 40) || 'image';
 
 export const promptOf = (job: FakeJob): string =>
   job.prompt ?? /^\*\*(.+?)\*\*/.exec(job.content ?? '')?.[1] ?? 'untitled prompt';

@@ -1,18 +1,9 @@
 // Seed jobs as useapi runs them: started by seed_async, advanced by timers ('progress' steps, then completed with the
 // four images, or failed 596 when the account got a pending moderation message meanwhile), each change called back.
+import { midjourneyFileStem } from '../midjourney-files.js';
 import type { CallbackSender } from './callbacks.js';
 import type { Images } from './images.js';
-import {
-  type FakeJob,
-  type FakeSeed,
-  type Ids,
-  MJ_USER,
-  maskDiscord,
-  promptOf,
-  sha256,
-  slugOf,
-  uuidOf,
-} from './job.js';
+import { type FakeJob, type FakeSeed, type Ids, maskDiscord, promptOf, sha256, uuidOf } from './job.js';
 import type { Account, JobStore } from './store.js';
 
 /** Timers the fake owns, so close() can clear them; a group lets a seed job drop its own. */
@@ -57,6 +48,74 @@ export interface SeedJobs {
   clear(): void;
 }
 
+/** The seed Midjourney reveals for a parent job: its value (set by a test, else from the jobid) and four images. */
+function revealedSeed(parent: FakeJob, deps: { store: JobStore; images: Images }): FakeSeed {
+  const value = deps.store.seedValues.get(parent.jobid) ?? sha256(`seed:${parent.jobid}`).readUInt32BE(0);
+  const prompt = promptOf(parent);
+  const mjJob = uuidOf(`mj:${parent.jobid}`);
+  const stem = midjourneyFileStem(prompt, mjJob);
+  return {
+    value,
+    content: `**${prompt}**\n**Job ID**: ${mjJob}\n**seed** ${value}`,
+    attachments: [1, 2, 3, 4].map((n) => deps.images.attachment(parent.channel, `${stem}_${n}.png`, 1024)),
+  };
+}
+
+/** The final state of a seed job: cancelled, failed 596 on a held account, or completed with its parent's seed. */
+function settleSeedJob(
+  job: FakeJob,
+  outcome: 'completed' | 'cancelled',
+  deps: { store: JobStore; images: Images },
+): void {
+  const account = deps.store.accounts.get(job.channel);
+  const parent = job.parentJobId === undefined ? undefined : deps.store.jobs.get(job.parentJobId);
+  if (outcome === 'cancelled') {
+    job.status = 'cancelled';
+  } else if (account?.pendingModMessage !== undefined) {
+    job.status = 'failed';
+    job.error = 'Pending mod message';
+    job.errorDetails = account.pendingModMessage;
+    job.code = 596;
+  } else if (parent === undefined) {
+    job.status = 'failed';
+    job.error = 'Parent job disappeared';
+    job.code = 500;
+  } else {
+    const seed = revealedSeed(parent, deps);
+    job.status = 'completed';
+    job.seed = seed;
+    job.content = seed.content;
+    parent.seed = seed;
+    parent.updated = job.updated;
+  }
+}
+
+/** A seed_async job just started on the parent's channel, as useapi answers it. */
+function startedSeedJob(
+  parent: FakeJob,
+  account: Account,
+  reply: { url: string | undefined; ref: string | undefined },
+  ids: Ids,
+): FakeJob {
+  const now = new Date().toISOString();
+  const job: FakeJob = {
+    jobid: ids.newJobid(parent.channel),
+    verb: 'seed_async',
+    status: 'started',
+    created: now,
+    updated: now,
+    parentJobId: parent.jobid,
+    discord: maskDiscord(account.discord),
+    channel: parent.channel,
+    attachments: [],
+    code: 200,
+  };
+  if (parent.server !== undefined) job.server = parent.server;
+  if (reply.url !== undefined) job.replyUrl = reply.url;
+  if (reply.ref !== undefined) job.replyRef = reply.ref;
+  return job;
+}
+
 export function createSeedJobs(options: {
   store: JobStore;
   ids: Ids;
@@ -67,49 +126,11 @@ export function createSeedJobs(options: {
   progressSteps: number;
 }): SeedJobs {
   const { store, ids, images, callbacks, scheduler, progressSteps } = options;
-  const { jobs, accounts } = store;
+  const { jobs } = store;
   let durationMs = options.durationMs;
   /** Running seed jobs and their pending timers. */
   const running = new Map<string, Set<NodeJS.Timeout>>();
   let maxRunning = 0;
-
-  const seedOf = (parent: FakeJob): FakeSeed => {
-    const value = store.seedValues.get(parent.jobid) ?? sha256(`seed:${parent.jobid}`).readUInt32BE(0);
-    const prompt = promptOf(parent);
-    const mjJob = uuidOf(`mj:${parent.jobid}`);
-    const base = `${MJ_USER}_${slugOf(prompt)}_${mjJob}`;
-    return {
-      value,
-      content: `**${prompt}**\n**Job ID**: ${mjJob}\n**seed** ${value}`,
-      attachments: [1, 2, 3, 4].map((n) => images.attachment(parent.channel, `${base}_${n}.png`, 1024)),
-    };
-  };
-
-  const settle = (job: FakeJob, outcome: 'completed' | 'cancelled'): void => {
-    const account = accounts.get(job.channel);
-    if (outcome === 'cancelled') {
-      job.status = 'cancelled';
-    } else if (account?.pendingModMessage !== undefined) {
-      job.status = 'failed';
-      job.error = 'Pending mod message';
-      job.errorDetails = account.pendingModMessage;
-      job.code = 596;
-    } else {
-      const parent = job.parentJobId === undefined ? undefined : jobs.get(job.parentJobId);
-      if (parent !== undefined) {
-        const seed = seedOf(parent);
-        job.status = 'completed';
-        job.seed = seed;
-        job.content = seed.content;
-        parent.seed = seed;
-        parent.updated = job.updated;
-      } else {
-        job.status = 'failed';
-        job.error = 'Parent job disappeared';
-        job.code = 500;
-      }
-    }
-  };
 
   const finish: SeedJobs['finish'] = (jobid, outcome = 'completed') => {
     const job = jobs.get(jobid);
@@ -118,7 +139,7 @@ export function createSeedJobs(options: {
     scheduler.clear(group);
     running.delete(jobid);
     job.updated = new Date().toISOString();
-    settle(job, outcome);
+    settleSeedJob(job, outcome, { store, images });
     callbacks.notify(job);
   };
 
@@ -143,25 +164,13 @@ export function createSeedJobs(options: {
 
   return {
     start(parent, account, replyUrl, replyRef) {
-      const now = new Date().toISOString();
-      const job: FakeJob = {
-        jobid: ids.newJobid(parent.channel),
-        verb: 'seed_async',
-        status: 'started',
-        created: now,
-        updated: now,
-        parentJobId: parent.jobid,
-        discord: maskDiscord(account.discord),
-        channel: parent.channel,
-        attachments: [],
-        code: 200,
-      };
-      if (parent.server !== undefined) job.server = parent.server;
-      const callbackUrl = replyUrl ?? store.defaultReplyUrl;
-      if (callbackUrl !== undefined) job.replyUrl = callbackUrl;
-      if (replyRef !== undefined) job.replyRef = replyRef;
+      const job = startedSeedJob(
+        parent,
+        account,
+        { url: replyUrl ?? store.defaultReplyUrl, ref: replyRef },
+        ids,
+      );
       jobs.set(job.jobid, job);
-
       const group = new Set<NodeJS.Timeout>();
       running.set(job.jobid, group);
       maxRunning = Math.max(maxRunning, running.size);

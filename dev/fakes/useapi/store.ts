@@ -1,6 +1,7 @@
 // The fake useapi's state: the Midjourney accounts (their maxJobs and pending moderation, useapi's 596), the jobs as
 // useapi stores them, the seeds tests chose, and the account-wide replyUrl.
 
+import { midjourneyFileStem } from '../midjourney-files.js';
 import type { Images } from './images.js';
 import {
   type AddJobInput,
@@ -8,9 +9,7 @@ import {
   DISCORD_USER_ID,
   type FakeJob,
   type Ids,
-  MJ_USER,
   maskDiscord,
-  slugOf,
   uuidOf,
 } from './job.js';
 
@@ -59,7 +58,7 @@ export function createJobStore(options: { ids: Ids; images: Images }): JobStore 
     const mention = `<@${DISCORD_USER_ID}>`;
     const defaultContent =
       verb === 'button' ? `**${prompt}** - Image #1 ${mention}` : `**${prompt}** - ${mention} (fast)`;
-    const names = input.attachmentNames ?? [`${MJ_USER}_${slugOf(prompt)}_${uuidOf(`mj:${jobid}`)}.png`];
+    const names = input.attachmentNames ?? [`${midjourneyFileStem(prompt, uuidOf(`mj:${jobid}`))}.png`];
     const account = accounts.get(channel);
     const job: FakeJob = {
       jobid,

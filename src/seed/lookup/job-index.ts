@@ -37,11 +37,6 @@ export function ownerOf(content: string | undefined): string | undefined {
 export interface JobIndex {
   /** Record a useapi job object (and what it says of its children). */
   recordJob(job: Job, extra?: { seen?: number; hasSeed?: boolean }): Promise<IndexEntry>;
-  /** Record a jobid a user gave for a message. */
-  recordLink(
-    entry: Partial<IndexEntry> & { jobid: string },
-    options?: { hasSeed?: boolean },
-  ): Promise<IndexEntry>;
   /** The job behind a Discord message, never one from another guild. */
   byMessage(messageId: string, guildId: string | undefined): Promise<IndexEntry | undefined>;
   byUuid(uuid: string, guildId: string | undefined): Promise<IndexEntry | undefined>;
@@ -164,9 +159,6 @@ export function createJobIndex(deps: IndexDeps): JobIndex {
       const saved = await save(entry, extra.hasSeed === true);
       if (job.children.length) await recordChildren(job, seen);
       return saved;
-    },
-    async recordLink(partial, options = {}) {
-      return save({ children: [], uuids: [], seen: now(), ...partial }, options.hasSeed === true);
     },
     async byMessage(messageId, guildId) {
       return inGuild(await deps.jobs.get(key.message(messageId)), guildId);

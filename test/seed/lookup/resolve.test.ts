@@ -15,6 +15,7 @@ import { upscaleNumberOf } from '../../../src/seed/model/own-image.js';
 import { createStorage, type Storage } from '../../../src/storage/index.js';
 import { useapiJobids } from '../../../src/useapi/jobid.js';
 import type { Job } from '../../../src/useapi/port.js';
+import { upstreamJob } from '../../helpers/builders.js';
 
 // On the useapi upstream: its jobid grammar.
 const checkTarget = (clues: MessageClues, bots: readonly string[]) => targetWith(clues, bots, useapiJobids);
@@ -66,20 +67,16 @@ function message(over: Partial<MessageClues> = {}): MessageClues {
   };
 }
 
-function job(over: Partial<Job> = {}): Job {
-  return {
+/** The completed imagine job behind the grid `message()` shows. */
+const job = (over: Partial<Job> = {}): Job =>
+  upstreamJob({
     jobid: jobid(1),
-    verb: 'imagine',
-    status: 'completed',
     server: GUILD,
     channel: CHANNEL,
     messageId: '700000000000000001',
     content: `**a red fox in snow --ar 3:2** - <@${OWNER}> (fast)`,
-    attachments: [],
-    children: [],
     ...over,
-  };
-}
+  });
 
 describe('checkTarget', () => {
   it('refuses a message that no Midjourney bot posted', () => {

@@ -2,27 +2,22 @@
 // finished counts, and only such a job reaches the index.
 import { describe, expect, it } from 'vitest';
 import { createJobidVerifier, type PastedTarget } from '../../../src/seed/lookup/verify-jobid.js';
-import type { Job } from '../../../src/useapi/port.js';
+import type { UpstreamJob as Job } from '../../../src/seed/upstream.js';
+import { TEST_JOBID as JOBID, upstreamJob } from '../../helpers/builders.js';
 
-const JOBID = 'job:20241218021941022-user:1308-channel:1316232391072944131-bot:midjourney';
 const MESSAGE = '1316232391072944200';
 const GUILD = '811111111111111111';
 const OWNER = '855555555555555555';
 
-function jobWith(extra: Partial<Job> = {}): Job {
-  return {
-    jobid: JOBID,
-    verb: 'imagine',
-    status: 'completed',
+/** The completed imagine job of MESSAGE in GUILD, with `--seed 42` in its prompt. */
+const jobWith = (extra: Partial<Job> = {}): Job =>
+  upstreamJob({
     server: GUILD,
     channel: '833333333333333333',
     messageId: MESSAGE,
     content: `**a red fox --seed 42** - <@${OWNER}> (fast)`,
-    attachments: [],
-    children: [],
     ...extra,
-  };
-}
+  });
 
 function harness(job: Job) {
   const recorded: string[] = [];

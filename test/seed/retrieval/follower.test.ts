@@ -9,7 +9,8 @@ import { createStorage } from '../../../src/storage/index.js';
 import { UseapiError } from '../../../src/useapi/errors.js';
 import { useapiJobids } from '../../../src/useapi/jobid.js';
 import type { Job } from '../../../src/useapi/port.js';
-import { job, openGuard, silent } from '../parts.js';
+import { seedJob } from '../../helpers/builders.js';
+import { openGuard, silent } from '../parts.js';
 
 let storage: Storage;
 beforeEach(async () => {
@@ -41,7 +42,11 @@ function follower(answers: (Job | Error)[], over: Partial<FollowerDeps> = {}) {
 
 describe('follower', () => {
   it('polls until the seed job completes and builds the record of the parent job', async () => {
-    const { f, state } = follower([job('s1', 'started'), job('s1', 'progress'), job('s1', 'completed')]);
+    const { f, state } = follower([
+      seedJob('s1', 'started'),
+      seedJob('s1', 'progress'),
+      seedJob('s1', 'completed'),
+    ]);
     const statuses: string[] = [];
     const record = await f.follow('parent', 's1', {
       log: silent,
@@ -54,7 +59,7 @@ describe('follower', () => {
   });
 
   it('a callback wakes it long before the next poll, and only for its own seed job', async () => {
-    const { f, state } = follower([job('s1', 'completed')], { pollIntervalMs: 60_000, callbacks: true });
+    const { f, state } = follower([seedJob('s1', 'completed')], { pollIntervalMs: 60_000, callbacks: true });
     const following = f.follow('parent', 's1', { log: silent, resumed: false });
     expect(f.wake('other')).toBe(false);
     expect(f.wake('s1')).toBe(true);
@@ -64,7 +69,7 @@ describe('follower', () => {
   });
 
   it('looks at once when its callback came before it started following', async () => {
-    const { f } = follower([job('s1', 'completed')], { pollIntervalMs: 60_000, callbacks: true });
+    const { f } = follower([seedJob('s1', 'completed')], { pollIntervalMs: 60_000, callbacks: true });
     await expect(
       f.follow('parent', 's1', { log: silent, resumed: false, woken: true }),
     ).resolves.toMatchObject({
@@ -76,7 +81,7 @@ describe('follower', () => {
     const { f, state } = follower([
       new UseapiError('unavailable', 'down'),
       new UseapiError('bad_response', 'odd'),
-      job('s1', 'completed'),
+      seedJob('s1', 'completed'),
     ]);
     await expect(f.follow('parent', 's1', { log: silent, resumed: false })).resolves.toMatchObject({
       seed: 42,
@@ -85,12 +90,12 @@ describe('follower', () => {
   });
 
   it('a seed job found already failed with 596 after a restart is stale; a new 596 puts the channel on hold', async () => {
-    const failed = job('s1', 'failed', { code: 596 });
+    const failed = seedJob('s1', 'failed', { code: 596 });
     await expect(
       follower([failed]).f.follow('parent', 's1', { log: silent, resumed: true }),
     ).rejects.toBeInstanceOf(StaleSeedJobError);
     const guard = openGuard();
-    const fresh = follower([job('s1', 'started'), failed], { guard });
+    const fresh = follower([seedJob('s1', 'started'), failed], { guard });
     await expect(fresh.f.follow('parent', 's1', { log: silent, resumed: false })).rejects.toMatchObject({
       kind: 'held',
     });
@@ -99,7 +104,7 @@ describe('follower', () => {
 
   it('a seed job over without a seed forgets the flight marker, so the next attempt starts a new one', async () => {
     await storage.flights.set('parent', { seedJobId: 's1' });
-    const { f } = follower([job('s1', 'failed', { error: 'boom' })]);
+    const { f } = follower([seedJob('s1', 'failed', { error: 'boom' })]);
     await expect(f.follow('parent', 's1', { log: silent, resumed: false })).rejects.toMatchObject({
       kind: 'job_failed',
     });
@@ -108,11 +113,11 @@ describe('follower', () => {
 
   it('gives up at the deadline on the injected clock', async () => {
     let clock = 0;
-    const { f } = follower([job('s1', 'progress')], {
+    const { f } = follower([seedJob('s1', 'progress')], {
       deadlineMs: 1_000,
       getJob: async () => {
         clock += 600;
-        return job('s1', 'progress');
+        return seedJob('s1', 'progress');
       },
       now: () => clock,
     });
@@ -122,7 +127,7 @@ describe('follower', () => {
   });
 
   it('stops waiting when its signal aborts', async () => {
-    const { f } = follower([job('s1', 'progress')], { pollIntervalMs: 60_000 });
+    const { f } = follower([seedJob('s1', 'progress')], { pollIntervalMs: 60_000 });
     const controller = new AbortController();
     const following = f.follow('parent', 's1', { log: silent, resumed: false, signal: controller.signal });
     const reason = new Error('closing');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createStarter, type StarterDeps } from '../../../src/seed/retrieval/starter.js';
 import { UseapiError } from '../../../src/useapi/errors.js';
 import type { Job, SeedAsyncOptions } from '../../../src/useapi/port.js';
-import { job, openGuard, silent, testLease } from '../parts.js';
+import { seedJob } from '../../helpers/builders.js';
+import { openGuard, silent, testLease } from '../parts.js';
 
 /** seedAsync answers from the list in turn; `calls` keeps what it was asked. */
 function starter(answers: (Job | Error | (() => Promise<Job>))[], over: Partial<StarterDeps> = {}) {
@@ -29,7 +30,7 @@ const busy = (executingJobs: string[]) => new UseapiError('busy', 'queue full', 
 
 describe('starter', () => {
   it('sends seed_async once, without blind busy retries, while the lease holds', async () => {
-    const { s, calls } = starter([job('s1', 'created')], { replyUrl: 'https://bot/cb' });
+    const { s, calls } = starter([seedJob('s1', 'created')], { replyUrl: 'https://bot/cb' });
     const lease = testLease();
     const { job: started } = await s.start('parent', { log: silent, replyRef: 'r' }, lease);
     expect(started.jobid).toBe('s1');
@@ -39,7 +40,7 @@ describe('starter', () => {
   });
 
   it('never sends seed_async once the lease is lost', async () => {
-    const { s, calls } = starter([job('s1', 'created')]);
+    const { s, calls } = starter([seedJob('s1', 'created')]);
     const lease = testLease();
     lease.lose();
     await expect(s.start('parent', { log: silent }, lease)).rejects.toThrow('lease lost');
@@ -47,7 +48,7 @@ describe('starter', () => {
   });
 
   it('after a 429 waits with jitter from the injected random source, until a job it names ends', async () => {
-    const { s, calls } = starter([busy(['running-1']), job('s1', 'created')]);
+    const { s, calls } = starter([busy(['running-1']), seedJob('s1', 'created')]);
     const waits: number[] = [];
     const starting = s.start(
       'parent',
@@ -66,7 +67,7 @@ describe('starter', () => {
   });
 
   it('after a 504 waits for Retry-After or a freed slot of ours, then asks again', async () => {
-    const { s } = starter([new UseapiError('untrackable', 'queued, untracked'), job('s1', 'created')]);
+    const { s } = starter([new UseapiError('untrackable', 'queued, untracked'), seedJob('s1', 'created')]);
     const waits: number[] = [];
     const starting = s.start(
       'parent',
@@ -98,7 +99,7 @@ describe('starter', () => {
     expect(s.noteEarly('parent', 'early')).toBe(false);
     const starting = s.start('parent', { log: silent }, testLease());
     await expect.poll(() => s.noteEarly('parent', 's1')).toBe(true);
-    answer(job('s1', 'created'));
+    answer(seedJob('s1', 'created'));
     const { early } = await starting;
     expect([...early]).toContain('s1');
     expect(s.noteEarly('parent', 'late')).toBe(false);
@@ -121,7 +122,7 @@ describe('starter', () => {
     const starting = slow.start('parent', { log: silent }, testLease());
     await expect.poll(() => signal).toBeDefined();
     const stopping = slow.stop(60_000);
-    answer(job('s1', 'created'));
+    answer(seedJob('s1', 'created'));
     await stopping;
     await expect(starting).resolves.toMatchObject({ job: { jobid: 's1' } });
     expect(signal?.aborted).toBe(true);
