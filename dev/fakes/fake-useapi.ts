@@ -9,11 +9,12 @@
 import { type OutageMode, startLocalServer, switchOutage } from './http/local-server.js';
 import { createCallbackSender, type FakeCallback } from './useapi/callbacks.js';
 import { createFaults, type InjectedResponse } from './useapi/faults.js';
-import { createFront, type RecordedRequest, sendError } from './useapi/http.js';
+import { createFront, type RecordedRequest } from './useapi/http.js';
 import { createImages } from './useapi/images.js';
 import { type AddJobInput, createIds, type FakeJob } from './useapi/job.js';
 import { createRoutes } from './useapi/routes.js';
 import { createScheduler, createSeedJobs } from './useapi/seed-jobs.js';
+import { sendError } from './useapi/send.js';
 import { createJobStore } from './useapi/store.js';
 
 export type { FakeCallback } from './useapi/callbacks.js';

@@ -1,9 +1,9 @@
 // The faults a test injects into the fake useapi: queued answers for matching requests (delayed, or a dropped
 // connection), an outage status for every request, and a seeded share of seed_async calls answered 429.
 import type { ServerResponse } from 'node:http';
-import { send } from './http.js';
 import { prngOf } from './job.js';
 import type { Scheduler } from './seed-jobs.js';
+import { send } from './send.js';
 
 export interface InjectedResponse {
   status: number;

@@ -2,8 +2,8 @@
 // (one PNG of the configured size for every valid link, 404 once the link expired or when its signature is wrong).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isCdnUrlExpired, pngBytes, signCdnUrl } from '../cdn.js';
-import { send } from './http.js';
 import { type FakeAttachment, type Ids, sha256 } from './job.js';
+import { send } from './send.js';
 
 const CDN_GONE = 'This content is no longer available.';
 

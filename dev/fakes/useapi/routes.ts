@@ -2,10 +2,11 @@
 // token, then jobs (seed_async with its errors, GET of a job, cancel, the running list) and the account routes.
 import type { ServerResponse } from 'node:http';
 import type { Faults } from './faults.js';
-import { isRecord, type RouteRequest, send, sendError } from './http.js';
+import type { RouteRequest } from './http.js';
 import type { Images } from './images.js';
 import { FINAL, SEEDABLE_VERBS } from './job.js';
 import type { SeedJobs } from './seed-jobs.js';
+import { isRecord, send, sendError } from './send.js';
 import type { JobStore } from './store.js';
 
 const PENDING_MOD_ERROR =
