@@ -128,7 +128,7 @@ async function fillHistory(
   const index = createJobIndex({ jobs: storage.jobs, recent: storage.recent });
   const t0 = Date.now();
   const now = Date.now();
-  // The processor's key for a request (src/seed/requests.ts).
+  // The processor's key for a request (src/seed/requests/request-store.ts).
   const putRequest = (request: SeedRequest, ttl: number | undefined) =>
     storage.requests.set(`req:${request.id}`, request, ttl);
   try {
@@ -156,7 +156,7 @@ async function fillHistory(
       }
     }
     // Open requests for seeds already stored: the bot resumes them at start and answers from storage.
-    // Indexed first, as the processor does (src/seed/requests.ts accept()).
+    // Indexed first, as the processor does (src/seed/requests/scheduler.ts accept()).
     for (let i = 0; i < sizes.open; i++) {
       const request = storedRequest(i, applicationId, 'accepted', now);
       await storage.openRequests.add(request.id, request.createdAt);

@@ -87,7 +87,10 @@ export const midjourneyCommand = {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const status = await services.moderation.status();
       await interaction.editReply(
-        statusReply(status, translator(interaction.locale), { guildId: interaction.guildId ?? undefined }),
+        statusReply(status, translator(interaction.locale), {
+          guildId: interaction.guildId ?? undefined,
+          upstream: services.moderation.upstream,
+        }),
       );
       return;
     }

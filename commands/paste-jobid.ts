@@ -1,5 +1,5 @@
 // "Paste the jobid" on an unknown message: the button opens a modal; the core checks the pasted jobid against
-// useapi's job object and records it in the index (src/seed/verify-jobid.ts), and the seed flow runs.
+// the upstream's job and records it in the index (src/seed/lookup/verify-jobid.ts), and the seed flow runs.
 import {
   type ButtonInteraction,
   LabelBuilder,

@@ -1,5 +1,5 @@
 // A Discord message (discord.js `Message`, or the raw API message of `resolved.messages`) as the plain clues the core
-// resolves (src/seed/resolve.ts). Messages of interactions carry no guild id: the interaction's is passed in.
+// resolves (src/seed/lookup/resolve.ts). Messages of interactions carry no guild id: the interaction's is passed in.
 import type { APIEmbed, Embed, Message } from 'discord.js';
 import type { EmbedClue, MessageClues } from '../seed/lookup/resolve.js';
 

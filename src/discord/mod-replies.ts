@@ -192,11 +192,13 @@ const alertLink = (hold: Hold, guildId: string | undefined) =>
 export function statusReply(
   status: ModerationStatus,
   t: Translate,
-  options: { guildId?: string | undefined } = {},
+  options: { guildId?: string | undefined; upstream?: UpstreamName } = {},
 ): ModReply {
+  const upstream = options.upstream ?? 'useapi';
   const header = [`**${t('mod.status.title')}**`];
-  if (status.accountsError) header.push(t('mod.status.unavailable', { reason: status.accountsError }));
-  if (status.accounts.length === 0 && !status.accountsError) header.push(t('mod.status.none'));
+  if (status.accountsError)
+    header.push(t('mod.status.unavailable', { upstream, reason: status.accountsError }));
+  if (status.accounts.length === 0 && !status.accountsError) header.push(t('mod.status.none', { upstream }));
   const shown = status.accounts.slice(0, MAX_EMBEDS);
   if (status.accounts.length > shown.length)
     header.push(t('mod.status.more', { count: status.accounts.length - shown.length }));
@@ -205,7 +207,7 @@ export function statusReply(
     const lines: string[] = [
       account.hold ? t('mod.status.held', { since: relativeTime(account.hold.since) }) : t('mod.status.ok'),
     ];
-    if (!account.configured) lines.push(t('mod.status.notConfigured'));
+    if (!account.configured) lines.push(t('mod.status.notConfigured', { upstream }));
     else
       lines.push(
         t('mod.status.line', {

@@ -80,7 +80,7 @@ export interface Storage {
   readonly lastErrors: Store<{ kind: string; at: number }>;
   readonly holds: Store<Hold>;
   readonly audit: Store<ResetAudit[]>;
-  /** Per parent jobid: a seed job is being retrieved for it (and which one, once useapi named it). */
+  /** Per parent jobid: a seed job is being retrieved for it (and which one, once the upstream named it). */
   readonly flights: Store<FlightMarker>;
   /** Per guild id: the jobs seen last, newest first (autocomplete). */
   readonly recent: Store<RecentJob[]>;

@@ -104,5 +104,15 @@ describe('statusReply', () => {
     expect(failed.content).toMatch(/useapi did not answer: unauthorized/);
     expect(failed.embeds[0]?.description).toMatch(/Not listed by useapi/);
     expect(failed.embeds[0]?.description).toMatch(/Alert:\*\* not posted/);
+
+    const proxy = statusReply(
+      { accounts: [account(1, { configured: false })], accountsError: 'unavailable' },
+      t,
+      {
+        upstream: 'midjourney-proxy',
+      },
+    );
+    expect(proxy.content).toMatch(/midjourney-proxy did not answer: unavailable/);
+    expect(proxy.embeds[0]?.description).toMatch(/Not listed by midjourney-proxy/);
   });
 });

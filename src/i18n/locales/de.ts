@@ -118,7 +118,7 @@ export const de = {
   'mod.reset.notFound': 'useapi hat kein Midjourney-Konto für Kanal {channel} (404). Prüfe die Kanal-ID.',
   'mod.reset.error': 'Das Zurücksetzen ist fehlgeschlagen ({reason}). Versuche es in einer Minute erneut.',
   'mod.status.title': 'Midjourney-Konten',
-  'mod.status.none': 'Für diesen useapi-Token ist kein Midjourney-Konto eingerichtet.',
+  'mod.status.none': 'Für diesen {upstream}-Token ist kein Midjourney-Konto eingerichtet.',
   'mod.status.held': '⏸️ angehalten seit {since}',
   'mod.status.ok': '✅ läuft',
   'mod.status.line':
@@ -127,7 +127,7 @@ export const de = {
   'mod.status.lastError': '**Letzter Fehler:** {error}',
   'mod.status.resets': '**Letzte Zurücksetzungen:** {list}',
   'mod.status.noResets': 'keine',
-  'mod.status.unavailable': 'useapi hat nicht geantwortet: {reason}',
+  'mod.status.unavailable': '{upstream} hat nicht geantwortet: {reason}',
 
   // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
   'mod.reset.inProgress': 'Ein Zurücksetzen von Konto {channel} läuft bereits. Warte auf sein Ergebnis.',
@@ -150,7 +150,7 @@ export const de = {
   'mod.result.notFound': 'useapi kennt dieses Konto nicht (404)',
   'mod.result.error': 'fehlgeschlagen',
   'mod.status.notConfigured':
-    '**Von useapi nicht gelistet** für diesen Token (der Bot hält es weiterhin an).',
+    '**Von {upstream} nicht gelistet** für diesen Token (der Bot hält es weiterhin an).',
   'mod.status.alert': '**Alarm:** {link}',
   'mod.status.noAlert':
     '**Alarm:** nicht gepostet. Prüfe MOD_ALERT_CHANNEL_ID und ob der Bot in diesem Kanal posten darf.',

@@ -105,7 +105,7 @@ export const en = {
   'mod.reset.notFound': 'useapi has no Midjourney account for channel {channel} (404). Check the channel id.',
   'mod.reset.error': 'The reset failed ({reason}). Try again in a minute.',
   'mod.status.title': 'Midjourney accounts',
-  'mod.status.none': 'No Midjourney account is configured for this useapi token.',
+  'mod.status.none': 'No Midjourney account is configured for this {upstream} token.',
   'mod.status.held': '⏸️ held since {since}',
   'mod.status.ok': '✅ running',
   'mod.status.line':
@@ -114,7 +114,7 @@ export const en = {
   'mod.status.lastError': '**Last error:** {error}',
   'mod.status.resets': '**Last resets:** {list}',
   'mod.status.noResets': 'none',
-  'mod.status.unavailable': 'useapi did not answer: {reason}',
+  'mod.status.unavailable': '{upstream} did not answer: {reason}',
 
   // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
   'mod.reset.inProgress': 'A reset of account {channel} is already running. Wait for its result.',
@@ -134,7 +134,7 @@ export const en = {
   'mod.result.unauthorized': 'refused, the useapi token is not valid (401)',
   'mod.result.notFound': 'useapi has no such account (404)',
   'mod.result.error': 'failed',
-  'mod.status.notConfigured': '**Not listed by useapi** for this token (the bot still holds it).',
+  'mod.status.notConfigured': '**Not listed by {upstream}** for this token (the bot still holds it).',
   'mod.status.alert': '**Alert:** {link}',
   'mod.status.noAlert':
     '**Alert:** not posted. Check MOD_ALERT_CHANNEL_ID and that the bot may post in that channel.',

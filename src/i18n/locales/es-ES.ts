@@ -120,7 +120,7 @@ export const esES = {
     'useapi no tiene ninguna cuenta de Midjourney para el canal {channel} (404). Comprueba el ID del canal.',
   'mod.reset.error': 'El restablecimiento ha fallado ({reason}). Vuelve a intentarlo en un minuto.',
   'mod.status.title': 'Cuentas de Midjourney',
-  'mod.status.none': 'No hay ninguna cuenta de Midjourney configurada para este token de useapi.',
+  'mod.status.none': 'No hay ninguna cuenta de Midjourney configurada para este token de {upstream}.',
   'mod.status.held': '⏸️ retenida desde {since}',
   'mod.status.ok': '✅ en marcha',
   'mod.status.line':
@@ -129,7 +129,7 @@ export const esES = {
   'mod.status.lastError': '**Último error:** {error}',
   'mod.status.resets': '**Últimos restablecimientos:** {list}',
   'mod.status.noResets': 'ninguno',
-  'mod.status.unavailable': 'useapi no ha respondido: {reason}',
+  'mod.status.unavailable': '{upstream} no ha respondido: {reason}',
 
   // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
   'mod.reset.inProgress':
@@ -152,7 +152,7 @@ export const esES = {
   'mod.result.unauthorized': 'rechazado, el token de useapi no es válido (401)',
   'mod.result.notFound': 'useapi no tiene esa cuenta (404)',
   'mod.result.error': 'ha fallado',
-  'mod.status.notConfigured': '**useapi no la lista** para este token (el bot la sigue reteniendo).',
+  'mod.status.notConfigured': '**{upstream} no la lista** para este token (el bot la sigue reteniendo).',
   'mod.status.alert': '**Alerta:** {link}',
   'mod.status.noAlert':
     '**Alerta:** no publicada. Comprueba MOD_ALERT_CHANNEL_ID y que el bot pueda publicar en ese canal.',

@@ -118,7 +118,7 @@ export const fr = {
     'useapi n’a aucun compte Midjourney pour le salon {channel} (404). Vérifie l’ID du salon.',
   'mod.reset.error': 'La réinitialisation a échoué ({reason}). Réessaie dans une minute.',
   'mod.status.title': 'Comptes Midjourney',
-  'mod.status.none': 'Aucun compte Midjourney n’est configuré pour ce token useapi.',
+  'mod.status.none': 'Aucun compte Midjourney n’est configuré pour ce token {upstream}.',
   'mod.status.held': '⏸️ bloqué depuis {since}',
   'mod.status.ok': '✅ actif',
   'mod.status.line':
@@ -127,7 +127,7 @@ export const fr = {
   'mod.status.lastError': '**Dernière erreur :** {error}',
   'mod.status.resets': '**Dernières réinitialisations :** {list}',
   'mod.status.noResets': 'aucune',
-  'mod.status.unavailable': 'useapi n’a pas répondu : {reason}',
+  'mod.status.unavailable': '{upstream} n’a pas répondu : {reason}',
 
   // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
   'mod.reset.inProgress': 'Une réinitialisation du compte {channel} est déjà en cours. Attends son résultat.',
@@ -148,7 +148,7 @@ export const fr = {
   'mod.result.unauthorized': 'refusée, le token useapi n’est pas valide (401)',
   'mod.result.notFound': 'useapi ne connaît pas ce compte (404)',
   'mod.result.error': 'échec',
-  'mod.status.notConfigured': '**Non listé par useapi** pour ce token (le bot le bloque toujours).',
+  'mod.status.notConfigured': '**Non listé par {upstream}** pour ce token (le bot le bloque toujours).',
   'mod.status.alert': '**Alerte :** {link}',
   'mod.status.noAlert':
     '**Alerte :** non publiée. Vérifie MOD_ALERT_CHANNEL_ID et que le bot peut écrire dans ce salon.',

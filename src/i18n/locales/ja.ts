@@ -120,7 +120,7 @@ export const ja = {
     'useapi にチャンネル {channel} の Midjourney アカウントがありません（404）。チャンネル ID を確認してください。',
   'mod.reset.error': 'リセットに失敗しました（{reason}）。1分ほどしてからもう一度お試しください。',
   'mod.status.title': 'Midjourney アカウント',
-  'mod.status.none': 'この useapi トークンには Midjourney アカウントが設定されていません。',
+  'mod.status.none': 'この {upstream} トークンには Midjourney アカウントが設定されていません。',
   'mod.status.held': '⏸️ {since} から保留中',
   'mod.status.ok': '✅ 稼働中',
   'mod.status.line':
@@ -129,7 +129,7 @@ export const ja = {
   'mod.status.lastError': '**直近のエラー:** {error}',
   'mod.status.resets': '**直近のリセット:** {list}',
   'mod.status.noResets': 'なし',
-  'mod.status.unavailable': 'useapi から応答がありません: {reason}',
+  'mod.status.unavailable': '{upstream} から応答がありません: {reason}',
 
   // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
   'mod.reset.inProgress': 'アカウント {channel} のリセットはすでに実行中です。結果が出るまでお待ちください。',
@@ -151,7 +151,8 @@ export const ja = {
   'mod.result.unauthorized': '拒否されました、useapi トークンが無効です（401）',
   'mod.result.notFound': 'useapi にそのアカウントがありません（404）',
   'mod.result.error': '失敗しました',
-  'mod.status.notConfigured': '**useapi の一覧にありません**（このトークン。ボットは保留を続けています）。',
+  'mod.status.notConfigured':
+    '**{upstream} の一覧にありません**（このトークン。ボットは保留を続けています）。',
   'mod.status.alert': '**アラート:** {link}',
   'mod.status.noAlert':
     '**アラート:** 投稿されていません。MOD_ALERT_CHANNEL_ID と、そのチャンネルにボットが投稿できるかを確認してください。',

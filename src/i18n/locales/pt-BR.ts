@@ -115,7 +115,7 @@ export const ptBR = {
     'O useapi não tem conta do Midjourney para o canal {channel} (404). Confira o ID do canal.',
   'mod.reset.error': 'A redefinição falhou ({reason}). Tente de novo em um minuto.',
   'mod.status.title': 'Contas do Midjourney',
-  'mod.status.none': 'Nenhuma conta do Midjourney está configurada para este token do useapi.',
+  'mod.status.none': 'Nenhuma conta do Midjourney está configurada para este token do {upstream}.',
   'mod.status.held': '⏸️ retida desde {since}',
   'mod.status.ok': '✅ funcionando',
   'mod.status.line':
@@ -124,7 +124,7 @@ export const ptBR = {
   'mod.status.lastError': '**Último erro:** {error}',
   'mod.status.resets': '**Últimas redefinições:** {list}',
   'mod.status.noResets': 'nenhuma',
-  'mod.status.unavailable': 'O useapi não respondeu: {reason}',
+  'mod.status.unavailable': '{upstream} não respondeu: {reason}',
 
   // Moderators: /midjourney status | reset, alerts and the reset audit (issue 5).
   'mod.reset.inProgress': 'Uma redefinição da conta {channel} já está em andamento. Aguarde o resultado.',
@@ -145,7 +145,7 @@ export const ptBR = {
   'mod.result.unauthorized': 'recusada, o token do useapi não é válido (401)',
   'mod.result.notFound': 'o useapi não tem essa conta (404)',
   'mod.result.error': 'falhou',
-  'mod.status.notConfigured': '**Não listada pelo useapi** para este token (o bot continua retendo).',
+  'mod.status.notConfigured': '**Não listada pelo {upstream}** para este token (o bot continua retendo).',
   'mod.status.alert': '**Alerta:** {link}',
   'mod.status.noAlert':
     '**Alerta:** não publicado. Confira MOD_ALERT_CHANNEL_ID e se o bot pode publicar nesse canal.',

@@ -35,7 +35,7 @@ export function ownerOf(content: string | undefined): string | undefined {
 }
 
 export interface JobIndex {
-  /** Record a useapi job object (and what it says of its children). */
+  /** Record an upstream job (and what it says of its children). */
   recordJob(job: Job, extra?: { seen?: number; hasSeed?: boolean }): Promise<IndexEntry>;
   /** The job behind a Discord message, never one from another guild. */
   byMessage(messageId: string, guildId: string | undefined): Promise<IndexEntry | undefined>;

@@ -54,7 +54,7 @@ export interface SeedRecord {
   source: 'useapi' | 'midjourney-proxy' | 'prompt';
 }
 
-/** What the job index knows about one useapi job. Keyed by Discord message id and Midjourney job UUID. */
+/** What the job index knows about one upstream job. Keyed by Discord message id and Midjourney job UUID. */
 export interface IndexEntry {
   jobid: string;
   verb?: string | undefined;
@@ -77,7 +77,7 @@ export interface IndexEntry {
   uuids: string[];
   /** When the bot last saw this job (ms). */
   seen: number;
-  /** When useapi created the job (ms), if known. */
+  /** When the upstream created the job (ms), if known. */
   created?: number | undefined;
   /** The job's own image (its grid, or one upscale): with a seed in the prompt, the answer needs nothing upstream. */
   grid?: GridSource | undefined;
@@ -114,7 +114,7 @@ export interface SeedRequest {
   userId: string;
   locale: string;
   ephemeral: boolean;
-  /** Discord message the job came from, for the jump link when useapi doesn't say. */
+  /** Discord message the job came from, for the jump link when the upstream doesn't say. */
   messageId?: string | undefined;
   state: RequestState;
   seedJobId?: string | undefined;
@@ -127,7 +127,7 @@ export interface SeedRequest {
   deliveredVia?: 'edit' | 'channel' | 'dm' | 'none' | undefined;
 }
 
-/** An account channel on hold because useapi answered 596. */
+/** An account on hold: useapi answered 596, or a midjourney-proxy has no usable account. */
 export interface Hold {
   channel: string;
   since: number;
@@ -146,7 +146,7 @@ export interface ResetAudit {
   incidentId?: string | undefined;
 }
 
-/** A seed job is being retrieved for a parent job; `seedJobId` once useapi named it. Lets callbacks be recognised. */
+/** A seed job is being retrieved for a parent job; `seedJobId` once the upstream named it. Lets callbacks be recognised. */
 export interface FlightMarker {
   seedJobId?: string | undefined;
 }

@@ -1,5 +1,5 @@
-// The 596 guard: an account channel that useapi reported as pending moderation is held until a moderator resets it.
-// While held, nothing is sent upstream for that channel.
+// The hold guard: an account the upstream reports in trouble (useapi's 596, a midjourney-proxy without a usable
+// account) is held until a moderator resets it or it recovers. While held, nothing is sent upstream for it.
 import { backoffMs } from '../../lib/backoff.js';
 import { sleep } from '../../lib/sleep.js';
 import type { Hold } from '../model/types.js';

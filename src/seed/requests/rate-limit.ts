@@ -1,4 +1,4 @@
-// A per-user limit on seed requests that need useapi: a sliding window of one minute, shared by the fleet
+// A per-user limit on seed requests that go upstream: a sliding window of one minute, shared by the fleet
 // through storage.
 import type { Store } from '../ports.js';
 

@@ -26,7 +26,7 @@ export interface RequestProcessor {
   /** Requests this process is working on now. */
   active(): number;
   /**
-   * Stop taking work. Requests that only wait (in the queue, or for useapi) are left at once: they are stored and
+   * Stop taking work. Requests that only wait (in the queue, or for the upstream) are left at once: they are stored and
    * resume on the next start. Replies being written are let finish until the deadline.
    */
   drain(deadlineMs: number): Promise<{ finished: number; left: number }>;

@@ -15,7 +15,7 @@ export interface RetrieveOptions {
   onStatus?: ((status: SeedStatus) => void) | undefined;
   /** The seed job already started for this request (after a restart): follow it instead of starting another. */
   seedJobId?: string | undefined;
-  /** Told the seed job's id as soon as useapi gives it, so it can be stored before we wait. */
+  /** Told the seed job's id as soon as the upstream gives it, so it can be stored before we wait. */
   onSeedJob?: ((seedJobId: string) => void | Promise<void>) | undefined;
   signal?: AbortSignal | undefined;
   /** The request's logger (bound to its correlation id); the service's own otherwise. A shared flight uses the first. */

@@ -160,7 +160,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       try {
         return await follower.follow(jobid, seedJobId, { ...options, log, resumed: true });
       } catch (error) {
-        // useapi no longer knows that seed job (older than its retention), or it had failed for moderation
+        // The upstream no longer knows that seed job (older than its retention), or it had failed for moderation
         // before a reset: start a new one.
         const gone = isUpstreamError(error) && error.kind === 'not_found';
         if (!gone && !(error instanceof StaleSeedJobError)) throw error;
