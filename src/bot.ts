@@ -18,10 +18,12 @@ import type { CommandServices } from './discord/types.js';
 import { createHealth } from './http/health.js';
 import { type HttpServer, type HttpServerDeps, startHttpServer } from './http/server.js';
 import { createEvent, type Event } from './lib/event.js';
+import type { CallInfo } from './lib/transport.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createMidjourneyProxyUpstream, upstreamErrorOf } from './midjourney-proxy/adapter.js';
 import { createMidjourneyProxyClient } from './midjourney-proxy/http-client.js';
+import type { UpstreamErrorKind } from './seed/errors.js';
 import { createJobIndex, type JobIndex } from './seed/lookup/job-index.js';
 import { createJobidVerifier } from './seed/lookup/verify-jobid.js';
 import type { Hold, ResetAudit } from './seed/model/types.js';
@@ -257,36 +259,40 @@ function upstreamFor(config: Config, metrics: Metrics): Upstream {
 }
 
 function proxyClientFor(config: Config, metrics: Metrics) {
+  const counted = countUpstreamCalls(metrics);
   return createMidjourneyProxyClient({
     baseUrl: config.midjourneyProxy.url,
     token: config.midjourneyProxy.token,
-    onCall: ({ endpoint, status, ms }) => {
-      const labels = { endpoint, status: String(status) };
-      metrics.upstreamCalls.inc(labels);
-      metrics.upstreamLatency.observe(labels, ms / 1000);
-      if (status === 429) metrics.busy.inc();
-    },
-    onError: (error) => {
-      const { kind } = upstreamErrorOf(error);
-      metrics.upstreamErrors.inc({ kind, ...severityOf(kind) });
-    },
+    onCall: counted.onCall,
+    onError: (error) => counted.failed(upstreamErrorOf(error).kind),
   });
 }
 
 function useapiClientFor(config: Config, metrics: Metrics) {
+  const counted = countUpstreamCalls(metrics);
   return createUseapiClient({
     baseUrl: config.useapi.apiUrl,
     token: config.useapi.token,
     timeoutMs: config.useapi.timeoutMs,
-    onCall: ({ endpoint, status, ms }) => {
+    onCall: counted.onCall,
+    onError: (error) => counted.failed(error.kind),
+  });
+}
+
+/**
+ * The upstream metrics, the same for either upstream (`seedbot_useapi_*`, names kept for existing dashboards): every
+ * HTTP answer with its time (each 429 counted, the clients' own retries included), every failure by its core kind.
+ */
+function countUpstreamCalls(metrics: Metrics) {
+  return {
+    onCall({ endpoint, status, ms }: CallInfo<string>) {
       const labels = { endpoint, status: String(status) };
       metrics.upstreamCalls.inc(labels);
       metrics.upstreamLatency.observe(labels, ms / 1000);
-      // Every 429 answer, the client's own retries included.
       if (status === 429) metrics.busy.inc();
     },
-    onError: (error) => metrics.upstreamErrors.inc({ kind: error.kind, ...severityOf(error.kind) }),
-  });
+    failed: (kind: UpstreamErrorKind) => metrics.upstreamErrors.inc({ kind, ...severityOf(kind) }),
+  };
 }
 
 /** An upstream without a reset route: its held accounts are checked again at the sweep's pace. */
