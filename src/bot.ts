@@ -18,6 +18,7 @@ import type { CommandServices } from './discord/types.js';
 import { createHealth } from './http/health.js';
 import { type HttpServer, type HttpServerDeps, startHttpServer } from './http/server.js';
 import { createEvent, type Event } from './lib/event.js';
+import { only } from './lib/only.js';
 import type { CallInfo } from './lib/transport.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -186,10 +187,10 @@ function servicesFor(
       seed: { access: config.seed.access, midjourneyBotIds: config.seed.midjourneyBotIds },
       moderation: { roleIds: config.moderation.roleIds },
     },
-    seeds: { cached: (jobid) => parts.seeds.cached(jobid) },
-    requests: { accept: (request) => parts.requests.accept(request) },
+    seeds: only(parts.seeds, ['cached']),
+    requests: only(parts.requests, ['accept']),
     messages: createMessageReader(parts.client),
-    index,
+    index: only(index, ['byMessage', 'byUuid', 'byJobid', 'recent']),
     limiter: createRateLimiter({ store: parts.storage.volatile, perMinute: config.seed.userLimitPerMinute }),
     metrics: { cacheHits: parts.metrics.cacheHits },
     moderation,
