@@ -7,7 +7,7 @@ import { SeedError } from '../errors.js';
 import { guardLease } from '../lease-guard.js';
 import { KEEP_SEEDS_MS, type KnownSeed, OPEN_STATES, type SeedRequest } from '../model/types.js';
 import type { Holds } from '../moderation/holds.js';
-import type { Storage } from '../ports.js';
+import type { Lease, Storage } from '../ports.js';
 import type { SeedService } from '../retrieval/seed-service.js';
 import { type NewRequest, promptRecord } from './known-seed.js';
 import { type createRequestStore, RESUME_BATCH, readOpenRequests } from './request-store.js';
@@ -65,16 +65,7 @@ export function createScheduler(deps: SchedulerDeps): RequestProcessor {
     if (running.has(request.id)) return false;
     const lock = await deps.storage.coordinator.tryLock(`request:${request.id}`, lockTtl);
     if (!lock) return false;
-    const lease = guardLease(lock, {
-      ttlMs: lockTtl,
-      what: `request ${request.id}`,
-      now,
-      onLost: () =>
-        deps.log.warn(
-          { cid: request.correlationId, requestId: request.id },
-          'request lease lost: stopping its work',
-        ),
-    });
+    const lease = requestLease(lock, request, deps);
     let fresh: SeedRequest;
     try {
       // Re-read under the lock: another process may have finished it meanwhile. A state this process could not
@@ -170,15 +161,7 @@ export function createScheduler(deps: SchedulerDeps): RequestProcessor {
       const reason = new SeedError('shutting_down', 'shutting down');
       // Waiting costs nothing to resume later; a reply half written is finished now.
       for (const r of all) if (r.request.state !== 'delivering') r.abort.abort(reason);
-      const settled = Promise.allSettled(all.map((r) => r.promise)).then(() => 'ok' as const);
-      const result = await Promise.race([settled, timeout(deadlineMs, 'timeout' as const, { ref: false })]);
-      if (result === 'timeout') {
-        for (const r of running.values()) r.abort.abort(reason);
-        await Promise.race([
-          Promise.allSettled([...running.values()].map((r) => r.promise)),
-          timeout(1_000, undefined, { ref: false }),
-        ]);
-      }
+      await settleWithin(all, running, deadlineMs, reason);
       await store
         .flush()
         .catch((error) =>
@@ -194,4 +177,39 @@ export function createScheduler(deps: SchedulerDeps): RequestProcessor {
       return (await readOpen(RESUME_BATCH)).sort((a, b) => a.createdAt - b.createdAt);
     },
   };
+}
+
+/** A request's lock, renewed while it runs; losing it stops the request's work (and says so). */
+function requestLease(
+  lock: Lease,
+  request: SeedRequest,
+  deps: Pick<SchedulerDeps, 'lockTtlMs' | 'now' | 'log'>,
+) {
+  return guardLease(lock, {
+    ttlMs: deps.lockTtlMs,
+    what: `request ${request.id}`,
+    now: deps.now,
+    onLost: () =>
+      deps.log.warn(
+        { cid: request.correlationId, requestId: request.id },
+        'request lease lost: stopping its work',
+      ),
+  });
+}
+
+/** The requests running at drain get until the deadline; whatever still runs then is aborted and given a second. */
+async function settleWithin(
+  all: Running[],
+  running: Map<string, Running>,
+  deadlineMs: number,
+  reason: Error,
+) {
+  const settled = Promise.allSettled(all.map((r) => r.promise)).then(() => 'ok' as const);
+  const result = await Promise.race([settled, timeout(deadlineMs, 'timeout' as const, { ref: false })]);
+  if (result !== 'timeout') return;
+  for (const r of running.values()) r.abort.abort(reason);
+  await Promise.race([
+    Promise.allSettled([...running.values()].map((r) => r.promise)),
+    timeout(1_000, undefined, { ref: false }),
+  ]);
 }

@@ -14,11 +14,11 @@ import type { Holds } from '../moderation/holds.js';
 import type { Lease, Storage } from '../ports.js';
 import { FINAL_STATUSES, seedJobVerb, type Upstream, type UpstreamJob } from '../upstream.js';
 import type { FairQueue } from './fair-queue.js';
-import { createFollower, StaleSeedJobError } from './follower.js';
+import { createFollower, type Follower, StaleSeedJobError } from './follower.js';
 import { createHoldGuard } from './hold-guard.js';
 import type { RetrieveOptions } from './retrieve-options.js';
-import { createSingleFlight } from './single-flight.js';
-import { createStarter } from './starter.js';
+import { createSingleFlight, type SingleFlight } from './single-flight.js';
+import { createStarter, type Starter } from './starter.js';
 
 export type { RetrieveOptions, SeedStatus } from './retrieve-options.js';
 
@@ -93,15 +93,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     lockTtlMs: deps.lockTtlMs ?? 60_000,
     now,
   });
-  const unsubscribers = [
-    storage.coordinator.subscribe(JOB_TOPIC, (message) => {
-      const changed = parseJobMessage(message);
-      if (changed && !follower.wake(changed.seedJobId) && changed.parentJobId)
-        starter.noteEarly(changed.parentJobId, changed.seedJobId);
-    }),
-    storage.coordinator.subscribe(JOB_ENDED_TOPIC, (jobid) => starter.wakeBusy(jobid)),
-    storage.coordinator.subscribe(STORED_TOPIC, (jobid) => flight.stored(jobid)),
-  ];
+  const unsubscribers = subscribeTopics(storage.coordinator, { starter, follower, flight });
 
   /** Under the flight lease: cache → fair queue → fleet-wide slot → start or follow → store. */
   async function lead(jobid: string, options: RetrieveOptions, lease: GuardedLease): Promise<SeedRecord> {
@@ -112,11 +104,7 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     const seedJobId = options.seedJobId ?? known?.seedJobId;
     await guard.check(jobid);
     // A seed job already running upstream holds an account slot whatever we do: follow it first.
-    const ticket = queue.enter(options.user, { priority: seedJobId !== undefined });
-    const reportPosition = () => {
-      if (!ticket.started) options.onStatus?.({ phase: 'queued', position: ticket.position() + 1 });
-    };
-    const unwatch = queue.onChange(reportPosition);
+    const { ticket, reportPosition, unwatch } = enterQueue(queue, options, seedJobId !== undefined);
     let slot: Lease | undefined;
     try {
       reportPosition();
@@ -224,6 +212,39 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
       for (const u of unsubscribers) await (await u)();
     },
   };
+}
+
+/**
+ * A place in the fair queue. Its position is told to the member (reportPosition, then on every change) until the
+ * turn comes.
+ */
+function enterQueue(queue: FairQueue, options: RetrieveOptions, priority: boolean) {
+  const ticket = queue.enter(options.user, { priority });
+  const reportPosition = () => {
+    if (!ticket.started) options.onStatus?.({ phase: 'queued', position: ticket.position() + 1 });
+  };
+  return { ticket, reportPosition, unwatch: queue.onChange(reportPosition) };
+}
+
+/** What other processes (and this one) announce: a seed job changed, an account slot freed, a seed stored. */
+function subscribeTopics(
+  coordinator: Storage['coordinator'],
+  parts: {
+    starter: Pick<Starter, 'noteEarly' | 'wakeBusy'>;
+    follower: Pick<Follower, 'wake'>;
+    flight: Pick<SingleFlight, 'stored'>;
+  },
+) {
+  const { starter, follower, flight } = parts;
+  return [
+    coordinator.subscribe(JOB_TOPIC, (message) => {
+      const changed = parseJobMessage(message);
+      if (changed && !follower.wake(changed.seedJobId) && changed.parentJobId)
+        starter.noteEarly(changed.parentJobId, changed.seedJobId);
+    }),
+    coordinator.subscribe(JOB_ENDED_TOPIC, (jobid) => starter.wakeBusy(jobid)),
+    coordinator.subscribe(STORED_TOPIC, (jobid) => flight.stored(jobid)),
+  ];
 }
 
 /** The parts that talk to the upstream, sharing one hold guard: the starter (seed_async), the follower (polls). */
