@@ -106,23 +106,16 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
     // A seed job already running upstream holds an account slot whatever we do: follow it first.
     const { ticket, reportPosition, unwatch } = enterQueue(queue, options, seedJobId !== undefined);
     let slot: Lease | undefined;
+    let obtained: SeedRecord;
     try {
       reportPosition();
       await abortable(ticket.turn, options.signal);
       unwatch();
       // The whole fleet shares the account's maxJobs; a dead holder's slot returns after the deadline.
       slot = await storage.coordinator.acquireSlot(SLOTS, deps.maxJobs, flightTtl(), options.signal);
-      const record = await withParentMessage(
-        await obtain(jobid, seedJobId, options, lease),
-        parentSource,
-        options.signal,
-        logOf(options),
-      );
-      await storage.seeds.set(record.jobid, record, KEEP_SEEDS_MS);
-      await storage.coordinator.publish(STORED_TOPIC, record.jobid);
-      await storage.flights.delete(jobid);
-      return record;
+      obtained = await obtain(jobid, seedJobId, options, lease);
     } finally {
+      // The seed job has ended upstream: its turn and account slot go to the next one now, not after our writes.
       unwatch();
       ticket.done();
       if (slot) {
@@ -131,6 +124,11 @@ export function createSeedService(deps: SeedServiceDeps): SeedService {
         starter.wakeBusy();
       }
     }
+    const record = await withParentMessage(obtained, parentSource, options.signal, logOf(options));
+    await storage.seeds.set(record.jobid, record, KEEP_SEEDS_MS);
+    await storage.coordinator.publish(STORED_TOPIC, record.jobid);
+    await storage.flights.delete(jobid);
+    return record;
   }
 
   /** Follow the seed job already started (after a restart, or from a dead process) if it still exists; else start one. */

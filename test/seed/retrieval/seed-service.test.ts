@@ -29,12 +29,12 @@ afterEach(async () => {
   await useapi.close();
 });
 
-function service(options: { maxJobs?: number; busyWaitMs?: number } = {}): SeedService {
+function service(options: { maxJobs?: number; busyWaitMs?: number; storage?: Storage } = {}): SeedService {
   const s = createSeedService({
     upstream: createUseapiUpstream(
       createUseapiClient({ baseUrl: useapi.url, token: useapi.token, timeoutMs: 5_000 }),
     ),
-    storage,
+    storage: options.storage ?? storage,
     index: createJobIndex({ jobs: storage.jobs, recent: storage.recent }),
     holds: createHolds({
       store: storage.holds,
@@ -144,5 +144,38 @@ describe('a 504 from seed_async', () => {
     expect(record.seed).toBe(504504);
     expect(useapi.count('POST', '/v2/jobs/seed_async')).toBe(2);
     expect(statuses).toContain('busy');
+  });
+});
+
+describe('the account slot', () => {
+  it('goes to the next seed job as soon as one has ended upstream, before its seed is written', async () => {
+    useapi.setSeedDuration(50);
+    const [first, second] = [imagine(7001), imagine(7002)];
+    // The first seed's write waits until the test lets it go.
+    let letWrite: () => void = () => {};
+    const writeHeld = new Promise<void>((resolve) => {
+      letWrite = resolve;
+    });
+    const seeds = {
+      ...storage.seeds,
+      set: async (...args: Parameters<Storage['seeds']['set']>) => {
+        if (args[0] === first) await writeHeld;
+        return storage.seeds.set(...args);
+      },
+    };
+    const s = service({ maxJobs: 1, storage: { ...storage, seeds } });
+    const asked = () =>
+      useapi.requests
+        .filter((r) => r.path === '/v2/jobs/seed_async')
+        .map((r) => (r.body as { jobid?: string }).jobid);
+    const firstDone = s.retrieve(first, { user: 'u1' });
+    await expect.poll(asked, { timeout: 5_000 }).toEqual([first]);
+    const secondDone = s.retrieve(second, { user: 'u2' });
+    // With one slot, the second seed job starts while the first seed's write is still held.
+    await expect.poll(asked, { timeout: 5_000 }).toEqual([first, second]);
+    expect((await secondDone).seed).toBe(7002);
+    letWrite();
+    expect((await firstDone).seed).toBe(7001);
+    expect((await storage.seeds.get(first))?.seed).toBe(7001);
   });
 });
